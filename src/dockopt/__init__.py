@@ -1,0 +1,29 @@
+"""dockopt: rewrite Dockerfiles into optimized ones, as a reviewable diff.
+
+    >>> import dockopt
+    >>> result = dockopt.fix("FROM debian\\nMAINTAINER Jo <jo@example.com>\\n")
+    >>> result.changed, result.output
+    (True, 'FROM debian\\nLABEL maintainer="Jo <jo@example.com>"\\n')
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+__all__ = ["fix", "FixResult", "Fix", "Safety", "DockoptError", "DockerfileParseError", "InputError"]
+
+
+def __getattr__(name: str):
+    # Lazy: `dockopt --help` and `dockopt rules` should not pay for parsers they do not use.
+    if name in ("fix", "FixResult"):
+        from dockopt import engine
+
+        return getattr(engine, name)
+    if name in ("Fix", "Safety"):
+        from dockopt import transform
+
+        return getattr(transform, name)
+    if name in ("DockoptError", "DockerfileParseError", "InputError"):
+        from dockopt import errors
+
+        return getattr(errors, name)
+    raise AttributeError(f"module 'dockopt' has no attribute {name!r}")

@@ -1,0 +1,3 @@
+from dockopt.cli import main
+
+main()

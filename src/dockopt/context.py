@@ -1,0 +1,136 @@
+"""The build context: the folder `docker build` sends, as `.dockerignore` filters it.
+
+Transforms that decide from facts (does the manifest exist? is it ignored?) ask here. Nothing in
+the context is ever executed.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+
+class BuildContext:
+    def __init__(self, root: str | Path, dockerfile: str | Path | None = None):
+        self.root = Path(root)
+        self.dockerfile = Path(dockerfile) if dockerfile else None
+
+    def __repr__(self) -> str:
+        return f"BuildContext({str(self.root)!r})"
+
+    @cached_property
+    def _ignore_spec(self):
+        """The `.dockerignore` patterns (a Dockerfile-specific `X.dockerignore` wins, as in BuildKit)."""
+        candidates = []
+        if self.dockerfile is not None:
+            candidates.append(self.dockerfile.with_name(self.dockerfile.name + ".dockerignore"))
+        candidates.append(self.root / ".dockerignore")
+        for candidate in candidates:
+            try:
+                text = candidate.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            return _DockerIgnore(text)
+        return None
+
+    def ignored(self, relative: str) -> bool:
+        """Would `.dockerignore` keep this path out of the build?"""
+        spec = self._ignore_spec
+        return bool(spec and spec.ignored(relative))
+
+    def exists(self, relative: str) -> bool:
+        """Is the file in the context and not excluded by `.dockerignore`?"""
+        while relative.startswith("./"):
+            relative = relative[2:]
+        path = self.root / relative
+        return path.is_file() and not self.ignored(relative)
+
+    def read_text(self, relative: str) -> str | None:
+        if not self.exists(relative):
+            return None
+        try:
+            return (self.root / relative).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return None
+
+    def files(self, pattern: str = "**/*") -> list[str]:
+        """Relative paths of the context's files matching a glob, minus ignored ones."""
+        found = []
+        for path in sorted(self.root.glob(pattern)):
+            if path.is_file():
+                relative = path.relative_to(self.root).as_posix()
+                if not self.ignored(relative):
+                    found.append(relative)
+        return found
+
+
+class _DockerIgnore:
+    """`.dockerignore` semantics: Go filepath.Match patterns, `**`, and `!` exceptions; last match wins."""
+
+    def __init__(self, text: str):
+        import re
+
+        self.rules: list[tuple[bool, re.Pattern]] = []
+        for raw in text.splitlines():
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            negate = line.startswith("!")
+            if negate:
+                line = line[1:].strip()
+            line = line.strip("/")
+            while line.startswith("./"):
+                line = line[2:]
+            if line:
+                self.rules.append((negate, re.compile(_glob_to_regex(line))))
+
+    def ignored(self, relative: str) -> bool:
+        relative = relative.strip("/")
+        parts = relative.split("/")
+        result = False
+        for negate, pattern in self.rules:
+            # A pattern that matches a parent folder excludes everything below it.
+            if any(pattern.fullmatch("/".join(parts[: i + 1])) for i in range(len(parts))):
+                result = not negate
+        return result
+
+
+def _glob_to_regex(pattern: str) -> str:
+    out = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            if i < len(pattern) and pattern[i] == "/":
+                out[-1] = "(?:.*/)?"
+                i += 1
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char == "?":
+            out.append("[^/]")
+        elif char == "[":
+            end = pattern.find("]", i + 1)
+            if end == -1:
+                out.append(r"\[")
+            else:
+                body = pattern[i + 1 : end]
+                if body.startswith("^") or body.startswith("!"):
+                    body = "^" + body[1:]
+                out.append("[" + body + "]")
+                i = end
+        elif char == "\\" and i + 1 < len(pattern):
+            i += 1
+            out.append(re_escape(pattern[i]))
+        else:
+            out.append(re_escape(char))
+        i += 1
+    return "".join(out)
+
+
+def re_escape(char: str) -> str:
+    import re
+
+    return re.escape(char)

@@ -1,0 +1,361 @@
+"""A lossless Dockerfile model.
+
+The document keeps the file's raw lines (each with its own line ending) and lays a read-only
+structure over them: parser directives, instructions with exact line ranges, and stages. Instruction
+boundaries come from BuildKit's own parser (the `dockerfile` package), so heredoc bodies are never
+mistaken for instructions, and whatever Docker rejects is rejected here too. Rendering a document
+that nobody edited gives back the input exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from dockopt.errors import DockerfileParseError, InputError
+
+if TYPE_CHECKING:
+    from dockopt.shell import ShellView
+
+BOM = "\ufeff"
+MAX_BYTES = 1024 * 1024  # real Dockerfiles are a few KiB; anything this big is not one
+
+KNOWN_INSTRUCTIONS = frozenset(
+    "ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE FROM HEALTHCHECK LABEL MAINTAINER ONBUILD RUN "
+    "SHELL STOPSIGNAL USER VOLUME WORKDIR".split()
+)
+# BuildKit's directive syntax; directives end at the first line that is not one.
+_DIRECTIVE_RE = re.compile(r"^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
+_LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+
+
+def decode(data: bytes) -> str:
+    """Bytes of a file to text, refusing what cannot be a Dockerfile."""
+    if len(data) > MAX_BYTES:
+        raise InputError(f"file too large ({len(data) / 1e6:.1f} MB; the limit is {MAX_BYTES // 1024} KiB)")
+    if b"\x00" in data:
+        raise InputError("binary file (contains NUL bytes)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"invalid UTF-8 at byte {exc.start}") from None
+    if not text.strip(BOM + " \t\r\n"):
+        raise InputError("empty file")
+    return text
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their own endings; joining them gives `text` back exactly."""
+    return _LINE_RE.findall(text)
+
+
+def line_body(line: str) -> str:
+    """A line without its line ending."""
+    return line.rstrip("\r\n")
+
+
+@dataclass(frozen=True)
+class Directive:
+    name: str  # lower case: syntax, escape, check
+    value: str
+    line: int  # 0-based
+
+
+@dataclass(frozen=True)
+class Heredoc:
+    name: str
+    content: str
+
+
+@dataclass(eq=False)
+class Instruction:
+    index: int
+    keyword: str  # as written, e.g. "run"
+    cmd: str  # upper case, e.g. "RUN"
+    start: int  # 0-based index of the first line
+    end: int  # 0-based index of the last line, inclusive
+    flags: tuple[str, ...]
+    args: tuple[str, ...]  # BuildKit's values: exec-form items, or the shell-form text
+    json: bool  # exec (JSON) form
+    heredocs: tuple[Heredoc, ...]
+    sub_cmd: str | None  # the instruction behind ONBUILD
+    original: str  # BuildKit's logical text, continuations joined
+    stage: int | None = None  # index into Document.stages; None before the first FROM
+
+    @property
+    def line(self) -> int:
+        """1-based line number, as users see it."""
+        return self.start + 1
+
+    @property
+    def lines(self) -> range:
+        return range(self.start, self.end + 1)
+
+    def flag(self, name: str) -> str | None:
+        """Value of `--name=value` (the last one wins, as in BuildKit); "" for a bare `--name`."""
+        found = None
+        for item in self.flags:
+            key, sep, value = item[2:].partition("=")
+            if key.lower() == name:
+                found = value if sep else ""
+        return found
+
+    def flags_named(self, name: str) -> list[str]:
+        return [item[2:].partition("=")[2] for item in self.flags if item[2:].partition("=")[0].lower() == name]
+
+    @property
+    def shell_form(self) -> bool:
+        return not self.json and not self.heredocs
+
+
+@dataclass(eq=False)
+class Stage:
+    index: int
+    name: str | None  # the AS name, lower-cased as BuildKit does
+    base: str  # the image reference as written (may contain $VARS)
+    platform: str | None
+    from_instruction: Instruction
+    instructions: list[Instruction] = field(default_factory=list)  # FROM first
+
+
+@dataclass(frozen=True)
+class Logical:
+    """An instruction's text as BuildKit reads it: continuations joined, comment lines dropped.
+
+    `positions[i]` is the (line, column) in the file of character `i`; `body` is where the
+    instruction's arguments start (after the keyword and any `--flags`).
+    """
+
+    text: str
+    positions: tuple[tuple[int, int], ...]
+    body: int
+
+    def position(self, offset: int) -> tuple[int, int]:
+        if offset < len(self.positions):
+            return self.positions[offset]
+        line, col = self.positions[-1]
+        return line, col + 1 + offset - len(self.positions)
+
+
+class Document:
+    """A parsed Dockerfile. Read-only: transforms describe edits, the engine applies them."""
+
+    def __init__(self, text: str):
+        self.bom = text.startswith(BOM)
+        self.text = text[1:] if self.bom else text
+        self.lines = split_lines(self.text)
+        self.newline = _detect_newline(self.lines)
+        self.directives = _parse_directives(self.lines)
+        escape = self.directive("escape")
+        self.escape = escape if escape in ("\\", "`") else "\\"
+        self.instructions = _parse_instructions(self.text)
+        self.stages = _assign_stages(self.instructions)
+        self._logical: dict[int, Logical] = {}
+        self._shell: dict[int, ShellView | None] = {}
+
+    # -- rendering ---------------------------------------------------------------------------
+
+    def render(self) -> str:
+        return (BOM if self.bom else "") + self.text
+
+    # -- lookups -----------------------------------------------------------------------------
+
+    def directive(self, name: str) -> str | None:
+        for item in self.directives:
+            if item.name == name:
+                return item.value
+        return None
+
+    @cached_property
+    def directive_end(self) -> int:
+        """Index of the first line after the parser directives: nothing may be inserted above it."""
+        return max((d.line + 1 for d in self.directives), default=0)
+
+    def raw(self, instruction: Instruction) -> str:
+        return "".join(self.lines[instruction.start : instruction.end + 1])
+
+    def instruction_at(self, line: int) -> Instruction | None:
+        for instruction in self.instructions:
+            if instruction.start <= line <= instruction.end:
+                return instruction
+        return None
+
+    def stage_of(self, instruction: Instruction) -> Stage | None:
+        return None if instruction.stage is None else self.stages[instruction.stage]
+
+    @property
+    def final_stage(self) -> Stage | None:
+        return self.stages[-1] if self.stages else None
+
+    def indent(self, line: int) -> str:
+        body = self.lines[line]
+        return body[: len(body) - len(body.lstrip(" \t"))]
+
+    def is_continued(self, line: int) -> bool:
+        """Does this line end with the escape character (a line continuation)?"""
+        return line_body(self.lines[line]).rstrip(" \t").endswith(self.escape)
+
+    # -- views of one instruction ------------------------------------------------------------
+
+    def logical(self, instruction: Instruction) -> Logical:
+        cached = self._logical.get(instruction.index)
+        if cached is None:
+            cached = self._logical[instruction.index] = _logical(self, instruction)
+        return cached
+
+    def shell(self, instruction: Instruction) -> ShellView | None:
+        """The shell parse of a shell-form RUN (or ONBUILD RUN) body; None for exec form or heredocs."""
+        if instruction.index not in self._shell:
+            view = None
+            if instruction.shell_form and "RUN" in (instruction.cmd, instruction.sub_cmd):
+                from dockopt.shell import ShellView
+
+                view = ShellView(self, instruction)
+            self._shell[instruction.index] = view
+        return self._shell[instruction.index]
+
+
+def parse(text: str) -> Document:
+    return Document(text)
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+
+def _detect_newline(lines: list[str]) -> str:
+    crlf = sum(1 for line in lines if line.endswith("\r\n"))
+    lf = sum(1 for line in lines if line.endswith("\n")) - crlf
+    return "\r\n" if crlf > lf else "\n"
+
+
+def _parse_directives(lines: list[str]) -> list[Directive]:
+    found: list[Directive] = []
+    seen: set[str] = set()
+    for index, line in enumerate(lines):
+        match = _DIRECTIVE_RE.match(line_body(line))
+        if not match:
+            break
+        name = match.group(1).lower()
+        if name in seen:  # BuildKit: a repeated directive is an error; stop treating lines as directives
+            break
+        seen.add(name)
+        found.append(Directive(name, match.group(2), index))
+    return found
+
+
+def _parse_instructions(text: str) -> list[Instruction]:
+    import dockerfile  # BuildKit's parser (Go); imported late so `dockopt --help` stays fast
+
+    try:
+        commands = dockerfile.parse_string(text)
+    except dockerfile.GoParseError as exc:
+        raise DockerfileParseError(f"cannot parse: {exc}") from None
+    instructions = []
+    for index, command in enumerate(commands):
+        keyword = command.original.split(None, 1)[0] if command.original.strip() else command.cmd
+        cmd = command.cmd.upper()
+        if cmd not in KNOWN_INSTRUCTIONS:
+            raise DockerfileParseError(f"line {command.start_line}: unknown instruction: {keyword}")
+        sub_cmd = command.sub_cmd.upper() if command.sub_cmd else None
+        if cmd == "ONBUILD" and sub_cmd not in KNOWN_INSTRUCTIONS - {"ONBUILD", "FROM", "MAINTAINER"}:
+            raise DockerfileParseError(f"line {command.start_line}: invalid instruction after ONBUILD: {sub_cmd}")
+        instructions.append(
+            Instruction(
+                index=index,
+                keyword=keyword,
+                cmd=cmd,
+                start=command.start_line - 1,
+                end=command.end_line - 1,
+                flags=tuple(command.flags),
+                args=tuple(command.value),
+                json=bool(command.json),
+                heredocs=tuple(Heredoc(h.name, h.content) for h in command.heredocs),
+                sub_cmd=sub_cmd,
+                original=command.original,
+            )
+        )
+    if not instructions:
+        raise DockerfileParseError("no instructions (the file holds only comments or blank lines)")
+    return instructions
+
+
+def _assign_stages(instructions: list[Instruction]) -> list[Stage]:
+    stages: list[Stage] = []
+    for instruction in instructions:
+        if instruction.cmd == "FROM":
+            args = instruction.args
+            name = args[2].lower() if len(args) >= 3 and args[1].lower() == "as" else None
+            stages.append(
+                Stage(
+                    index=len(stages),
+                    name=name,
+                    base=args[0] if args else "",
+                    platform=instruction.flag("platform"),
+                    from_instruction=instruction,
+                )
+            )
+        if stages:
+            instruction.stage = stages[-1].index
+            stages[-1].instructions.append(instruction)
+    return stages
+
+
+def _logical(doc: Document, instruction: Instruction) -> Logical:
+    chars: list[str] = []
+    positions: list[tuple[int, int]] = []
+    escape = doc.escape
+    line = instruction.start
+    first = True
+    while line <= instruction.end:
+        body = line_body(doc.lines[line])
+        stripped = body.strip(" \t")
+        if not first and (not stripped or stripped.startswith("#")):
+            line += 1  # BuildKit drops comment and blank lines inside a continuation
+            continue
+        start_col = len(body) - len(body.lstrip(" \t")) if first else 0
+        trimmed = body.rstrip(" \t")
+        continued = trimmed.endswith(escape)
+        end_col = len(trimmed) - 1 if continued else len(body)
+        for col in range(start_col, end_col):
+            chars.append(body[col])
+            positions.append((line, col))
+        first = False
+        if not continued:
+            break
+        line += 1
+    text = "".join(chars)
+    return Logical(text, tuple(positions), _body_offset(text, instruction))
+
+
+def _body_offset(text: str, instruction: Instruction) -> int:
+    """Skip the keyword (and ONBUILD's inner keyword), then any `--flag[=value]` words."""
+    pos = _skip_word(text, 0)
+    if instruction.cmd == "ONBUILD":
+        pos = _skip_word(text, _skip_space(text, pos))
+    pos = _skip_space(text, pos)
+    while text.startswith("--", pos):
+        pos = _skip_space(text, _skip_word(text, pos))
+    return pos
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t":
+        pos += 1
+    return pos
+
+
+def _skip_word(text: str, pos: int) -> int:
+    quote = None
+    while pos < len(text):
+        char = text[pos]
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "\"'":
+            quote = char
+        elif char in " \t":
+            break
+        pos += 1
+    return pos

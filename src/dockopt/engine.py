@@ -1,0 +1,130 @@
+"""The fix engine: runs the passes to a fixed point and refuses output Docker would reject.
+
+Each round runs every selected transform in pass order. For one pass: drop suppressed fixes,
+keep back unsafe ones unless asked, reject a fix whose edits overlap one already accepted (it is
+retried next round, on the new text), apply the accepted edits bottom-up, and re-parse with
+BuildKit's parser before the next pass. Rounds repeat until nothing changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dockopt.context import BuildContext
+from dockopt.document import BOM, Document, decode
+from dockopt.edits import apply_edits
+from dockopt.errors import DockerfileParseError
+from dockopt.pragmas import parse_pragmas
+from dockopt.registry import selected
+from dockopt.transform import Context, Fix, Safety, Transform
+
+MAX_ROUNDS = 10
+
+
+@dataclass
+class FixResult:
+    source: str | bytes
+    output: str | bytes
+    fixes: list[Fix] = field(default_factory=list)  # applied ones first, then those left out
+    error: str | None = None  # an internal error: the output is then the source, unchanged
+    skipped: str | None = None  # why the file was left alone on purpose (`# dockopt: skip-file`)
+
+    @property
+    def changed(self) -> bool:
+        return self.output != self.source
+
+    @property
+    def applied(self) -> list[Fix]:
+        return [f for f in self.fixes if f.applied]
+
+    @property
+    def unsafe_left_out(self) -> list[Fix]:
+        return [f for f in self.fixes if not f.applied and f.safety is Safety.UNSAFE]
+
+    @property
+    def findings(self) -> list[Fix]:
+        return [f for f in self.fixes if f.is_finding]
+
+
+def fix(
+    source: str | bytes,
+    *,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    unsafe_fixes: bool = False,
+    context: str | Path | BuildContext | None = None,
+) -> FixResult:
+    """Rewrite one Dockerfile. Raises `DockerfileParseError` / `InputError` for bad input.
+
+    `select=[]` selects nothing and returns `source` unchanged, byte for byte.
+    """
+    if select is not None and not select:
+        return FixResult(source, source)
+    text = decode(source) if isinstance(source, bytes) else source
+    if isinstance(context, (str, Path)):
+        context = BuildContext(context)
+    ctx = Context(build=context, path=str(context.dockerfile) if context and context.dockerfile else None)
+    transforms = [cls() for cls in selected(select, ignore)]
+    output, fixes, error, skipped = _run(Document(text), transforms, ctx, unsafe_fixes)
+    if error:
+        return FixResult(source, source, fixes, error=error)
+    if isinstance(source, bytes):
+        result_output: str | bytes = output.encode("utf-8") if output != text else source
+    else:
+        result_output = output
+    return FixResult(source, result_output, fixes, skipped=skipped)
+
+
+def _run(doc: Document, transforms: list[Transform], ctx: Context, unsafe_fixes: bool):
+    pragmas = parse_pragmas(doc)
+    if pragmas.skip_file:
+        return doc.render(), [], None, "skip-file pragma"
+    applied: list[Fix] = []
+    left_out: list[Fix] = []
+    for _ in range(MAX_ROUNDS):
+        changed = False
+        left_out = []
+        for transform in transforms:
+            kind = type(transform)
+            try:
+                fixes = list(transform.check(doc, ctx))
+            except Exception as exc:  # a bug in one transform must never cost the user a traceback
+                return doc.render(), applied, _internal(kind, f"{type(exc).__name__}: {exc}"), None
+            accepted: list[Fix] = []
+            edits = []
+            for item in fixes:
+                if pragmas.suppressed(item, kind, doc):
+                    continue
+                if item.is_finding or (item.safety is Safety.UNSAFE and not unsafe_fixes):
+                    left_out.append(item)
+                    continue
+                if any(e.start < doc.directive_end for e in item.edits):
+                    continue  # nothing goes above or over the parser directives
+                if any(e.overlaps(other) for e in item.edits for other in edits):
+                    continue  # computed on text another fix is changing: retried next round
+                accepted.append(item)
+                edits.extend(item.edits)
+            if not accepted:
+                continue
+            new_text = "".join(apply_edits(doc.lines, edits, doc.newline))
+            if new_text == doc.text:
+                continue
+            try:
+                doc = Document((BOM if doc.bom else "") + new_text)
+            except DockerfileParseError as exc:
+                return doc.render(), applied, _internal(kind, f"its output does not parse: {exc}"), None
+            for item in accepted:
+                item.applied = True
+            applied.extend(accepted)
+            pragmas = parse_pragmas(doc)
+            changed = True
+        if not changed:
+            return doc.render(), applied + left_out, None, None
+    last = applied[-1] if applied else None
+    culprit = f"{last.code} ({last.name})" if last else "a transform"
+    return doc.render(), applied, f"internal error: rewrites did not settle after {MAX_ROUNDS} rounds (last: {culprit})", None
+
+
+def _internal(kind: type[Transform], detail: str) -> str:
+    return f"internal error in {kind.code} ({kind.name}): {detail}; the file was left unchanged"

@@ -1,0 +1,209 @@
+"""The shell inside a RUN, parsed with tree-sitter-bash; one helper shared by every transform.
+
+tree-sitter-bash handles what real images use (`case`, here-strings, arithmetic, functions),
+where bashlex gives up. Offsets are characters of the instruction's logical text (see
+`Document.logical`), and `position()` maps them back to file lines and columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from dockopt.document import Document, Instruction
+
+_PARSER = None
+
+# Commands whose effect lasts beyond themselves in the shell that runs them.
+SHELL_STATE_BUILTINS = frozenset(
+    "cd pushd popd export set unset umask source . alias unalias trap exec exit shopt "
+    "declare typeset readonly local enable ulimit hash return".split()
+)
+_STATEMENT_SEPARATORS = frozenset({";", "&", ";;", "\n"})
+
+
+def _parser():
+    global _PARSER
+    if _PARSER is None:
+        import tree_sitter
+        import tree_sitter_bash
+
+        _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+    return _PARSER
+
+
+def parse_script(script: str):
+    """Parse a shell script; returns the tree-sitter tree (for text that is not a RUN body)."""
+    return _parser().parse(script.encode("utf-8"))
+
+
+@dataclass(frozen=True)
+class Command:
+    """One simple command: `name` and `args` are their static values (None where they expand)."""
+
+    node: Node
+    name: str | None
+    args: tuple[str | None, ...]
+    start: int  # character offsets in the logical text
+    end: int
+    assignments: tuple[str, ...]  # `FOO=1 cmd` prefixes
+
+    def has_arg(self, *values: str) -> bool:
+        return any(arg in values for arg in self.args)
+
+
+class ShellView:
+    def __init__(self, doc: Document, instruction: Instruction):
+        self.doc = doc
+        self.instruction = instruction
+        self.logical = doc.logical(instruction)
+        self.offset = self.logical.body  # where the shell text starts in the logical text
+        self.script = self.logical.text[self.offset :]
+        self._encoded = self.script.encode("utf-8")
+        self.tree = _parser().parse(self._encoded)
+        self.root = self.tree.root_node
+        self._ascii = len(self._encoded) == len(self.script)
+
+    # -- positions ---------------------------------------------------------------------------
+
+    def char(self, byte_offset: int) -> int:
+        """Character offset in `script` of a tree-sitter byte offset."""
+        if self._ascii:
+            return byte_offset
+        return len(self._encoded[:byte_offset].decode("utf-8", errors="replace"))
+
+    def text(self, node: Node) -> str:
+        return self._encoded[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
+
+    def position(self, node_or_offset) -> tuple[int, int]:
+        """(line, column) in the file of a node's start or of a character offset in `script`."""
+        offset = node_or_offset if isinstance(node_or_offset, int) else self.char(node_or_offset.start_byte)
+        return self.logical.position(self.offset + offset)
+
+    # -- structure ---------------------------------------------------------------------------
+
+    @property
+    def has_error(self) -> bool:
+        return self.root.has_error
+
+    def statements(self) -> list[tuple[Node, str | None]]:
+        """Top-level statements, each with the separator that follows it (`;`, `&`, or None)."""
+        result: list[tuple[Node, str | None]] = []
+        for child in self.root.children:
+            if child.type in _STATEMENT_SEPARATORS:
+                if result and result[-1][1] is None:
+                    result[-1] = (result[-1][0], child.type)
+            elif child.type != "comment":
+                result.append((child, None))
+        return result
+
+    @cached_property
+    def top_level_operators(self) -> frozenset[str]:
+        """Operators that join the top-level statements: `&&`, `||`, `;`, `&`, `|`, and `\\n`."""
+        found: set[str] = set()
+        statements = self.statements()
+        for index, (node, separator) in enumerate(statements):
+            if separator:
+                found.add(separator)
+            elif index < len(statements) - 1:
+                found.add("\n")
+            found.update(_chain_operators(node))
+        return frozenset(found)
+
+    def and_chain(self) -> list[Node] | None:
+        """The parts of a body that is one `a && b && c` chain (one part for a lone command)."""
+        statements = self.statements()
+        if len(statements) != 1 or statements[0][1] == "&":
+            return None
+        parts: list[Node] = []
+        node = statements[0][0]
+        while node.type == "list":
+            operator = node.children[1].type
+            if operator != "&&":
+                return None
+            parts.insert(0, node.children[2])
+            node = node.children[0]
+        parts.insert(0, node)
+        return parts
+
+    @cached_property
+    def commands(self) -> list[Command]:
+        """Every simple command in the body, in source order, nested ones included."""
+        return [self._command(node) for node in self.walk() if node.type == "command"]
+
+    def walk(self, node: Node | None = None) -> Iterator[Node]:
+        stack = [node or self.root]
+        while stack:
+            current = stack.pop()
+            yield current
+            stack.extend(reversed(current.children))
+
+    def _command(self, node: Node) -> Command:
+        name = None
+        args: list[str | None] = []
+        assignments: list[str] = []
+        for index, child in enumerate(node.children):
+            field = node.field_name_for_child(index)
+            if field == "name":
+                name = self.word(child)
+            elif field == "argument":
+                args.append(self.word(child))
+            elif child.type == "variable_assignment":
+                assignments.append(self.text(child))
+        return Command(
+            node=node,
+            name=name,
+            args=tuple(args),
+            start=self.char(node.start_byte),
+            end=self.char(node.end_byte),
+            assignments=tuple(assignments),
+        )
+
+    def word(self, node: Node) -> str | None:
+        """The static value of a word (quotes removed), or None when it expands something."""
+        kind = node.type
+        if kind == "command_name":
+            return self.word(node.children[0]) if node.children else None
+        if kind in ("word", "number"):
+            text = self.text(node)
+            return None if "$" in text or "`" in text else _unescape(text)
+        if kind == "raw_string":
+            return self.text(node)[1:-1]
+        if kind == "string":
+            parts = []
+            for child in node.children:
+                if child.type == '"':
+                    continue
+                if child.type != "string_content":
+                    return None
+                parts.append(self.text(child))
+            return "".join(parts)
+        if kind == "concatenation":
+            parts = [self.word(child) for child in node.children]
+            return None if any(part is None for part in parts) else "".join(parts)  # type: ignore[arg-type]
+        return None
+
+
+def _chain_operators(node: Node) -> set[str]:
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == "list":
+            found.add(current.children[1].type)
+            stack.extend((current.children[0], current.children[2]))
+        elif current.type == "pipeline":
+            found.add("|")
+    return found
+
+
+def _unescape(text: str) -> str:
+    out = []
+    chars = iter(text)
+    for char in chars:
+        out.append(next(chars, "") if char == "\\" else char)
+    return "".join(out)

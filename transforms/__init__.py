@@ -1,0 +1,1 @@
+"""Transforms, one per module. The registry discovers them; nothing is listed here."""

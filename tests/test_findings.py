@@ -1,0 +1,43 @@
+"""The findings of issue 3: reported with a line, never rewritten."""
+
+from __future__ import annotations
+
+import pytest
+
+import dockopt
+
+FLAGGED = [
+    pytest.param("DO260", "FROM debian\nRUN sudo apt-get install -y curl\n", 2, id="sudo-before-a-command-is-flagged"),
+    pytest.param("DO260", "FROM debian\nRUN set -e; \\\n  sudo -u app make\n", 3, id="sudo-on-a-continuation-line-points-at-that-line"),
+    pytest.param("DO261", "FROM debian\nRUN cd /app && make\n", 2, id="top-level-cd-is-flagged"),
+    pytest.param("DO262", "FROM debian\nENV DB_PASSWORD=hunter2\n", 2, id="password-in-env-is-flagged"),
+    pytest.param("DO262", "FROM debian\nARG GITHUB_TOKEN\n", 2, id="token-in-arg-is-flagged"),
+    pytest.param("DO262", "FROM debian\nENV awsSecretAccessKey=x\n", 2, id="camel-case-secret-is-flagged"),
+    pytest.param("DO263", "FROM debian\nRUN curl -fsSL https://x.example/i.sh | sh\n", 2, id="curl-piped-to-sh-is-flagged"),
+    pytest.param("DO263", "FROM debian\nRUN wget -qO- https://x.example/i.sh | /bin/bash -s -- -y\n", 2, id="wget-piped-to-bash-by-path-is-flagged"),
+]
+
+QUIET = [
+    pytest.param("DO260", "FROM debian\nRUN echo sudo\n", id="the-word-sudo-as-an-argument-is-not-a-command"),
+    pytest.param("DO261", "FROM debian\nRUN (cd /src && make) && make install\n", id="cd-inside-a-subshell-is-intended"),
+    pytest.param("DO261", "FROM debian\nRUN for d in a b; do cd $d; done\n", id="cd-inside-a-loop-is-left-alone"),
+    pytest.param("DO262", "FROM debian\nENV PASSWORD_FILE=/run/secrets/db\n", id="a-path-to-a-secret-file-is-fine"),
+    pytest.param("DO262", "FROM debian\nARG PUBLIC_KEY_URL=https://x.example/k\n", id="public-keys-are-not-secrets"),
+    pytest.param("DO262", "FROM debian\nENV MONKEY=1 TOKENIZER_VERSION=2\n", id="words-that-merely-contain-key-or-token-are-fine"),
+    pytest.param("DO263", "FROM debian\nRUN curl -fsSL https://x.example/a.tgz | tar xz\n", id="piping-into-tar-is-fine"),
+    pytest.param("DO263", "FROM debian\nRUN <<EOF\ncurl x | sh\nEOF\n", id="heredoc-bodies-are-not-parsed-as-run-shell"),
+]
+
+
+@pytest.mark.parametrize(("code", "source", "line"), FLAGGED)
+def test_flagged_without_edits(code, source, line):
+    result = dockopt.fix(source, select=[code], unsafe_fixes=True)
+    assert not result.changed
+    assert [(f.code, f.line, f.applied) for f in result.fixes] == [(code, line, False)]
+    assert result.fixes[0].safety.value == "display"
+
+
+@pytest.mark.parametrize(("code", "source"), QUIET)
+def test_not_flagged(code, source):
+    result = dockopt.fix(source, select=[code], unsafe_fixes=True)
+    assert result.fixes == []

@@ -1,0 +1,65 @@
+"""DO263 pipe-to-shell."""
+
+from __future__ import annotations
+
+from dockopt.transform import Transform
+
+_DOWNLOADERS = frozenset({"curl", "wget", "fetch"})
+_INTERPRETERS = frozenset({"sh", "bash", "zsh", "ash", "dash", "ksh", "python", "python3", "perl", "ruby", "node"})
+
+
+class PipeToShell(Transform):
+    """Flag downloads piped straight into a shell or interpreter.
+
+    ## What it does
+    Reports pipelines such as `curl -fsSL URL | sh` or `wget -qO- URL | bash` in RUN. It does
+    not rewrite anything.
+
+    ## Why
+    The script runs without being checked: a changed or compromised server changes what your
+    build executes, and the build cache hides when it happened. Download to a file, verify a
+    pinned checksum, then run it.
+
+    ## Example
+    ```dockerfile
+    RUN curl -fsSL https://example.com/install.sh | sh
+    ```
+    ```dockerfile
+    RUN curl -fsSLo /tmp/install.sh https://example.com/install.sh \\
+     && echo "<sha256>  /tmp/install.sh" | sha256sum -c - \\
+     && sh /tmp/install.sh && rm /tmp/install.sh
+    ```
+
+    ## Fix safety
+    No fix: the checksum has to come from the author.
+    """
+
+    code = "DO263"
+    name = "pipe-to-shell"
+    title = "Do not pipe downloads into a shell"
+    order = 263
+
+    def check(self, doc, ctx):
+        for instruction in doc.instructions:
+            view = doc.shell(instruction)
+            if view is None:
+                continue
+            for node in view.walk():
+                if node.type != "pipeline":
+                    continue
+                names = [_name(view, child) for child in node.children if child.type in ("command", "redirected_statement")]
+                if len(names) >= 2 and names[0] in _DOWNLOADERS and names[-1] in _INTERPRETERS:
+                    line, _ = view.position(node)
+                    yield self.fix(f"`{names[0]} ... | {names[-1]}` runs a download unverified: save it, check a checksum, then run it", line)
+
+
+def _name(view, node):
+    if node.type == "redirected_statement":
+        node = node.children[0]
+    if node.type != "command":
+        return None
+    for index, child in enumerate(node.children):
+        if node.field_name_for_child(index) == "name":
+            name = view.word(child)
+            return name.rsplit("/", 1)[-1] if name else None
+    return None

@@ -1,0 +1,68 @@
+"""DO262 secret-in-env-or-arg."""
+
+from __future__ import annotations
+
+import re
+
+from dockopt.transform import Transform
+
+# Name parts that mark a secret, as BuildKit's SecretsUsedInArgOrEnv check reads names.
+_SECRET_WORDS = frozenset({"apikey", "auth", "credential", "credentials", "key", "password", "passwd", "pword", "secret", "token"})
+_HARMLESS_WORDS = frozenset({"public", "file", "path", "url", "id", "name", "user", "username", "dir", "host", "version", "type", "size"})
+_WORD_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+
+
+def looks_secret(name: str) -> bool:
+    words = [w.lower() for w in _WORD_RE.findall(name)]
+    if not words or words[-1] in _HARMLESS_WORDS or "public" in words:
+        return False
+    return any(word in _SECRET_WORDS for word in words)
+
+
+class SecretInEnvOrArg(Transform):
+    """Flag ENV and ARG names that look like secrets.
+
+    ## What it does
+    Reports `ENV` and `ARG` whose names contain a word such as password, secret, token, key or
+    credentials (names that end in a harmless word like `_FILE`, `_PATH` or `_URL` are left alone).
+    It does not rewrite anything.
+
+    ## Why
+    ENV values are stored in the image config, and ARG values in the build history: anyone who
+    can pull the image can read them. Pass secrets with `RUN --mount=type=secret` so they never
+    reach a layer.
+
+    ## Example
+    ```dockerfile
+    ARG NPM_TOKEN
+    RUN echo "//registry.npmjs.org/:_authToken=$NPM_TOKEN" > .npmrc && npm ci
+    ```
+    ```dockerfile
+    RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
+    ```
+
+    ## Fix safety
+    No fix: the build command has to pass the secret differently too.
+    """
+
+    code = "DO262"
+    name = "secret-in-env-or-arg"
+    title = "Do not pass secrets through ENV or ARG"
+    aliases = ("SecretsUsedInArgOrEnv",)
+    order = 262
+
+    def check(self, doc, ctx):
+        for instruction in doc.instructions:
+            if instruction.cmd == "ENV":
+                names = instruction.args[0::2]
+            elif instruction.cmd == "ARG":
+                names = tuple(arg.partition("=")[0] for arg in instruction.args)
+            else:
+                continue
+            for name in names:
+                if looks_secret(name):
+                    where = "image config" if instruction.cmd == "ENV" else "build history"
+                    yield self.fix(
+                        f"{instruction.cmd} {name} looks like a secret: it is kept in the {where}; use RUN --mount=type=secret",
+                        instruction,
+                    )

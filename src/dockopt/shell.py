@@ -130,6 +130,32 @@ class ShellView:
         parts.insert(0, node)
         return parts
 
+    def state_changes(self) -> list[Node]:
+        """Nodes whose effect outlives them in this shell: `cd`, `export`, `X=1`, `set`, functions...
+
+        A command prefixed by an assignment (`X=1 make`) is not one; a subshell contains its own.
+        """
+        found = []
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            kind = node.type
+            if kind in ("subshell", "command_substitution", "process_substitution"):
+                continue
+            if kind in ("declaration_command", "unset_command", "function_definition"):
+                found.append(node)
+                continue
+            if kind == "variable_assignment" and node.parent is not None and node.parent.type != "command":
+                found.append(node)
+                continue
+            if kind == "command":
+                name = next((self.word(c) for i, c in enumerate(node.children) if node.field_name_for_child(i) == "name"), None)
+                if name in SHELL_STATE_BUILTINS:
+                    found.append(node)
+                continue
+            stack.extend(node.children)
+        return sorted(found, key=lambda node: node.start_byte)
+
     @cached_property
     def commands(self) -> list[Command]:
         """Every simple command in the body, in source order, nested ones included."""

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import json
-
 from dockopt.edits import Edit
-from dockopt.transform import Transform
+from dockopt.transform import Safety, Transform
 
 
 class MaintainerToLabel(Transform):
     """Replace the deprecated MAINTAINER instruction with a `maintainer` LABEL.
 
     ## What it does
-    Rewrites `MAINTAINER <name>` as `LABEL maintainer="<name>"`.
+    Rewrites `MAINTAINER <name>` as `LABEL maintainer="<name>"`, keeping the keyword's case,
+    the indentation, and any comment lines that sat inside a continued MAINTAINER (they move
+    above the new line).
 
     ## Why
     MAINTAINER has been deprecated since Docker 1.13; BuildKit warns about it
@@ -28,23 +28,54 @@ class MaintainerToLabel(Transform):
     ```
 
     ## Fix safety
-    Safe for what runs: the image's filesystem and runtime config stay the same. The image's
-    `Author` metadata field is no longer set; the label takes its place.
+    Unsafe: nothing that runs in the image changes, but its metadata does. The image gets a
+    `maintainer` label (replacing one inherited from the base image, if any) and loses its
+    `Author` field. The value is written so that LABEL's variable expansion keeps it literal:
+    `$`, `"` and the escape character are escaped.
     """
 
     code = "DO101"
     name = "maintainer-to-label"
     title = "MAINTAINER is deprecated: use a maintainer LABEL"
-    aliases = ("DL4000", "MaintainerDeprecated")
+    safety = Safety.UNSAFE
+    aliases = ("DL4000", "MaintainerDeprecated", "DS022", "CKV_DOCKER_6")
     order = 100
 
     def check(self, doc, ctx):
         for instruction in doc.instructions:
-            if instruction.cmd != "MAINTAINER" or instruction.start != instruction.end:
+            if instruction.cmd != "MAINTAINER" or len(instruction.args) != 1:
                 continue
-            value = doc.logical(instruction).text[doc.logical(instruction).body :].strip()
+            value = instruction.args[0]  # BuildKit's value: continuations joined, ends trimmed
             if not value:
                 continue
-            keyword = "LABEL" if instruction.keyword.isupper() else "label"
-            text = f"{doc.indent(instruction.start)}{keyword} maintainer={json.dumps(value, ensure_ascii=False)}\n"
-            yield self.fix(f"MAINTAINER is deprecated: LABEL maintainer={json.dumps(value, ensure_ascii=False)}", instruction, [Edit.replace(instruction.start, instruction.end, text)])
+            label = f"maintainer={quote_label_value(value, doc.escape)}"
+            text = "".join(doc.comment_lines(instruction))
+            text += f"{doc.indent(instruction.start)}{_same_case('LABEL', instruction.keyword)} {label}\n"
+            yield self.fix(
+                f"MAINTAINER is deprecated: use LABEL {label} (the image's labels change)",
+                instruction,
+                [Edit.replace(instruction.start, instruction.end, text)],
+            )
+
+
+def quote_label_value(value: str, escape: str) -> str:
+    """`value` in double quotes, so that BuildKit's word expansion gives it back unchanged.
+
+    Inside double quotes BuildKit treats only `"`, `$` and the escape character after an escape
+    character as escaped; everything else (a backslash under a backtick escape, `'`) is literal.
+    """
+    out = []
+    for char in value:
+        if char in ('"', "$", escape):
+            out.append(escape)
+        out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def _same_case(word: str, like: str) -> str:
+    """`word` in the case of the keyword as written: LABEL, label, or Label."""
+    if like.isupper():
+        return word.upper()
+    if like.islower():
+        return word.lower()
+    return word.capitalize()

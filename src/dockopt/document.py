@@ -197,6 +197,19 @@ class Document:
         """Does this line end with the escape character (a line continuation)?"""
         return line_body(self.lines[line]).rstrip(" \t").endswith(self.escape)
 
+    def comment_lines(self, instruction: Instruction) -> list[str]:
+        """Comment lines inside a continued instruction (BuildKit drops them), as written.
+
+        A transform that rewrites such an instruction onto one line keeps these above it.
+        """
+        if instruction.heredocs:
+            return []
+        found = []
+        for line in range(instruction.start + 1, instruction.end + 1):
+            if line_body(self.lines[line]).lstrip(" \t").startswith("#"):
+                found.append(line_body(self.lines[line]) + "\n")
+        return found
+
     # -- views of one instruction ------------------------------------------------------------
 
     def logical(self, instruction: Instruction) -> Logical:

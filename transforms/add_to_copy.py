@@ -1,0 +1,194 @@
+"""DO102 add-to-copy."""
+
+from __future__ import annotations
+
+import re
+import tarfile
+
+from dockopt.document import line_body
+from dockopt.edits import Edit
+from dockopt.transform import Transform
+
+# ADD unpacks a local tar archive, plain or compressed; any of these names may be one.
+ARCHIVE_SUFFIXES = (
+    ".tar", ".tgz", ".taz", ".tbz", ".tbz2", ".tb2", ".txz", ".tlz", ".tzst", ".tz",
+    ".gz", ".bz2", ".xz", ".lz", ".lzma", ".lz4", ".zst", ".z",
+)  # fmt: skip
+# Magic numbers of the compressions BuildKit's unpacking recognises: gzip, bzip2, xz, zstd.
+COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd")
+# Flags COPY takes with the same meaning; any other ADD flag (--checksum, --keep-git-dir,
+# --unpack...) only makes sense for ADD.
+COPY_FLAGS = frozenset({"chown", "chmod", "link", "exclude"})
+_SCP_LIKE = re.compile(r"^[\w.-]+@[\w.-]+:")  # git@github.com:org/repo.git
+_GLOB_CHARS = frozenset("*?[")
+
+
+class AddToCopy(Transform):
+    """Use COPY instead of ADD for local files and folders that are not archives.
+
+    ## What it does
+    Changes the keyword of an `ADD` whose sources are all local, non-archive paths to `COPY`
+    (in the keyword's case), keeping `--chown`, `--chmod`, `--link` and `--exclude` and every
+    other byte of the instruction. It leaves ADD alone when a source is a URL or a git
+    reference, may be a tar archive (which ADD unpacks), contains a variable or a glob whose
+    matches cannot be checked, or when the instruction uses an ADD-only flag (`--checksum`,
+    `--keep-git-dir`, ...) or a heredoc.
+
+    ## Why
+    ADD has hidden behaviour: it downloads URLs and unpacks tar archives. COPY does only what
+    it says, so a reader (and a reviewer) knows what the step does. Docker's best practices
+    and hadolint (DL3020) recommend COPY for local files.
+
+    ## Example
+    ```dockerfile
+    ADD requirements.txt /app/
+    ADD --chown=app:app src/ /app/src/
+    ADD rootfs.tar.xz /
+    ```
+    becomes
+    ```dockerfile
+    COPY requirements.txt /app/
+    COPY --chown=app:app src/ /app/src/
+    ADD rootfs.tar.xz /
+    ```
+
+    ## Fix safety
+    Safe: for a local source that is not a tar archive, ADD and COPY produce the same files.
+    ADD unpacks a file by its content, not its name. When the build context is known, each file
+    a source names (or a glob matches) is opened and checked; a source that is not in the
+    context is judged by its name, as are all sources when the context is unknown.
+    """
+
+    code = "DO102"
+    name = "add-to-copy"
+    title = "Use COPY instead of ADD for local files and folders"
+    aliases = ("DL3020", "DS005", "CKV_DOCKER_4")
+    order = 110
+
+    def check(self, doc, ctx):
+        for instruction in doc.instructions:
+            if "ADD" not in (instruction.cmd, instruction.sub_cmd) or instruction.heredocs:
+                continue
+            flags, args = _flags_and_args(instruction)
+            if len(args) < 2 or any(_flag_name(flag) not in COPY_FLAGS for flag in flags):
+                continue
+            if not all(_plain_local_source(source, ctx.build) for source in args[:-1]):
+                continue
+            at = _keyword_position(doc, instruction)
+            if at is None:
+                continue
+            line, col = at
+            body = line_body(doc.lines[line])
+            new = body[:col] + _same_case("COPY", body[col : col + 3]) + body[col + 3 :] + "\n"
+            yield self.fix(
+                "ADD of local files that are not archives: COPY does the same without ADD's URL and unpacking rules",
+                instruction,
+                [Edit.replace(line, line, new)],
+            )
+
+
+def _flags_and_args(instruction) -> tuple[list[str], list[str]]:
+    """ONBUILD's flags arrive among its arguments; split them off the same way for both."""
+    flags = list(instruction.flags)
+    args = list(instruction.args)
+    if instruction.cmd == "ONBUILD" and not instruction.json:
+        while args and args[0].startswith("--"):
+            flags.append(args.pop(0))
+    return flags, args
+
+
+def _flag_name(flag: str) -> str:
+    return flag[2:].partition("=")[0].lower()
+
+
+def _plain_local_source(source: str, build) -> bool:
+    """Is `source` certainly a local path whose files ADD would copy as they are?"""
+    if not source or "$" in source or "'" in source or '"' in source:
+        return False  # a variable could name a URL or an archive; quotes we do not interpret
+    lowered = source.lower()
+    if "://" in source or _SCP_LIKE.match(source) or lowered.endswith(".git") or ".git#" in lowered:
+        return False
+    globbed = bool(_GLOB_CHARS & set(source))
+    if build is not None:
+        verdict = _checked_in_context(source, globbed, build)
+        if verdict is not None:
+            return verdict
+    if globbed:
+        return False  # could match an archive we cannot see
+    name = source.rstrip("/")
+    return source.endswith("/") or name in ("", ".") or not _archive_name(name)
+
+
+def _checked_in_context(source: str, globbed: bool, build) -> bool | None:
+    """True/False when the context shows what the source is; None when it is not there."""
+    relative = source.lstrip("/")
+    while relative.startswith("./"):
+        relative = relative[2:]
+    relative = relative.rstrip("/") or "."
+    root = build.root.resolve()
+    if globbed:
+        try:
+            paths = sorted(root.glob(relative))
+        except (ValueError, OSError):
+            return None
+        if not paths:
+            return None
+    else:
+        paths = [root / relative]
+    for path in paths:
+        try:
+            target = path.resolve()
+            target.relative_to(root)  # a link out of the context: we cannot vouch for it
+        except (OSError, ValueError):
+            return None
+        if target.is_dir():
+            continue  # ADD copies a folder's contents as they are, archives inside included
+        if not target.is_file() or build.ignored(target.relative_to(root).as_posix()):
+            return None
+        if _archive_name(target.name) or _archive_content(target):
+            return False
+    return True
+
+
+def _archive_name(name: str) -> bool:
+    return name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def _archive_content(path) -> bool:
+    """Would ADD unpack this file? Compressed data counts as an archive without looking inside."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+        if head.startswith(COMPRESSED_MAGIC):
+            return True
+        with tarfile.open(path, mode="r:") as archive:
+            return archive.next() is not None
+    except (OSError, tarfile.TarError, EOFError):
+        return False
+
+
+def _keyword_position(doc, instruction) -> tuple[int, int] | None:
+    """(line, column) of the ADD keyword (after ONBUILD, if any), when it sits on one line."""
+    logical = doc.logical(instruction)
+    text = logical.text
+    offset = 0
+    if instruction.cmd == "ONBUILD":
+        match = re.match(r"\S+[ \t]+", text)
+        if not match:
+            return None
+        offset = match.end()
+    if text[offset : offset + 3].upper() != "ADD":
+        return None
+    first = logical.position(offset)
+    last = logical.position(offset + 2)
+    if first[0] != last[0] or last[1] != first[1] + 2:
+        return None
+    return first
+
+
+def _same_case(word: str, like: str) -> str:
+    if like.isupper():
+        return word.upper()
+    if like.islower():
+        return word.lower()
+    return word.capitalize()

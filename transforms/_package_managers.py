@@ -1,0 +1,387 @@
+"""Shared helpers for the package-manager hygiene transforms (DO210-DO249).
+
+They find package-manager invocations in a RUN body (through `sudo`, `env`, `xargs` and friends),
+insert option words without reflowing lines, append a cleanup command to a `&&` chain in the
+file's own continuation style, and answer "does a later RUN still need this cache?".
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+from dockopt.document import line_body
+from dockopt.edits import Edit
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from dockopt.document import Document, Instruction
+    from dockopt.shell import Command, ShellView
+
+# Node types a command can sit in and still run unconditionally as part of the top-level script.
+_TOP_LEVEL_CONTAINERS = frozenset({"program", "list", "pipeline", "redirected_statement"})
+
+# Wrappers that run the command after them; value: options that take a separate value.
+_WRAPPERS: dict[str, frozenset[str]] = {
+    "sudo": frozenset("-u -g -h -p -C -D -r -t -U -T --user --group --host --prompt --close-from --chdir --role --type --other-user --command-timeout".split()),
+    "env": frozenset("-u -C -S --unset --chdir --split-string".split()),
+    "xargs": frozenset("-a -d -E -I -L -n -P -s --arg-file --delimiter --max-lines --max-args --max-procs --max-chars".split()),
+    "nice": frozenset("-n --adjustment".split()),
+    "ionice": frozenset("-c -n -p".split()),
+    "nohup": frozenset(),
+    "time": frozenset("-f -o --format --output".split()),
+    "command": frozenset(),
+    "stdbuf": frozenset("-i -o -e".split()),
+    "eatmydata": frozenset(),
+    "fakeroot": frozenset(),
+    "timeout": frozenset("-s -k --signal --kill-after".split()),
+}
+_ASSIGNMENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+
+
+@dataclass(frozen=True)
+class Word:
+    value: str | None  # static value, None when it expands
+    node: Node
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """A package-manager call: `program` is the tool's base name, `words` what follows it."""
+
+    command: Command
+    program: str
+    program_word: Word
+    words: tuple[Word, ...]
+    assignments: tuple[str, ...]  # `VAR=value` prefixes, also those given to sudo/env
+
+    def values(self) -> list[str | None]:
+        return [w.value for w in self.words]
+
+    def has(self, *options: str) -> bool:
+        return any(w.value in options for w in self.words)
+
+    def has_prefix(self, *prefixes: str) -> bool:
+        return any(w.value is not None and w.value.startswith(prefixes) for w in self.words)
+
+
+def command_words(view: ShellView, command: Command) -> list[Word]:
+    """The name and arguments of a simple command, each with its node."""
+    node = command.node
+    words = []
+    for index, child in enumerate(node.children):
+        field = node.field_name_for_child(index)
+        if field in ("name", "argument"):
+            words.append(Word(view.word(child), child))
+    return words
+
+
+def top_level_commands(view: ShellView) -> list[Command]:
+    """Commands that run as part of the top-level script (not inside if/for/subshells/$(...))."""
+    found = []
+    for command in view.commands:
+        parent = command.node.parent
+        while parent is not None and parent.type in _TOP_LEVEL_CONTAINERS:
+            if parent.type == "program":
+                found.append(command)
+                break
+            parent = parent.parent
+    return found
+
+
+def invocation(view: ShellView, command: Command, programs: Iterable[str]) -> Invocation | None:
+    """The call of one of `programs` that this command makes, looking through wrappers."""
+    programs = frozenset(programs)
+    words = command_words(view, command)
+    assignments = list(command.assignments)
+    index = 0
+    while index < len(words):
+        value = words[index].value
+        if value is None:
+            return None
+        name = posixpath.basename(value)
+        if name in programs:
+            return Invocation(command, name, words[index], tuple(words[index + 1 :]), tuple(assignments))
+        if name in ("python", "python3") or re.fullmatch(r"python3?(\.\d+)?", name):
+            # `python -m pip ...`
+            rest = [w.value for w in words[index + 1 : index + 3]]
+            if len(rest) == 2 and rest[0] == "-m" and rest[1] in programs:
+                return Invocation(command, rest[1], words[index + 2], tuple(words[index + 3 :]), tuple(assignments))
+            return None
+        if name not in _WRAPPERS:
+            return None
+        with_value = _WRAPPERS[name]
+        index += 1
+        while index < len(words):
+            value = words[index].value
+            if value is None:
+                return None
+            if value in with_value:
+                index += 2
+            elif value.startswith("-") and value != "-":
+                index += 1
+            elif name in ("sudo", "env") and _ASSIGNMENT_RE.match(value):
+                assignments.append(value)
+                index += 1
+            else:
+                break
+        if name == "timeout":
+            index += 1  # the duration
+    return None
+
+
+def invocations(view: ShellView, programs: Iterable[str], *, top_level: bool = True) -> list[Invocation]:
+    commands = top_level_commands(view) if top_level else view.commands
+    found = []
+    for command in commands:
+        call = invocation(view, command, programs)
+        if call is not None:
+            found.append(call)
+    return found
+
+
+def subcommand(call: Invocation, options_with_value: frozenset[str] = frozenset()) -> tuple[int, str] | None:
+    """Index in `call.words` and value of the first non-option word (the subcommand)."""
+    index = 0
+    words = call.words
+    while index < len(words):
+        value = words[index].value
+        if value is None:
+            return None
+        if value in options_with_value:
+            index += 2
+            continue
+        if value.startswith("-"):
+            index += 1
+            continue
+        return index, value
+    return None
+
+
+# -- where things are in the file --------------------------------------------------------------
+
+
+def end_position(view: ShellView, node: Node) -> tuple[int, int] | None:
+    """(line, column) just after a node, or None when the node spans lines."""
+    start = view.position(node)
+    last = view.position(view.char(node.end_byte) - 1)
+    if start[0] != last[0]:
+        return None
+    return last[0], last[1] + 1
+
+
+def line_edits(doc: Document, changes: Iterable[tuple[int, int, int, str]]) -> list[Edit]:
+    """Edits for (line, start column, end column, new text) changes; one edit per touched line.
+
+    `start == end` inserts. Changes on one line must not overlap.
+    """
+    by_line: dict[int, list[tuple[int, int, str]]] = {}
+    for line, start, end, text in changes:
+        by_line.setdefault(line, []).append((start, end, text))
+    edits = []
+    for line, items in sorted(by_line.items()):
+        body = line_body(doc.lines[line])
+        for start, end, text in sorted(items, reverse=True):
+            body = body[:start] + text + body[end:]
+        edits.append(Edit.replace(line, line, body + "\n"))
+    return edits
+
+
+def word_span(view: ShellView, word: Word) -> tuple[int, int, int] | None:
+    """(line, start column, end column) of a one-line word written as its plain value."""
+    end = end_position(view, word.node)
+    if end is None or view.text(word.node) != word.value:
+        return None
+    return end[0], end[1] - len(word.value), end[1]
+
+
+def add_option_after(view: ShellView, word: Word, option: str) -> tuple[int, int, int, str] | None:
+    """A change that puts ` option` right after `word`, on its line."""
+    end = end_position(view, word.node)
+    if end is None:
+        return None
+    return end[0], end[1], end[1], " " + option
+
+
+# -- appending to a && chain -------------------------------------------------------------------
+
+
+def append_to_chain(doc: Document, instruction: Instruction, view: ShellView, command: str) -> list[Edit] | None:
+    """Edits that append `&& command` to a RUN whose body is one `&&` chain, in the file's style.
+
+    A one-line RUN gets it on the same line; a multi-line one gets a new continuation line, with
+    `&&` where the file puts it (line end or line start), its escape character and indentation.
+    None when the body is not a clean chain (or ends in a comment).
+    """
+    parts = view.and_chain()
+    if not parts or view.has_error:
+        return None
+    last = parts[-1]
+    end_char = view.char(last.end_byte)
+    if view.script[end_char:].strip(" \t;"):
+        return None  # a trailing comment or something the chain does not cover
+    end = view.position(end_char - 1)
+    line, col = end[0], end[1] + 1
+    body = line_body(doc.lines[line])
+    if instruction.start == instruction.end:
+        text = body[:col] + f" && {command}" + body[col:]
+        return [Edit.replace(line, line, text + "\n")]
+    escape = doc.escape
+    gap = _escape_gap(doc, instruction)
+    indent = _continuation_indent(doc, instruction, view, parts)
+    if _and_at_line_start(view, parts):
+        text = body[:col] + gap + escape + "\n" + indent + "&& " + command + body[col:]
+    else:
+        text = body[:col] + " &&" + gap + escape + "\n" + indent + command + body[col:]
+    return [Edit.replace(line, line, text + "\n")]
+
+
+def _escape_gap(doc: Document, instruction: Instruction) -> str:
+    """The blank between the text and the escape character on the RUN's continued lines."""
+    for line in range(instruction.end, instruction.start - 1, -1):
+        if doc.is_continued(line):
+            text = line_body(doc.lines[line]).rstrip(" \t")[:-1]
+            stripped = text.rstrip(" \t")
+            gap = text[len(stripped) :]
+            return gap if 0 < len(gap) <= 2 else " "
+    return " "
+
+
+def _continuation_indent(doc: Document, instruction: Instruction, view: ShellView, parts: list[Node]) -> str:
+    for part in reversed(parts):
+        line = view.position(part)[0]
+        if line != instruction.start:
+            text = line_body(doc.lines[line])
+            indent = text[: len(text) - len(text.lstrip(" \t"))]
+            stripped = text.lstrip(" \t")
+            if stripped.startswith("&&") or view.position(part)[1] == len(indent):
+                return indent
+    tab = any(doc.lines[i].startswith("\t") for i in range(instruction.start + 1, instruction.end + 1))
+    return doc.indent(instruction.start) + ("\t" if tab else "    ")
+
+
+def _and_at_line_start(view: ShellView, parts: list[Node]) -> bool:
+    """Does this chain put `&&` at the start of continuation lines (rather than at line ends)?"""
+    start = end = 0
+    for part in parts:
+        parent = part.parent
+        if parent is None or parent.type != "list":
+            continue
+        operator = parent.children[1]
+        op_line = view.position(operator)[0]
+        before = view.position(view.char(parent.children[0].end_byte) - 1)[0]
+        after = view.position(parent.children[2])[0]
+        if op_line > before:
+            start += 1
+        elif op_line < after:
+            end += 1
+    return start > end
+
+
+# -- mounts and later use ----------------------------------------------------------------------
+
+
+def mount_targets(instruction: Instruction) -> list[str]:
+    """Targets of cache and tmpfs mounts: what lands there never reaches the layer."""
+    targets = []
+    for value in instruction.flags_named("mount"):
+        fields = dict(item.partition("=")[::2] for item in value.split(","))
+        if fields.get("type") in ("cache", "tmpfs"):
+            target = fields.get("target") or fields.get("dst") or fields.get("destination")
+            if target:
+                targets.append(posixpath.normpath(target))
+    return targets
+
+
+def mounted_over(instruction: Instruction, *paths: str) -> bool:
+    """Is any of `paths` (or a folder above or below it) a cache/tmpfs mount of this RUN?"""
+    for target in mount_targets(instruction):
+        for path in paths:
+            if path == target or path.startswith(target + "/") or target.startswith(path + "/"):
+                return True
+    return False
+
+
+def later_instructions(doc: Document, instruction: Instruction) -> Iterator[Instruction]:
+    """Instructions that run on top of this one's layer: the rest of its stage, the stages built
+    FROM it (transitively), and every ONBUILD of those stages."""
+    stage = doc.stage_of(instruction)
+    if stage is None:
+        return
+    for item in stage.instructions:
+        if item.index > instruction.index or item.cmd == "ONBUILD":
+            yield item
+    names = {stage.name, str(stage.index)} - {None}
+    for other in doc.stages[stage.index + 1 :]:
+        if other.base.lower() in names:
+            names |= {other.name, str(other.index)} - {None}
+            yield from other.instructions
+
+
+_SCRIPT_NAME_RE = re.compile(r"\.(sh|bash)$")
+_SHELLS = frozenset("sh bash dash ash zsh ksh".split())
+
+
+def runs_unseen_script(doc: Document, instruction: Instruction) -> bool:
+    """Does this RUN execute a script whose content we cannot see (a file, or `curl | sh`)?"""
+    view = doc.shell(instruction)
+    if view is None:
+        return False
+    for command in view.commands:
+        words = command_words(view, command)
+        if not words or words[0].value is None:
+            continue
+        name = words[0].value
+        if name in (".", "source") or _SCRIPT_NAME_RE.search(name):
+            return True
+        if "/" in name and not name.startswith(("/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/")):
+            return True
+        if posixpath.basename(name) in _SHELLS:
+            rest = [w.value for w in words[1:]]
+            if not rest or (rest[0] is not None and not rest[0].startswith("-")):
+                return True  # `sh script` or a shell reading its script from a pipe
+    return False
+
+
+def text_of(doc: Document, instruction: Instruction) -> str:
+    """What a RUN runs, as text: the logical line plus any heredoc bodies."""
+    return doc.logical(instruction).text + "".join("\n" + h.content for h in instruction.heredocs)
+
+
+# -- apt ---------------------------------------------------------------------------------------
+
+APT_PROGRAMS = ("apt-get", "apt")
+APT_OPTIONS_WITH_VALUE = frozenset(
+    "-o --option -c --config-file -t --target-release --default-release -a --host-architecture".split()
+)
+# Subcommands that read the package lists that `update` downloads.
+APT_NEEDS_LISTS = frozenset(
+    "install reinstall upgrade dist-upgrade full-upgrade build-dep source download satisfy".split()
+)
+_APT_LATER_NEED_RE = re.compile(
+    r"\b(?:apt-get|apt|aptitude|apt-cache)\b[^;&|\n]*?\b(?:install|reinstall|upgrade|dist-upgrade|full-upgrade|"
+    r"build-dep|source|download|satisfy|policy|show|showpkg|showsrc|madison|search|depends|rdepends)\b"
+)
+_APT_UPDATE_RE = re.compile(r"\b(?:apt-get|apt|aptitude)\b[^;&|\n]*?\bupdate\b")
+
+
+def apt_calls(view: ShellView, *, top_level: bool = True) -> list[tuple[Invocation, int, str]]:
+    """apt-get/apt invocations with the index and value of their subcommand."""
+    found = []
+    for call in invocations(view, APT_PROGRAMS, top_level=top_level):
+        sub = subcommand(call, APT_OPTIONS_WITH_VALUE)
+        if sub is not None:
+            found.append((call, sub[0], sub[1]))
+    return found
+
+
+def needs_apt_lists(text: str) -> bool:
+    """Does this RUN text use the apt lists without downloading them first?"""
+    need = _APT_LATER_NEED_RE.search(text)
+    if need is None:
+        return False
+    update = _APT_UPDATE_RE.search(text)
+    return update is None or update.start() > need.start()

@@ -1,0 +1,82 @@
+"""DO214 apt-get-lists-cleanup."""
+
+from __future__ import annotations
+
+from dockopt.transform import Safety, Transform
+from dockopt.transforms._package_managers import (
+    append_to_chain,
+    apt_calls,
+    later_instructions,
+    mounted_over,
+    needs_apt_lists,
+    runs_unseen_script,
+    text_of,
+)
+
+LISTS = "/var/lib/apt/lists"
+CLEANUP = "rm -rf /var/lib/apt/lists/*"
+
+
+class AptGetListsCleanup(Transform):
+    """Remove the apt lists at the end of the RUN that downloads them.
+
+    ## What it does
+    Appends `&& rm -rf /var/lib/apt/lists/*` to a RUN whose `&&` chain runs `apt-get update`,
+    as a new continuation line in the file's style (or on the same line for a one-line RUN).
+    It is left out when the RUN already mentions `/var/lib/apt/lists`, when the lists live on a
+    `--mount=type=cache` (removing them would only empty the cache), or when a later RUN of the
+    stage (or of a stage built on it) uses apt-get without its own `apt-get update`.
+
+    ## Why
+    `apt-get update` downloads tens of megabytes of package lists. A layer keeps what its RUN
+    wrote: removed in a later RUN they still ship, removed in the same RUN they never do.
+
+    ## Example
+    ```dockerfile
+    RUN apt-get update \\
+        && apt-get install -y curl
+    ```
+    becomes
+    ```dockerfile
+    RUN apt-get update \\
+        && apt-get install -y curl \\
+        && rm -rf /var/lib/apt/lists/*
+    ```
+
+    ## Fix safety
+    Safe: the cleanup runs last and only when everything before it succeeded, and only
+    package-manager lists (a cache apt downloads again on `apt-get update`) leave the image.
+    Unsafe when a later RUN executes a script we cannot see, which might call `apt-get install`
+    without `apt-get update`.
+    """
+
+    code = "DO214"
+    name = "apt-get-lists-cleanup"
+    title = "apt lists left in the layer"
+    aliases = ("DL3009",)
+    order = 220
+
+    def check(self, doc, ctx):
+        for instruction in doc.instructions:
+            if instruction.cmd != "RUN":
+                continue
+            view = doc.shell(instruction)
+            if view is None or view.has_error or LISTS in text_of(doc, instruction):
+                continue
+            if not any(sub == "update" for _, _, sub in apt_calls(view)) or mounted_over(instruction, LISTS):
+                continue
+            later = [item for item in later_instructions(doc, instruction) if "RUN" in (item.cmd, item.sub_cmd)]
+            if any(needs_apt_lists(text_of(doc, item)) for item in later):
+                continue  # a later RUN installs from these lists
+            edits = append_to_chain(doc, instruction, view, CLEANUP)
+            if edits is None:
+                continue
+            if any(runs_unseen_script(doc, item) for item in later):
+                yield self.fix(
+                    "remove the apt lists in this layer (unsafe: a later script may still need them)",
+                    instruction,
+                    edits,
+                    safety=Safety.UNSAFE,
+                )
+            else:
+                yield self.fix("remove the apt lists in the layer that downloads them", instruction, edits)

@@ -114,7 +114,7 @@ def exec_words(script: str) -> list[str] | None:
 
 def _static_word(node, data: bytes) -> str | None:
     text = data[node.start_byte : node.end_byte].decode("utf-8")
-    if node.type == "word":
+    if node.type in ("word", "number"):
         return text if _PLAIN_WORD.fullmatch(text) else None
     if node.type == "raw_string":
         return text[1:-1]

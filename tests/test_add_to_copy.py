@@ -1,0 +1,112 @@
+"""DO102 add-to-copy: ADD becomes COPY only where ADD's extra behaviour cannot apply."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+
+import pytest
+
+import dockopt
+
+
+def run(source: str, context=None):
+    return dockopt.fix(source, select=["DO102"], context=context)
+
+
+NO_OP = [
+    pytest.param("FROM d\nADD rootfs.tar.xz /\n", id="a-tar-archive-is-unpacked-by-add-so-it-stays"),
+    pytest.param("FROM d\nADD a.TGZ /\n", id="archive-names-are-matched-without-case"),
+    pytest.param("FROM d\nADD data.gz /\n", id="a-compressed-file-could-hold-a-tar-so-it-stays"),
+    pytest.param("FROM d\nADD app.py vendor.tar.bz2 /app/\n", id="one-archive-among-several-sources-keeps-add"),
+    pytest.param("FROM d\nADD https://example.com/tool /usr/bin/tool\n", id="a-url-stays"),
+    pytest.param("FROM d\nADD git@github.com:org/repo.git /src\n", id="an-scp-style-git-reference-stays"),
+    pytest.param("FROM d\nADD https://github.com/org/repo.git#main /src\n", id="a-git-url-with-a-ref-stays"),
+    pytest.param("FROM d\nADD $SRC /app/\n", id="a-variable-could-name-a-url-or-archive-so-it-stays"),
+    pytest.param("FROM d\nADD ${SRC}/x /app/\n", id="a-braced-variable-stays"),
+    pytest.param("FROM d\nADD *.txt /app/\n", id="a-glob-without-a-context-could-match-an-archive-so-it-stays"),
+    pytest.param("FROM d\nADD --checksum=sha256:abc https://e.com/a /a\n", id="checksum-means-add"),
+    pytest.param("FROM d\nADD --keep-git-dir=true https://e.com/r.git /r\n", id="keep-git-dir-means-add"),
+    pytest.param("FROM d\nADD --unpack=false a.tar /a\n", id="an-unknown-add-flag-keeps-add"),
+    pytest.param("FROM d\nADD <<EOF /etc/motd\nhello\nEOF\n", id="a-heredoc-add-stays"),
+    pytest.param('FROM d\nADD "a b" /c\n', id="quoted-shell-form-sources-are-not-guessed-at"),
+    pytest.param("FROM d\nONBUILD ADD bundle.tar /opt/\n", id="an-onbuild-archive-stays"),
+    pytest.param("FROM d\nCOPY a /b\n", id="copy-is-already-copy"),
+]
+
+FIXES = [
+    pytest.param("FROM d\nADD app.py /app/\n", "FROM d\nCOPY app.py /app/\n", id="a-local-file-becomes-copy"),
+    pytest.param("FROM d\nADD . /app\n", "FROM d\nCOPY . /app\n", id="the-whole-context-becomes-copy"),
+    pytest.param("FROM d\nADD src/ /app/src/\n", "FROM d\nCOPY src/ /app/src/\n", id="a-folder-becomes-copy"),
+    pytest.param("FROM d\nadd a b\n", "FROM d\ncopy a b\n", id="a-lowercase-keyword-stays-lowercase"),
+    pytest.param("FROM d\nAdd a b\n", "FROM d\nCopy a b\n", id="a-capitalised-keyword-stays-capitalised"),
+    pytest.param("FROM d\nADD --chown=app:app --chmod=640 --link a /b\n", "FROM d\nCOPY --chown=app:app --chmod=640 --link a /b\n",
+                 id="chown-chmod-and-link-are-kept"),
+    pytest.param('FROM d\nADD ["a b", "/c/"]\n', 'FROM d\nCOPY ["a b", "/c/"]\n', id="the-json-form-becomes-copy"),
+    pytest.param("FROM d\nADD site.zip /srv/\n", "FROM d\nCOPY site.zip /srv/\n", id="a-zip-is-not-unpacked-by-add-so-it-becomes-copy"),
+    pytest.param("FROM d\nONBUILD ADD . /app\n", "FROM d\nONBUILD COPY . /app\n", id="onbuild-add-becomes-onbuild-copy"),
+    pytest.param("FROM d\n  ADD a \\\n  # why\n  /b\n", "FROM d\n  COPY a \\\n  # why\n  /b\n",
+                 id="only-the-keyword-changes-in-a-continued-instruction"),
+    pytest.param("# escape=`\nFROM d\nADD a `\n  /b\n", "# escape=`\nFROM d\nCOPY a `\n  /b\n", id="a-backtick-escape-file-keeps-its-continuation"),
+    pytest.param("FROM d\r\nADD a /b\r\n", "FROM d\r\nCOPY a /b\r\n", id="crlf-line-endings-are-kept"),
+    pytest.param("FROM d\nADD a /b", "FROM d\nCOPY a /b", id="a-missing-final-newline-stays-missing"),
+]
+
+
+@pytest.mark.parametrize("source", NO_OP)
+def test_leaves_alone(source):
+    result = run(source)
+    assert result.output == source
+    assert not result.fixes
+
+
+@pytest.mark.parametrize("source, expected", FIXES)
+def test_rewrites(source, expected):
+    assert run(source).output == expected
+
+
+def _tar_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        data = b"hi\n"
+        info = tarfile.TarInfo("x")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+CONTEXT_CASES = [
+    pytest.param("ADD payload /opt/\n", "ADD payload /opt/\n", id="a-tar-without-an-archive-name-is-found-by-its-content"),
+    pytest.param("ADD packed /opt/\n", "ADD packed /opt/\n", id="compressed-content-is-found-by-its-magic-number"),
+    pytest.param("ADD notes.txt /opt/\n", "COPY notes.txt /opt/\n", id="a-text-file-in-the-context-becomes-copy"),
+    pytest.param("ADD conf/*.ini /etc/\n", "COPY conf/*.ini /etc/\n", id="a-glob-whose-matches-are-all-plain-becomes-copy"),
+    pytest.param("ADD bin/* /opt/\n", "ADD bin/* /opt/\n", id="a-glob-that-matches-an-archive-stays"),
+    pytest.param("ADD nothing-here-* /opt/\n", "ADD nothing-here-* /opt/\n", id="a-glob-that-matches-nothing-stays"),
+    pytest.param("ADD vendor /opt/\n", "COPY vendor /opt/\n", id="a-folder-holding-archives-becomes-copy-as-add-does-not-unpack-them"),
+]
+
+
+@pytest.mark.parametrize("line, expected", CONTEXT_CASES)
+def test_with_a_build_context(tmp_path, line, expected):
+    (tmp_path / "payload").write_bytes(_tar_bytes())
+    (tmp_path / "packed").write_bytes(b"\x1f\x8b\x08\x00rest")
+    (tmp_path / "notes.txt").write_text("notes\n")
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "a.ini").write_text("[a]\n")
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "tool").write_text("#!/bin/sh\n")
+    (tmp_path / "bin" / "blob").write_bytes(_tar_bytes())
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "vendor" / "lib.tar").write_bytes(_tar_bytes())
+    assert run("FROM d\n" + line, context=tmp_path).output == "FROM d\n" + expected
+
+
+def test_the_fix_is_safe():
+    result = run("FROM d\nADD a /b\n")
+    assert [(f.code, f.safety.value, f.applied) for f in result.fixes] == [("DO102", "safe", True)]
+
+
+@pytest.mark.parametrize("pragma", ["# hadolint ignore=DL3020", "# dockopt: ignore=add-to-copy"])
+def test_pragmas_suppress_it(pragma):
+    source = f"FROM d\n{pragma}\nADD a /b\n"
+    assert run(source).output == source

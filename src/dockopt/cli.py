@@ -1,5 +1,371 @@
-"""Command line interface (placeholder until the CLI lands)."""
+"""The `dockopt` command: `fix`, `rules`, `explain`.
+
+Start-up time matters (pre-commit runs it on every commit, editors on every save), so this module
+imports nothing heavy at the top: typer is loaded when the command line is parsed, the engine only
+when a file is fixed, rich only when a progress bar is shown. Every error reaches the user as one
+line, `dockopt: error: PATH: reason`, with exit code 2; never a traceback.
+"""
 
 
-def main() -> None:
-    raise SystemExit("dockopt: the CLI is not built yet")
+import enum
+import os
+import sys
+from dataclasses import dataclass
+from typing import Iterator
+
+EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
+
+
+class OutputFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+    github = "github"
+
+
+class RulesFormat(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+@dataclass
+class FixOptions:
+    paths: list[str]
+    write: bool = False
+    check: bool = False
+    diff: bool | None = None
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    unsafe_fixes: bool | None = None
+    output_format: str = "text"
+    jobs: int | None = None
+    quiet: bool = False
+    context: str | None = None
+    no_color: bool = False
+
+
+class UsageProblem(Exception):
+    """Bad options: one line, exit 2."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        build_app()(args=argv, prog_name="dockopt")
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.stderr.write("dockopt: interrupted\n")
+        raise SystemExit(130) from None
+    except BrokenPipeError:
+        # The reader went away (`dockopt fix . | head`): stop quietly, and keep Python from
+        # complaining again while flushing stdout at exit.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(EXIT_ERROR) from None
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        sys.stderr.write(f"dockopt: error: internal error: {type(exc).__name__}: {exc}\n")
+        raise SystemExit(EXIT_ERROR) from None
+
+
+def __getattr__(name: str):
+    if name == "app":  # `from dockopt.cli import app` for typer's CliRunner
+        return build_app()
+    raise AttributeError(name)
+
+
+def build_app():
+    from typing import Annotated, List, Optional
+
+    import typer
+
+    app = typer.Typer(
+        name="dockopt",
+        help="Rewrite Dockerfiles into optimized ones and show the change as a reviewable diff.",
+        rich_markup_mode=None,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+        no_args_is_help=True,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+
+    def show_version(value: bool) -> None:
+        if value:
+            from dockopt import __version__
+
+            typer.echo(f"dockopt {__version__}")
+            raise typer.Exit()
+
+    @app.callback()
+    def root(
+        version: Annotated[
+            bool, typer.Option("--version", callback=show_version, is_eager=True, help="Show the version and exit.")
+        ] = False,
+    ) -> None:
+        """Rewrite Dockerfiles into optimized ones and show the change as a reviewable diff."""
+
+    @app.command("fix")
+    def fix_command(
+        paths: Annotated[List[str], typer.Argument(help="Dockerfiles or folders to walk; - reads stdin.", show_default=False)],
+        write: Annotated[bool, typer.Option("--write", "-w", help="Write the fixes back (atomically).")] = False,
+        check: Annotated[bool, typer.Option("--check", help="Exit 1 if any file would change; write nothing.")] = False,
+        diff: Annotated[
+            Optional[bool],
+            typer.Option("--diff/--no-diff", help="Print the unified diff [default: on unless --write/--check].", show_default=False),
+        ] = None,
+        select: Annotated[
+            Optional[List[str]],
+            typer.Option("--select", help="Transforms to run: codes, prefixes, names, aliases, ALL (comma list, repeatable).", show_default=False),
+        ] = None,
+        ignore: Annotated[
+            Optional[List[str]], typer.Option("--ignore", help="Transforms to leave out (same forms as --select).", show_default=False)
+        ] = None,
+        unsafe_fixes: Annotated[
+            Optional[bool],
+            typer.Option("--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes that may change the image.", show_default=False),
+        ] = None,
+        output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.text,
+        jobs: Annotated[
+            Optional[int], typer.Option("--jobs", "-j", help="Parallel worker processes [default: CPU count].", show_default=False)
+        ] = None,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only diffs and errors.")] = False,
+        context: Annotated[
+            Optional[str],
+            typer.Option("--context", help="Build context folder [default: each Dockerfile's folder].", show_default=False),
+        ] = None,
+        no_color: Annotated[bool, typer.Option("--no-color", help="Never colour the output.")] = False,
+    ) -> None:
+        """Fix Dockerfiles: print the diff (default), write it (--write), or check (--check)."""
+        options = FixOptions(
+            paths=paths,
+            write=write,
+            check=check,
+            diff=diff,
+            select=_split(select),
+            ignore=_split(ignore),
+            unsafe_fixes=unsafe_fixes,
+            output_format=output_format.value,
+            jobs=jobs,
+            quiet=quiet,
+            context=context,
+            no_color=no_color,
+        )
+        raise typer.Exit(run_fix(options))
+
+    @app.command("rules")
+    def rules_command(
+        output_format: Annotated[RulesFormat, typer.Option("--format", help="Output format.")] = RulesFormat.text,
+    ) -> None:
+        """List the transforms: code, name, safety, title."""
+        _print_rules(output_format.value)
+
+    @app.command("explain")
+    def explain_command(rule: Annotated[str, typer.Argument(help="A code (DO101), name, or alias (DL4000).")]) -> None:
+        """Print a transform's documentation."""
+        raise typer.Exit(_explain(rule))
+
+    return app
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+# -- fix ---------------------------------------------------------------------------------------
+
+
+def run_fix(options: FixOptions) -> int:
+    from dockopt.output import Streams
+
+    streams = Streams(no_color=options.no_color)
+    try:
+        return _run_fix(options, streams)
+    except UsageProblem as exc:
+        streams.err(f"dockopt: error: {exc}\n")
+        return EXIT_ERROR
+
+
+def _run_fix(options: FixOptions, streams) -> int:
+    from dockopt.batch import IN_PROCESS_LIMIT, Task, run
+    from dockopt.config import ConfigError, config_for, settings_for
+    from dockopt.discovery import Found, discover
+    from dockopt.output import REPORTERS, Mode, Summary
+
+    _validate(options)
+    stdin_text = options.paths.count("-") == 1
+    show_diff = options.diff if options.diff is not None else not (options.write or options.check)
+    jobs = options.jobs if options.jobs and options.jobs > 0 else (os.cpu_count() or 1)
+
+    found = list(discover(options.paths, _config_for_discovery))
+    files = [item for item in found if isinstance(item, Found)]
+    batch = len(files) > 1 or any(os.path.isdir(path) for path in options.paths)
+    mode = Mode(write=options.write, check=options.check, diff=show_diff, quiet=options.quiet, batch=batch)
+    reporter = REPORTERS[options.output_format](streams, mode)
+
+    # Settings (and config errors) are known before any file is touched.
+    tasks: list[Task] = []
+    try:
+        for item in files:
+            folder = os.getcwd() if item.path == "-" else (os.path.dirname(item.path) or ".")
+            settings = settings_for(item.path, config_for(folder), options.select, options.ignore or [], options.unsafe_fixes)
+            tasks.append(
+                Task(
+                    path=item.path,
+                    explicit=item.explicit,
+                    select=settings.select,
+                    unsafe_fixes=settings.unsafe_fixes,
+                    context=options.context,
+                    write=options.write and not options.check,
+                    want_diff=show_diff and options.output_format in ("text", "json"),
+                    data=_read_stdin() if item.path == "-" else None,
+                )
+            )
+    except ConfigError as exc:
+        streams.error(exc.path, exc.reason)
+        return EXIT_ERROR
+
+    summary = Summary()
+    reporter.start()
+    for item in found:
+        if not isinstance(item, Found):
+            reporter.missing(item.path, item.reason)
+            summary.add_missing()
+    progress = _progress(streams, options, len(tasks), IN_PROCESS_LIMIT)
+    try:
+        for result in run(tasks, len(tasks), jobs):
+            summary.add(result)
+            if result.path == "-" and stdin_text and options.write and options.output_format == "text":
+                if result.status == "error":
+                    streams.error(result.path, result.error or "error")
+                elif result.output is not None:
+                    streams.out_bytes(result.output)
+                continue
+            reporter.file(result)
+            if progress:
+                progress.advance()
+    finally:
+        if progress:
+            progress.stop()
+    reporter.finish(summary)
+    if summary.failed:
+        return EXIT_ERROR
+    if options.check and summary.changed:
+        return EXIT_CHANGES
+    return EXIT_OK
+
+
+def _config_for_discovery(folder: str):
+    from dockopt.config import ConfigError, config_for
+
+    try:
+        return config_for(folder)
+    except ConfigError:
+        return None  # reported once, with its reason, when the files' settings are resolved
+
+
+def _validate(options: FixOptions) -> None:
+    if options.write and options.check:
+        raise UsageProblem("--write and --check cannot be used together")
+    if options.paths.count("-") > 1:
+        raise UsageProblem("stdin (-) can be read only once")
+    if options.context is not None and not os.path.isdir(options.context):
+        raise UsageProblem(f"{options.context}: --context must be a folder")
+    selectors = (options.select or []) + (options.ignore or [])
+    if selectors:
+        from dockopt.registry import unknown_selectors
+
+        unknown = unknown_selectors(selectors)
+        if unknown:
+            raise UsageProblem(f"unknown rule selector '{unknown[0]}' (see `dockopt rules`)")
+
+
+def _read_stdin() -> bytes:
+    stream = getattr(sys.stdin, "buffer", sys.stdin)
+    data = stream.read()
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+class _Progress:
+    """A transient progress bar on stderr (rich, loaded only when a terminal will show it)."""
+
+    def __init__(self, total: int):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(
+            TextColumn("dockopt"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.task = self.bar.add_task("fix", total=total)
+        self.bar.start()
+
+    def advance(self) -> None:
+        self.bar.advance(self.task)
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+def _progress(streams, options: FixOptions, total: int, threshold: int) -> "_Progress | None":
+    if options.quiet or total < threshold or os.environ.get("TERM") == "dumb":
+        return None
+    try:
+        if not sys.stderr.isatty():
+            return None
+    except (AttributeError, ValueError):
+        return None
+    return _Progress(total)
+
+
+# -- rules and explain -------------------------------------------------------------------------
+
+
+def _print_rules(output_format: str) -> None:
+    from dockopt.registry import all_transforms
+
+    rules = all_transforms()
+    if output_format == "json":
+        import json
+
+        items = [
+            {"code": r.code, "name": r.name, "safety": r.safety.value, "title": r.title, "aliases": list(r.aliases), "order": r.order}
+            for r in rules
+        ]
+        sys.stdout.write(json.dumps(items, indent=2) + "\n")
+        return
+    rows = [("CODE", "NAME", "SAFETY", "TITLE")] + [(r.code, r.name, r.safety.value, r.title) for r in rules]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        sys.stdout.write("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3] + "\n")
+
+
+def _explain(selector: str) -> int:
+    from dockopt.registry import all_transforms
+
+    wanted = selector.strip()
+    matches = [
+        r
+        for r in all_transforms()
+        if r.code == wanted.upper() or r.name == wanted.lower() or wanted.upper() in (a.upper() for a in r.aliases)
+    ]
+    if not matches:
+        sys.stderr.write(f"dockopt: error: unknown rule '{selector}' (see `dockopt rules`)\n")
+        return EXIT_ERROR
+    for index, rule in enumerate(matches):
+        if index:
+            sys.stdout.write("\n")
+        sys.stdout.write("".join(_explain_text(rule)))
+    return EXIT_OK
+
+
+def _explain_text(rule) -> Iterator[str]:
+    yield f"{rule.code} {rule.name} ({rule.safety.value})\n"
+    yield f"{rule.title}\n"
+    if rule.aliases:
+        yield f"Aliases: {', '.join(rule.aliases)}\n"
+    yield "\n" + rule.doc().rstrip() + "\n"

@@ -1,0 +1,167 @@
+"""Running the engine over many files: one plain result per file, in parallel when it pays.
+
+The `dockerfile` package runs a Go runtime inside the process, and a process that has loaded it
+must never fork (the child deadlocks silently). Worker processes are therefore *spawned*, import
+the engine once, and take files in chunks; a handful of files is done in-process, where starting
+workers would cost more than it saves. Results come back in input order, with a bounded number of
+chunks in flight, so memory stays flat over thousands of files. A file's failure is its result;
+it never stops the batch.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+IN_PROCESS_LIMIT = 8  # fewer files than this: no worker processes
+MAX_CHUNK = 16
+
+
+@dataclass(frozen=True)
+class Task:
+    path: str  # as shown to the user; "-" for stdin (then `data` holds the bytes)
+    explicit: bool  # named on the command line, so processed whatever its name or content
+    select: tuple[str, ...] | None
+    unsafe_fixes: bool
+    context: str | None  # build context folder; None = the Dockerfile's folder
+    write: bool = False
+    want_diff: bool = False
+    data: bytes | None = None
+
+
+@dataclass
+class FileResult:
+    """Tagged by `status`: "ok" (nothing to change), "changed", "error", "skipped"."""
+
+    path: str
+    status: str
+    written: bool = False
+    fixes: list[dict] = field(default_factory=list)  # Fix.as_dict()
+    error: str | None = None
+    skipped: str | None = None
+    diff: str | None = None  # unified diff, when asked for and the file changed
+    hunks: list[dict] = field(default_factory=list)  # output.hunks(): line-based replacements (SARIF fixes)
+    output: bytes | None = None  # the fixed bytes, for stdin only
+
+    @property
+    def changed(self) -> bool:
+        return self.status == "changed"
+
+
+def process(task: Task) -> FileResult:
+    """Fix one file; never raises."""
+    try:
+        return _process(task)
+    except Exception as exc:  # a bug must cost one file, not the batch, and never a traceback
+        return FileResult(task.path, "error", error=f"internal error: {type(exc).__name__}: {exc}")
+
+
+def _process(task: Task) -> FileResult:
+    from dockopt.context import BuildContext
+    from dockopt.engine import fix
+    from dockopt.errors import DockoptError
+    from dockopt.writeback import FileError, read, write
+
+    snapshot = None
+    if task.data is not None:
+        data = task.data
+    else:
+        try:
+            snapshot = read(task.path)
+        except FileError as exc:
+            return FileResult(task.path, "error", error=str(exc))
+        data = snapshot.data
+    if not task.explicit and data.startswith(b"#!"):
+        return FileResult(task.path, "skipped", skipped="not a Dockerfile (a script: starts with #!)")
+    if task.data is not None:
+        context = BuildContext(task.context) if task.context else None
+    else:
+        folder = task.context or os.path.dirname(task.path) or "."
+        context = BuildContext(folder, dockerfile=task.path)
+    try:
+        result = fix(data, select=None if task.select is None else list(task.select), unsafe_fixes=task.unsafe_fixes, context=context)
+    except DockoptError as exc:
+        return FileResult(task.path, "error", error=str(exc))
+    fixes = [item.as_dict() for item in result.fixes]
+    if result.error:
+        return FileResult(task.path, "error", fixes=fixes, error=result.error)
+    if result.skipped:
+        return FileResult(task.path, "skipped", fixes=fixes, skipped=result.skipped)
+    if not result.changed:
+        return FileResult(task.path, "ok", fixes=fixes, output=data if task.data is not None else None)
+    output = result.output if isinstance(result.output, bytes) else result.output.encode("utf-8")
+    from dockopt.output import hunks, unified_diff
+
+    before, after = data.decode("utf-8"), output.decode("utf-8")
+    outcome = FileResult(task.path, "changed", fixes=fixes, hunks=hunks(before, after))
+    if task.want_diff:
+        outcome.diff = unified_diff(task.path, before, after)
+    if task.data is not None:
+        outcome.output = output
+    elif task.write:
+        try:
+            write(task.path, output, snapshot)
+        except FileError as exc:
+            outcome.status, outcome.error = "error", str(exc)
+            return outcome
+        outcome.written = True
+    return outcome
+
+
+def process_chunk(tasks: list[Task]) -> list[FileResult]:
+    return [process(task) for task in tasks]
+
+
+def _warm_up() -> None:
+    # Each worker pays for the imports and the transform registry once, not once per file.
+    import dockopt.engine  # noqa: F401
+    from dockopt.registry import all_transforms
+
+    all_transforms()
+
+
+def run(tasks: Iterable[Task], count: int, jobs: int) -> Iterator[FileResult]:
+    """Results in the order of `tasks`. `count` is how many there are (to choose in-process)."""
+    if jobs <= 1 or count < IN_PROCESS_LIMIT:
+        for task in tasks:
+            yield process(task)
+        return
+    yield from _run_pool(tasks, count, jobs)
+
+
+def _run_pool(tasks: Iterable[Task], count: int, jobs: int) -> Iterator[FileResult]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Chunks small enough to balance the load and show progress, large enough to amortise IPC.
+    size = max(1, min(MAX_CHUNK, count // (jobs * 4)))
+    workers = min(jobs, (count + size - 1) // size)
+    executor = ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up
+    )
+    pending: deque = deque()
+    chunks = _chunks(tasks, size)
+    try:
+        for chunk in chunks:
+            pending.append(executor.submit(process_chunk, chunk))
+            if len(pending) >= workers * 3:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+
+
+def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    chunk: list[Task] = []
+    for task in tasks:
+        chunk.append(task)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

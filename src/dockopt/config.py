@@ -1,0 +1,207 @@
+"""Project configuration: `[tool.dockopt]` in `pyproject.toml`, or a `.dockopt.toml`.
+
+Each Dockerfile uses the nearest config file in its folder or above (in one folder `.dockopt.toml`
+wins over `pyproject.toml`; a `pyproject.toml` without `[tool.dockopt]` is passed over). Keys:
+
+    select = ["DO1", "chain-run"]        # replaces the default (all transforms)
+    extend-select = ["DO5"]              # adds to it
+    ignore = ["DO301"]
+    extend-ignore = []
+    unsafe-fixes = false
+    per-file-ignores = { "legacy/**" = ["DO2"], "*.dev.Dockerfile" = ["ALL"] }
+    exclude = ["third_party/", "*.generated.Dockerfile"]   # .gitignore-style globs, for walks
+
+Globs are relative to the config file's folder. Selectors resolve in layers, as in ruff: config
+select, extend-select, ignore, extend-ignore; then the command line's --select (replaces) and
+--ignore; then per-file-ignores. An unknown key or selector is an error, not a silent no-op.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from dockopt.errors import DockoptError
+
+CONFIG_FILES = (".dockopt.toml", "pyproject.toml")
+_LIST_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "exclude")
+KNOWN_KEYS = frozenset(_LIST_KEYS + ("unsafe-fixes", "per-file-ignores"))
+
+
+class ConfigError(DockoptError):
+    """A config file dockopt cannot use; reported as `dockopt: error: FILE: reason`."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(reason)
+        self.path = path
+        self.reason = reason
+
+
+@dataclass
+class Config:
+    path: str  # the config file
+    root: str  # its folder (absolute): globs are relative to it
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    extend_ignore: list[str] = field(default_factory=list)
+    unsafe_fixes: bool | None = None
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+
+    def selectors(self) -> list[str]:
+        found = list(self.select or []) + self.extend_select + self.ignore + self.extend_ignore
+        for codes in self.per_file_ignores.values():
+            found.extend(codes)
+        return found
+
+    def _relative(self, path: str) -> str | None:
+        relative = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
+        return None if relative == ".." or relative.startswith("../") else relative
+
+    def excludes(self, path: str, *, is_dir: bool = False) -> bool:
+        if not self.exclude:
+            return False
+        relative = self._relative(path)
+        if relative is None or relative == ".":
+            return False
+        return _spec(tuple(self.exclude)).match_file(relative + "/" if is_dir else relative)
+
+    def ignores_for(self, path: str) -> list[str]:
+        if not self.per_file_ignores:
+            return []
+        relative = self._relative(path)
+        if relative is None:
+            return []
+        found: list[str] = []
+        for pattern, codes in self.per_file_ignores.items():
+            if _spec((pattern,)).match_file(relative):
+                found.extend(codes)
+        return found
+
+
+@lru_cache(maxsize=256)
+def _spec(patterns: tuple[str, ...]):
+    from pathspec import GitIgnoreSpec  # lazy: only configs with globs pay for it
+
+    return GitIgnoreSpec.from_lines(patterns)
+
+
+@lru_cache(maxsize=4096)
+def config_for(folder: str) -> Config | None:
+    """The nearest config at or above `folder`, or None. Raises ConfigError for a broken one."""
+    folder = os.path.abspath(folder)
+    for name in CONFIG_FILES:
+        candidate = os.path.join(folder, name)
+        if os.path.isfile(candidate):
+            config = load(candidate)
+            if config is not None:
+                return config
+    parent = os.path.dirname(folder)
+    return None if parent == folder else config_for(parent)
+
+
+def load(path: str) -> Config | None:
+    """Read one config file; None for a pyproject.toml without a [tool.dockopt] table."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(path, f"cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, f"invalid TOML: {exc}") from None
+    if os.path.basename(path) == "pyproject.toml":
+        table = data.get("tool", {}).get("dockopt")
+        if table is None:
+            return None
+        where = "[tool.dockopt]"
+    else:
+        table, where = data, path
+    if not isinstance(table, dict):
+        raise ConfigError(path, f"{where} must be a table")
+    return _parse(path, table, where)
+
+
+def _parse(path: str, table: dict, where: str) -> Config:
+    config = Config(path=path, root=os.path.dirname(os.path.abspath(path)))
+    for key, value in table.items():
+        if key not in KNOWN_KEYS:
+            hint = f" (did you mean '{key.replace('_', '-')}'?)" if key.replace("_", "-") in KNOWN_KEYS else ""
+            raise ConfigError(path, f"unknown key '{key}' in {where}{hint}")
+        if key in _LIST_KEYS:
+            setattr(config, key.replace("-", "_"), _string_list(path, key, value))
+        elif key == "unsafe-fixes":
+            if not isinstance(value, bool):
+                raise ConfigError(path, "'unsafe-fixes' must be true or false")
+            config.unsafe_fixes = value
+        elif key == "per-file-ignores":
+            if not isinstance(value, dict):
+                raise ConfigError(path, "'per-file-ignores' must be a table of glob = [codes]")
+            config.per_file_ignores = {
+                str(glob): _string_list(path, f"per-file-ignores.{glob}", codes) for glob, codes in value.items()
+            }
+    from dockopt.registry import unknown_selectors
+
+    unknown = unknown_selectors(config.selectors())
+    if unknown:
+        raise ConfigError(path, f"unknown rule selector '{unknown[0]}' (see `dockopt rules`)")
+    return config
+
+
+def _string_list(path: str, key: str, value) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(path, f"'{key}' must be a list of strings")
+    return [part.strip() for item in value for part in item.split(",") if part.strip()]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the engine is told for one file."""
+
+    select: tuple[str, ...] | None  # exact codes; None = every transform
+    unsafe_fixes: bool
+
+
+def settings_for(
+    path: str, config: Config | None, cli_select: list[str] | None, cli_ignore: list[str], cli_unsafe: bool | None
+) -> Settings:
+    unsafe = cli_unsafe if cli_unsafe is not None else bool(config and config.unsafe_fixes)
+    layers: list[tuple[str, list[str]]] = []
+    if config is not None:
+        if config.select is not None:
+            layers.append(("select", config.select))
+        layers += [("add", config.extend_select), ("remove", config.ignore + config.extend_ignore)]
+    if cli_select is not None:
+        layers.append(("select", cli_select))
+    layers.append(("remove", cli_ignore))
+    if config is not None:
+        layers.append(("remove", config.ignores_for(path)))
+    layers = [(kind, items) for kind, items in layers if items or kind == "select"]
+    if not layers:
+        return Settings(None, unsafe)
+    return Settings(_resolve(tuple((kind, tuple(items)) for kind, items in layers)), unsafe)
+
+
+@lru_cache(maxsize=1024)
+def _resolve(layers: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str, ...]:
+    from dockopt.registry import all_transforms
+
+    transforms = all_transforms()
+    codes = {t.code for t in transforms}
+    for kind, selectors in layers:
+        matched = {t.code for t in transforms if any(t.matches(s) for s in selectors)}
+        if kind == "select":
+            codes = matched
+        elif kind == "add":
+            codes |= matched
+        else:
+            codes -= matched
+    return tuple(sorted(codes))

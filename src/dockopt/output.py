@@ -1,0 +1,465 @@
+"""What the user sees: the diff, the list of changes, the summary, and the machine formats.
+
+stdout carries the product (the diff, the fixed text for stdin, JSON, SARIF, GitHub annotations)
+so it can be piped into `git apply` or a file; stderr carries the change list, hints, the summary
+and errors. The diff is byte-faithful: lines keep their own endings (CRLF stays CRLF) and a
+missing final newline is marked as `patch` expects, so `git apply` takes it as is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher, unified_diff as _difflib_unified_diff
+from typing import TYPE_CHECKING
+
+from dockopt.document import split_lines
+
+if TYPE_CHECKING:
+    from dockopt.batch import FileResult
+
+NO_NEWLINE = "\\ No newline at end of file\n"
+
+
+# -- diff --------------------------------------------------------------------------------------
+
+
+def header_path(path: str) -> str:
+    """The path in `a/...` headers: as shown, without `./` or a leading `/`."""
+    path = path.replace(os.sep, "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path.lstrip("/")
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    name = header_path(path)
+    out = []
+    for line in _difflib_unified_diff(
+        split_lines(before), split_lines(after), f"a/{name}", f"b/{name}", lineterm="\n"
+    ):
+        out.append(line)
+        if not line.endswith("\n"):
+            out.append("\n" + NO_NEWLINE)
+    return "".join(out)
+
+
+def hunks(before: str, after: str) -> list[dict]:
+    """The change as line-based replacements of the original: SARIF `deletedRegion` + new text."""
+    a, b = split_lines(before), split_lines(after)
+    found = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        text = "".join(b[j1:j2])
+        if i1 == i2 == len(a):  # appended at the end: express it as a change of the last line
+            i1 -= 1
+            text = a[-1] + text
+        if i2 == len(a) and i2 > i1:
+            # Up to the end of the file: stop before the last line's ending, which stays.
+            last = a[-1]
+            body = last.rstrip("\r\n")
+            ending = last[len(body) :]
+            region = {"startLine": i1 + 1, "startColumn": 1, "endLine": i2, "endColumn": len(body) + 1}
+            if ending and text.endswith(ending):
+                text = text[: -len(ending)]
+        else:
+            end = i2 + 1 if i2 > i1 else i1 + 1
+            region = {"startLine": i1 + 1, "startColumn": 1, "endLine": end, "endColumn": 1}
+        found.append({"start_line": i1 + 1, "end_line": i2, "region": region, "text": text})
+    return found
+
+
+# -- streams and colour ------------------------------------------------------------------------
+
+
+def is_terminal(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def color_wanted(stream, no_color: bool) -> bool:
+    return not (no_color or os.environ.get("NO_COLOR")) and is_terminal(stream)
+
+
+class Streams:
+    """stdout as bytes (exact line endings) unless it is a terminal; stderr as text."""
+
+    def __init__(self, no_color: bool = False):
+        self.out_terminal = is_terminal(sys.stdout)
+        self.color_out = color_wanted(sys.stdout, no_color)
+        self.color_err = color_wanted(sys.stderr, no_color)
+
+    def out(self, text: str) -> None:
+        stream = sys.stdout
+        buffer = getattr(stream, "buffer", None)
+        if buffer is None or self.out_terminal:
+            stream.write(text)  # a terminal (maybe behind a progress bar): text is what it wants
+            return
+        stream.flush()
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+
+    def out_bytes(self, data: bytes) -> None:
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(data.decode("utf-8"))
+        else:
+            buffer.write(data)
+            buffer.flush()
+
+    def err(self, text: str) -> None:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+
+    def error(self, path: str, reason: str) -> None:
+        self.err(f"dockopt: error: {path}: {reason}\n")
+
+
+_COLORS = {"+": "\x1b[32m", "-": "\x1b[31m", "@": "\x1b[36m", "bold": "\x1b[1m", "dim": "\x1b[2m", "yellow": "\x1b[33m"}
+_RESET = "\x1b[0m"
+
+
+def color_diff(diff: str) -> str:
+    out = []
+    for line in split_lines(diff):
+        body = line.rstrip("\r\n")
+        ending = line[len(body) :]
+        if line.startswith(("--- ", "+++ ")):
+            code = _COLORS["bold"]
+        else:
+            code = _COLORS.get(line[:1], "")
+        out.append(f"{code}{body}{_RESET}{ending}" if code else line)
+    return "".join(out)
+
+
+def _paint(text: str, color: str, enabled: bool) -> str:
+    return f"{_COLORS[color]}{text}{_RESET}" if enabled else text
+
+
+# -- summary -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Summary:
+    scanned: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    skipped: int = 0
+    fixes_by_code: Counter = field(default_factory=Counter)
+    unsafe_left_out: int = 0
+    findings: int = 0
+
+    def add(self, result: FileResult) -> None:
+        self.scanned += 1
+        if result.status == "changed":
+            self.changed += 1
+        elif result.status == "ok":
+            self.unchanged += 1
+        elif result.status == "error":
+            self.failed += 1
+        else:
+            self.skipped += 1
+        for item in result.fixes:
+            if item["applied"]:
+                self.fixes_by_code[item["code"]] += 1
+            elif item["edits"] and item["safety"] == "unsafe":
+                self.unsafe_left_out += 1
+            elif not item["edits"]:
+                self.findings += 1
+
+    def add_missing(self) -> None:
+        """A path that named nothing we could read (missing, no Dockerfile inside)."""
+        self.failed += 1
+
+    def as_dict(self) -> dict:
+        return {
+            "scanned": self.scanned,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "failed": self.failed,
+            "skipped": self.skipped,
+            "fixes_by_code": dict(sorted(self.fixes_by_code.items())),
+            "unsafe_fixes_left_out": self.unsafe_left_out,
+            "findings": self.findings,
+        }
+
+
+@dataclass(frozen=True)
+class Mode:
+    write: bool = False
+    check: bool = False
+    diff: bool = True
+    quiet: bool = False
+    batch: bool = False  # more than one file or a folder: print the summary
+
+
+# -- reporters ---------------------------------------------------------------------------------
+
+
+class Reporter:
+    def __init__(self, streams: Streams, mode: Mode):
+        self.streams = streams
+        self.mode = mode
+
+    def start(self) -> None:
+        pass
+
+    def file(self, result: FileResult) -> None:
+        raise NotImplementedError
+
+    def missing(self, path: str, reason: str) -> None:
+        self.streams.error(path, reason)
+
+    def finish(self, summary: Summary) -> None:
+        pass
+
+    def _error_line(self, result: FileResult) -> None:
+        if result.status == "error":
+            self.streams.error(result.path, result.error or "unknown error")
+
+
+class TextReporter(Reporter):
+    def file(self, result: FileResult) -> None:
+        streams, mode = self.streams, self.mode
+        if result.changed and result.diff and mode.diff:
+            streams.out(color_diff(result.diff) if streams.color_out else result.diff)
+        self._error_line(result)
+        if mode.quiet:
+            return
+        color = streams.color_err
+        if result.changed and mode.check:
+            streams.err(f"would fix {result.path}\n")
+        for item in result.fixes:
+            streams.err(_change_line(result.path, item, color))
+
+    def finish(self, summary: Summary) -> None:
+        if self.mode.quiet:
+            return
+        lines = []
+        if self.mode.batch:
+            verb = "fixed" if self.mode.write else "would change"
+            lines.append(
+                f"Scanned {_count(summary.scanned, 'file')}: {summary.changed} {verb}, {summary.unchanged} unchanged, "
+                f"{summary.failed} failed, {summary.skipped} skipped."
+            )
+            if summary.fixes_by_code:
+                parts = ", ".join(f"{code} \u00d7{n}" for code, n in sorted(summary.fixes_by_code.items()))
+                lines.append(f"Fixes: {parts}")
+        elif summary.fixes_by_code and self.mode.write:
+            lines.append(f"Fixed {_count(sum(summary.fixes_by_code.values()), 'issue')}.")
+        if summary.unsafe_left_out:
+            lines.append(f"{_count(summary.unsafe_left_out, 'unsafe fix', 'unsafe fixes')} left out (use --unsafe-fixes).")
+        if lines:
+            self.streams.err("\n".join(lines) + "\n")
+
+
+def _change_line(path: str, item: dict, color: bool) -> str:
+    if item["applied"]:
+        mark = " " + _paint("[*]", "+", color)
+    elif item["edits"] and item["safety"] == "unsafe":
+        mark = " " + _paint("[unsafe]", "yellow", color)
+    else:
+        mark = ""
+    code = _paint(item["code"], "bold", color)
+    return f"{path}:{item['line']}: {code}{mark} {item['message']}\n"
+
+
+def _count(n: int, singular: str, plural: str | None = None) -> str:
+    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
+
+
+class JsonReporter(Reporter):
+    """Streamed, so thousands of files never sit in memory: {"files": [...], "summary": {...}}."""
+
+    def start(self) -> None:
+        self.first = True
+        self.streams.out('{\n  "version": ' + json.dumps(_version()) + ',\n  "files": [')
+
+    def _item(self, entry: dict) -> None:
+        text = json.dumps(entry, indent=2, ensure_ascii=False).replace("\n", "\n    ")
+        self.streams.out(("\n    " if self.first else ",\n    ") + text)
+        self.first = False
+
+    def file(self, result: FileResult) -> None:
+        self._error_line(result)
+        self._item(
+            {
+                "path": result.path,
+                "status": result.status,
+                "changed": result.changed,
+                "written": result.written,
+                "fixes": result.fixes,
+                "error": result.error,
+                "skipped": result.skipped,
+                "diff": result.diff,
+            }
+        )
+
+    def missing(self, path: str, reason: str) -> None:
+        super().missing(path, reason)
+        self._item({"path": path, "status": "error", "changed": False, "written": False, "fixes": [], "error": reason, "skipped": None, "diff": None})
+
+    def finish(self, summary: Summary) -> None:
+        tail = json.dumps(summary.as_dict(), indent=2).replace("\n", "\n  ")
+        self.streams.out(("\n  ]" if not self.first else "]") + ',\n  "summary": ' + tail + "\n}\n")
+
+
+class GithubReporter(Reporter):
+    """GitHub Actions workflow commands: one annotation per change or finding."""
+
+    def file(self, result: FileResult) -> None:
+        self._error_line(result)
+        path = _gh_property(header_path(result.path))
+        if result.status == "error":
+            self.streams.out(f"::error file={path},title=dockopt::{_gh_data(result.error or '')}\n")
+        for item in result.fixes:
+            level = "warning" if item["edits"] else "notice"
+            title = _gh_property(f"{item['code']} {item['name']}")
+            self.streams.out(f"::{level} file={path},line={item['line']},title={title}::{_gh_data(item['message'])}\n")
+
+    def missing(self, path: str, reason: str) -> None:
+        super().missing(path, reason)
+        self.streams.out(f"::error file={_gh_property(header_path(path))},title=dockopt::{_gh_data(reason)}\n")
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+class SarifReporter(Reporter):
+    """SARIF 2.1.0, one run; results carry `fixes` (line-based replacements) for code scanning."""
+
+    SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+    def start(self) -> None:
+        from dockopt.registry import all_transforms
+
+        self.rules = list(all_transforms())
+        self.rule_index = {rule.code: index for index, rule in enumerate(self.rules)}
+        self.first = True
+        self.notifications: list[dict] = []
+        driver = {
+            "name": "dockopt",
+            "version": _version(),
+            "informationUri": "https://pypi.org/project/dockopt/",
+            "rules": [_sarif_rule(rule) for rule in self.rules],
+        }
+        head = {"$schema": self.SCHEMA, "version": "2.1.0"}
+        text = json.dumps(head, indent=2)[:-2]  # leave the object open
+        tool = json.dumps({"driver": driver}, indent=2).replace("\n", "\n      ")
+        self.streams.out(f'{text},\n  "runs": [\n    {{\n      "tool": {tool},\n      "results": [')
+
+    def file(self, result: FileResult) -> None:
+        self._error_line(result)
+        if result.status == "error":
+            self._notify(result.path, result.error or "error")
+        uri = _sarif_uri(result.path)
+        applied = [item for item in result.fixes if item["applied"]]
+        # Each hunk of the file's diff goes to the applied fix at its lines (or the first one).
+        attached: dict[int, list[dict]] = {}
+        for hunk in result.hunks:
+            owner = next(
+                (i for i, item in enumerate(applied) if hunk["start_line"] <= item["line"] <= max(hunk["end_line"], hunk["start_line"])),
+                0,
+            )
+            attached.setdefault(owner, []).append(hunk)
+        for item in result.fixes:
+            entry = {
+                "ruleId": item["code"],
+                "ruleIndex": self.rule_index.get(item["code"], -1),
+                "level": "warning" if item["edits"] else "note",
+                "message": {"text": item["message"]},
+                "locations": [
+                    {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": {"startLine": item["line"]}}}
+                ],
+                "properties": {"applied": item["applied"], "safety": item["safety"]},
+            }
+            if item["applied"] and result.changed:
+                mine = attached.get(applied.index(item), [])
+                if mine:
+                    entry["fixes"] = [
+                        {
+                            "description": {"text": item["message"]},
+                            "artifactChanges": [
+                                {
+                                    "artifactLocation": {"uri": uri},
+                                    "replacements": [
+                                        {"deletedRegion": hunk["region"], "insertedContent": {"text": hunk["text"]}}
+                                        for hunk in mine
+                                    ],
+                                }
+                            ],
+                        }
+                    ]
+            if entry["ruleIndex"] < 0:
+                del entry["ruleIndex"]
+            text = json.dumps(entry, indent=2, ensure_ascii=False).replace("\n", "\n        ")
+            self.streams.out(("\n        " if self.first else ",\n        ") + text)
+            self.first = False
+
+    def missing(self, path: str, reason: str) -> None:
+        super().missing(path, reason)
+        self._notify(path, reason)
+
+    def _notify(self, path: str, reason: str) -> None:
+        self.notifications.append(
+            {
+                "level": "error",
+                "message": {"text": f"{path}: {reason}"},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": _sarif_uri(path)}}}],
+            }
+        )
+
+    def finish(self, summary: Summary) -> None:
+        invocation = {"executionSuccessful": not summary.failed, "toolExecutionNotifications": self.notifications}
+        inv = json.dumps([invocation], indent=2, ensure_ascii=False).replace("\n", "\n      ")
+        close = "\n      ]" if not self.first else "]"
+        self.streams.out(f'{close},\n      "invocations": {inv}\n    }}\n  ]\n}}\n')
+
+
+def _sarif_rule(rule) -> dict:
+    doc = rule.doc()
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.title},
+        "fullDescription": {"text": _first_paragraph(doc) or rule.title},
+        "help": {"text": doc or rule.title, "markdown": doc or rule.title},
+        "defaultConfiguration": {"level": "warning"},
+        "properties": {"safety": rule.safety.value, "aliases": list(rule.aliases), "tags": [rule.safety.value]},
+    }
+
+
+def _first_paragraph(doc: str) -> str:
+    return doc.split("\n\n", 1)[0].strip()
+
+
+def _sarif_uri(path: str) -> str:
+    if path == "-":
+        return "stdin"
+    if os.path.isabs(path):
+        from pathlib import Path
+
+        return Path(path).as_uri()
+    return header_path(path)
+
+
+def _version() -> str:
+    from dockopt import __version__
+
+    return __version__
+
+
+REPORTERS = {"text": TextReporter, "json": JsonReporter, "sarif": SarifReporter, "github": GithubReporter}

@@ -1,0 +1,117 @@
+"""Reading a Dockerfile and writing the fixed one back without ever leaving a broken file.
+
+A write goes to a sibling temp file in the same folder, gets the original's permission bits, is
+fsynced, and replaces the original with `os.replace` (atomic on POSIX); only when the bytes
+changed. A symlink is written through: its target gets the new content and the link stays.
+Read-only files are refused even when running as root (who could write them anyway), because
+the user marked them so on purpose.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from dataclasses import dataclass
+
+from dockopt.document import MAX_BYTES
+from dockopt.errors import DockoptError
+
+
+class FileError(DockoptError):
+    """A file that cannot be read or written; the message is the reason only."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    data: bytes
+    mtime_ns: int
+    size: int
+
+
+def read(path: str) -> Snapshot:
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        raise FileError(_reason(exc)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise FileError("is a directory")
+    if not stat.S_ISREG(info.st_mode):
+        raise FileError("not a regular file")
+    if info.st_size > MAX_BYTES:
+        # Refused before reading: a 5 MB "Dockerfile" is not one, and memory stays flat.
+        raise FileError(f"file too large ({info.st_size / 1e6:.1f} MB; the limit is {MAX_BYTES // 1024} KiB)")
+    if not os.access(path, os.R_OK):
+        raise FileError("permission denied")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise FileError(_reason(exc)) from None
+    return Snapshot(data, info.st_mtime_ns, info.st_size)
+
+
+def check_writable(path: str) -> None:
+    """Refuse before any work is done, so a read-only file is reported, not half-handled."""
+    target = os.path.realpath(path)
+    try:
+        info = os.stat(target)
+    except OSError as exc:
+        raise FileError(_reason(exc)) from None
+    if not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
+        raise FileError("read-only file (not written)")
+    if not os.access(os.path.dirname(target) or ".", os.W_OK | os.X_OK):
+        raise FileError("cannot write: its folder is not writable")
+
+
+def write(path: str, data: bytes, snapshot: Snapshot) -> None:
+    """Atomically replace the file (the symlink's target) with `data`."""
+    check_writable(path)
+    target = os.path.realpath(path)
+    info = os.stat(target)
+    if (info.st_mtime_ns, info.st_size) != (snapshot.mtime_ns, snapshot.size):
+        raise FileError("the file changed while dockopt was working on it (not written)")
+    folder, name = os.path.split(target)
+    fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".dockopt-tmp", dir=folder or ".")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, stat.S_IMODE(info.st_mode))
+        if hasattr(os, "chown") and (info.st_uid, info.st_gid) != _owner(temp):
+            try:
+                os.chown(temp, info.st_uid, info.st_gid)
+            except OSError:
+                pass  # only root can give a file away; the mode bits are what matter
+        os.replace(temp, target)
+    except OSError as exc:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise FileError(f"cannot write: {_reason(exc)}") from None
+    _fsync_folder(folder)
+
+
+def _owner(path: str) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_uid, info.st_gid
+
+
+def _fsync_folder(folder: str) -> None:
+    # Makes the rename itself durable; not every platform allows opening a folder.
+    try:
+        fd = os.open(folder or ".", os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()

@@ -1,0 +1,158 @@
+"""What a RUN body does to the shell and the container that run it: the facts chain-run needs.
+
+Each RUN starts a fresh shell in a fresh container process tree, so merging two RUNs is only
+safe when the earlier body leaves nothing behind that the later one could notice. This module
+reads one body (tree-sitter-bash, via `ShellView`) and says how it may take part in a merge.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dockopt.shell import SHELL_STATE_BUILTINS
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+    from dockopt.document import Document, Instruction
+    from dockopt.shell import ShellView
+
+# Commands that change the running shell (variables, options, cwd, traps, functions...).
+STATE_COMMANDS = SHELL_STATE_BUILTINS | frozenset(
+    "read getopts mapfile readarray let shift break continue eval bind disown".split()
+)
+# POSIX special builtins: `X=1 :` keeps X in the shell afterwards.
+_SPECIAL_BUILTINS = frozenset(": . break continue eval exec exit export readonly return set shift times trap unset".split())
+# Commands that leave processes (or mounts) running after they return: when the RUN ends, its
+# container is torn down and they die; in a merged RUN they would live on into the next body.
+_OUTLIVING_COMMANDS = frozenset(
+    "service nohup setsid start-stop-daemon daemonize daemon invoke-rc.d rc-service openrc systemctl "
+    "pg_ctl pg_ctlcluster mysqld_safe dockerd containerd supervisord coproc mount swapon".split()
+)
+_OUTLIVING_ARGS = frozenset("--daemon --daemonize --fork --background --detach -daemon".split())
+# Files BuildKit mounts afresh for every RUN: a write to them is gone by the next RUN.
+_PER_RUN_MOUNTS = re.compile(r"/etc/(hosts|resolv\.conf|hostname)\b|/dev/shm\b")
+# Nodes whose contents run in a child shell, so state changed inside them stays there.
+_ISOLATING = frozenset({"subshell", "command_substitution", "process_substitution"})
+
+
+@dataclass(frozen=True)
+class Body:
+    """One shell-form RUN body and how it may join a merge."""
+
+    instruction: Instruction
+    view: ShellView
+    unmergeable: str | None  # why it cannot join any merge
+    must_be_last: str | None  # why nothing may follow it in a merge
+    leaks_state: bool  # changes the shell: needs a subshell when another body follows
+    needs_group: bool  # not a plain `a && b | c` chain: needs braces so `&&` joins it whole
+    ends_with_comment: bool  # nothing can be appended after its last character
+
+    @property
+    def script(self) -> str:
+        return self.view.script.rstrip()
+
+
+def read_body(doc: Document, instruction: Instruction) -> Body | None:
+    """The body of a shell-form RUN, or None (exec form, heredoc, ONBUILD, empty)."""
+    if instruction.cmd != "RUN":
+        return None
+    view = doc.shell(instruction)
+    if view is None or not view.script.strip():
+        return None
+    root = view.root
+    nodes = list(view.walk())
+    ends_with_comment = any(node.type == "comment" for node in nodes)
+    needs_group = len(view.statements()) != 1 or bool(view.top_level_operators & {"||", ";", "&", "\n"})
+    unmergeable = None
+    if root.has_error:
+        unmergeable = "its shell text does not parse"
+    elif any(node.type == "&" for node in nodes) or any(_name(view, node) == "coproc" for node in nodes):
+        unmergeable = "it starts a background job"
+    elif ends_with_comment and needs_group:
+        unmergeable = "it ends with a shell comment"
+    return Body(
+        instruction=instruction,
+        view=view,
+        unmergeable=unmergeable,
+        must_be_last=_must_be_last(view, nodes, ends_with_comment),
+        leaks_state=any(_changes_shell(view, node) for node in nodes),
+        needs_group=needs_group,
+        ends_with_comment=ends_with_comment,
+    )
+
+
+def _must_be_last(view: ShellView, nodes: list[Node], ends_with_comment: bool) -> str | None:
+    if ends_with_comment:
+        return "it ends with a shell comment"
+    for node in nodes:
+        name = _name(view, node)
+        if node.type == "command" and name is not None:
+            args = _args(view, node)
+            if name == "set" and any(arg is None or _enables_errexit(arg, args) for arg in args):
+                # `set -e` is ignored on the left of `&&` (POSIX), even inside ( ) or { }.
+                return "it turns on `set -e`, which a following `&&` would switch off"
+            if name in ("source", "."):
+                return "it sources a script, which may turn on `set -e`"
+            if name == "trap" and any(arg is None or arg.upper() == "ERR" for arg in args):
+                return "it sets an ERR trap, which a following `&&` would switch off"
+            if name in _OUTLIVING_COMMANDS or name.startswith("/etc/init.d/") or _OUTLIVING_ARGS & set(args):
+                return f"`{name}` may leave a process running into the next RUN"
+    if _PER_RUN_MOUNTS.search(view.script):
+        return "it touches a file BuildKit mounts afresh for every RUN"
+    return None
+
+
+def _enables_errexit(arg: str, args: list[str | None]) -> bool:
+    if arg == "-o":
+        return "errexit" in args
+    return arg.startswith("-") and not arg.startswith("--") and "e" in arg[1:]
+
+
+def _changes_shell(view: ShellView, node: Node) -> bool:
+    """Does this node change the shell that runs it (outside any child shell)?"""
+    kind = node.type
+    if kind in ("declaration_command", "unset_command", "function_definition", "for_statement", "c_style_for_statement", "arithmetic_expansion"):
+        changes = True
+    elif kind == "variable_assignment":
+        changes = node.parent is None or node.parent.type not in ("command", "declaration_command")
+    elif kind == "expansion":
+        changes = any(child.type in ("=", ":=") for child in node.children)
+    elif kind == "compound_statement":
+        changes = bool(node.children) and node.children[0].type == "(("
+    elif kind == "command":
+        name = _name(view, node)
+        args = _args(view, node)
+        has_assignments = any(child.type == "variable_assignment" for child in node.children)
+        changes = (
+            name is None
+            or name in STATE_COMMANDS
+            or (has_assignments and name in _SPECIAL_BUILTINS)
+            or (name in ("command", "builtin") and any(arg is None or arg in STATE_COMMANDS for arg in args))
+            or (name == "printf" and "-v" in args)
+        )
+    else:
+        return False
+    return changes and not _isolated(node)
+
+
+def _isolated(node: Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.type in _ISOLATING:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _name(view: ShellView, node: Node) -> str | None:
+    if node.type != "command":
+        return None
+    name = node.child_by_field_name("name")
+    return view.word(name) if name is not None else None
+
+
+def _args(view: ShellView, node: Node) -> list[str | None]:
+    return [view.word(child) for index, child in enumerate(node.children) if node.field_name_for_child(index) == "argument"]

@@ -1,0 +1,336 @@
+"""DO301 dependency-manifests-first."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+
+from dockopt.document import line_body
+from dockopt.edits import Edit
+from dockopt.transform import Safety, Transform
+from dockopt.transforms._manifests import (
+    GLOB_CHARS,
+    InstallRun,
+    NotInstall,
+    classify_run,
+    is_under,
+    join,
+    manifest_problem,
+    present,
+    requirement_files,
+    source_copy,
+    workdirs,
+)
+
+# Instructions that only set config or build state: the source COPY may move below them.
+_CONFIG_ONLY = {"ENV", "ARG", "LABEL", "EXPOSE", "USER", "STOPSIGNAL", "HEALTHCHECK", "MAINTAINER", "CMD",
+                "ENTRYPOINT", "SHELL", "ONBUILD"}
+
+
+class DependencyManifestsFirst(Transform):
+    """Copy dependency manifests and install before copying the whole source.
+
+    ## What it does
+    When a stage copies its whole source (`COPY . .`, `COPY src/ /app/`, `ADD . .`) and later RUNs
+    install dependencies, it copies just the manifests first (`requirements*.txt` and every file they
+    include with `-r`/`-c`, `pyproject.toml` with `uv.lock`/`poetry.lock`/`pdm.lock`, `Pipfile` +
+    `Pipfile.lock`, `package.json` + lock file and `.npmrc`, `go.mod` + `go.sum`, `Gemfile` +
+    `Gemfile.lock`), runs the installs, and then copies the rest. RUNs that install packages by
+    name (`RUN pip install fastapi`, `RUN apt-get install ...`) and read nothing from the source move
+    up with them. `uv sync`, `poetry install` and `pdm install` are split: dependencies first
+    (`--no-install-project`, `--no-root`, `--no-self`), the project after the full copy.
+
+    It reads the build context: a manifest must exist and not be `.dockerignore`d. The move is left
+    out, with the reason, when the install needs the source: a requirements line such as `-e .`,
+    `./lib` or `file:`, a `package.json` install hook, a local `path` dependency, a `go.mod`
+    `replace` with a local folder, or a context folder (`node_modules/`, `.venv/`) that the full
+    copy would lay over what the install wrote.
+
+    ## Why
+    Docker reuses a layer only while everything above it is unchanged. With `COPY . .` above the
+    install, editing any source file re-runs the whole dependency install; with the manifests first,
+    the install layer stays cached until the manifests change.
+
+    ## Example
+    ```dockerfile
+    WORKDIR /app
+    COPY . .
+    RUN pip install -r requirements.txt
+    ```
+    becomes
+    ```dockerfile
+    WORKDIR /app
+    COPY requirements.txt ./
+    RUN pip install -r requirements.txt
+    COPY . .
+    ```
+
+    ## Fix safety
+    Safe when the build context was read: the same files end up in the image, with the same
+    owners and modes, because the full copy still runs after the install and the install reads
+    nothing it does not get. Unsafe without a build context (the manifest names come from the
+    Dockerfile alone, and an unseen `-r` include or local path would break the build), and when an
+    install is split into a dependency step and a project step.
+    """
+
+    code = "DO301"
+    name = "dependency-manifests-first"
+    title = "Copy dependency manifests and install before copying the source"
+    order = 400
+
+    def check(self, doc, ctx):
+        cwds = workdirs(doc)
+        for stage in doc.stages:
+            yield from self._stage(doc, stage, cwds, ctx.build)
+
+    def _stage(self, doc, stage, cwds, build):
+        deps_only: set[tuple[str, str]] = set()  # (tool, folder) that already installed without the project
+        single_files: set[tuple[str, str]] = set()  # (in-image path, context path) copied one by one
+        for position, instruction in enumerate(stage.instructions):
+            cwd = cwds[instruction.index]
+            if instruction.cmd == "RUN":
+                run = classify_run(doc, instruction, cwd)
+                if isinstance(run, InstallRun) and not run.splits:
+                    deps_only.update((tool, cwd) for tool in run.tools)
+                continue
+            if instruction.cmd not in ("COPY", "ADD") or instruction.flag("from") is not None:
+                continue
+            if instruction.heredocs or instruction.flag("parents") is not None:
+                continue
+            copy = source_copy(instruction.args, cwd, build)
+            if copy is None:
+                single_files.update(_single_files(instruction, cwd))
+                continue
+            plan = _Plan(doc, stage, position, copy, cwds, build, deps_only, single_files)
+            yield from plan.findings
+            if plan.fix_text is not None:
+                yield self.fix(plan.message, instruction, [plan.edit],
+                               safety=Safety.UNSAFE if plan.unsafe_reason else Safety.SAFE)
+                return  # one move per stage per round: the next round sees the new order
+
+
+class _Plan:
+    """The move for one source COPY: which instructions go above it and which manifests come first."""
+
+    def __init__(self, doc, stage, position, copy, cwds, build, deps_only, single_files):
+        self.doc, self.copy, self.build = doc, copy, build
+        self.instruction = stage.instructions[position]
+        self.findings = []
+        self.fix_text = None
+        self.unsafe_reason = None if build is not None else "no build context: the manifest names were not checked"
+        block, runs, stop = self._block(stage.instructions[position + 1 :], cwds, deps_only)
+        if stop is not None:
+            self.findings.append(stop)
+        if not runs:
+            return
+        precopy: list[str] = []
+        for _, run in runs:
+            precopy.extend(item for item in self._precopy(run, single_files) if item not in precopy)
+        if any(run.splits for _, run in runs):
+            self.unsafe_reason = self.unsafe_reason or "the project is now installed in a second step after the full copy"
+        self._render(block, runs, precopy)
+
+    # -- which instructions move -----------------------------------------------------------------
+
+    def _block(self, following, cwds, deps_only):
+        """(instructions that move above the COPY, their install RUNs, a finding for what stopped it)."""
+        copy, instruction = self.copy, self.instruction
+        block, runs, moved = [], [], 0
+        stop = None
+        relative_copy = not instruction.args[-1].startswith("/") or "$" in self.doc.raw(instruction)
+        for item in following:
+            cwd = cwds[item.index]
+            if item.cmd in _CONFIG_ONLY:
+                if item.cmd in ("ENV", "ARG") and "$" in self.doc.raw(instruction):
+                    break  # the COPY's own text may use the variable
+                block.append(item)
+                continue
+            if item.cmd == "WORKDIR":
+                target = join(cwd, item.args[0]) if item.args and "$" not in item.args[0] else None
+                if relative_copy or target is None or self._inside_copy(target):
+                    break
+                block.append(item)
+                continue
+            if item.cmd != "RUN":
+                break
+            run = classify_run(self.doc, item, cwd)
+            if isinstance(run, NotInstall):
+                if run.reason.startswith("it installs a local path"):
+                    stop = self._finding(item, run.reason)
+                break
+            if run.splits and all((tool, cwd) in deps_only for tool in run.tools):
+                break  # the project step of an install already split: it needs the source
+            reason = self._reads_source(run, cwd)
+            if reason:
+                stop = self._finding(item, reason)
+                break
+            block.append(item)
+            runs.append((item, run))
+            moved = len(block)
+        return block[:moved], [(item, run) for item, run in runs if item in block[:moved]], stop
+
+    def _finding(self, item, reason):
+        text = _short(self.doc, self.instruction)
+        return DependencyManifestsFirst().fix(f"dependency install stays after `{text}`: {reason}", item)
+
+    def _inside_copy(self, folder: str) -> bool:
+        """Would WORKDIR create a folder that the source copy also creates (inside its destination)?"""
+        if is_under(self.copy.dest, folder) or not is_under(folder, self.copy.dest):
+            return False
+        if self.build is None:
+            return True
+        relative = self.copy.context_path(folder)
+        return relative is not None and present(self.build, relative)
+
+    def _touches(self, path: str) -> bool:
+        """Could the source copy write `path`, a folder above it, or something below it?"""
+        if self.build is None:
+            return is_under(path, self.copy.dest) or is_under(self.copy.dest, path)
+        if is_under(self.copy.dest, path):
+            return True  # `rm -rf /app` and the like
+        relative = self.copy.context_path(path)
+        return relative is not None and present(self.build, relative)
+
+    def _reads_source(self, run: InstallRun, cwd: str) -> str | None:
+        for path in run.paths:
+            stem = path.split("*")[0].split("?")[0].split("[")[0].rstrip("/") or "/"
+            if self._touches(stem):
+                return f"it uses {path}, which the source copy provides"
+        if self.build is None:
+            return None
+        for path in run.outputs:
+            relative = self.copy.context_path(path)
+            if relative is not None and present(self.build, relative):
+                return f"the context has {relative}/, which the full copy would lay over what the install wrote"
+        for path in run.requirement_files:
+            relative = self.copy.context_path(path)
+            if relative is None:
+                continue
+            if not self.build.exists(relative):
+                continue  # not from this copy: an earlier COPY put it there (or the build fails anyway)
+            found = requirement_files(self.build, relative)
+            if found.local:
+                return f"{relative} installs a local path (`{found.local}`), which needs the source"
+            if found.missing:
+                return f"{relative} includes {found.missing}, which the build context does not have"
+            src = self.copy.context_path(join(cwd, "src"))
+            if found.vcs_editable and src is not None and present(self.build, src):
+                return f"pip clones its editable VCS requirements into ./src, and the context has {src}/ too"
+            if any(self.copy.dest_for(item) is None for item in found.files):
+                return f"{relative} includes a file the source copy does not copy"
+        for path in run.manifests:
+            relative = self.copy.context_path(path)
+            if relative is not None and self.build.exists(relative):
+                problem = manifest_problem(self.build, relative)
+                if problem:
+                    return problem
+        return None
+
+    # -- which manifests come first ----------------------------------------------------------------
+
+    def _precopy(self, run: InstallRun, single_files) -> list[str]:
+        """Context paths of the manifests to copy before the install (those the source copy provides)."""
+        wanted: list[tuple[str, str]] = []  # (in-image path, context path)
+
+        def add(path, relative):
+            if relative is not None and (path, relative) not in single_files and (path, relative) not in wanted:
+                wanted.append((path, relative))
+
+        if self.build is None:
+            for path in run.requirement_files + run.without_context:
+                add(path, self.copy.context_path(path))
+            return [relative for _, relative in wanted]
+        for path in run.requirement_files:
+            relative = self.copy.context_path(path)
+            if relative is not None and self.build.exists(relative):
+                base = posixpath.dirname(path)
+                for item in requirement_files(self.build, relative).files:
+                    add(join(base, posixpath.relpath(item, posixpath.dirname(relative))), item)
+        candidates = list(run.manifests) + list(run.optional)
+        for group in run.alternatives:
+            candidates.extend(group)
+        for path in candidates:
+            relative = self.copy.context_path(path)
+            if relative is not None and self.build.exists(relative):
+                add(path, relative)
+        return [relative for _, relative in wanted]
+
+    # -- the edit ----------------------------------------------------------------------------------
+
+    def _render(self, block, runs, precopy):
+        doc, instruction = self.doc, self.instruction
+        indent = doc.indent(instruction.start)
+        keyword = "COPY" if instruction.keyword.isupper() else "copy"
+        flags = "".join(flag + " " for flag in instruction.flags)
+        lines = []
+        by_dest: dict[str, list[str]] = {}
+        for relative in precopy:
+            dest, source = self.copy.dest_for(relative) or (None, None)
+            if dest is not None:
+                by_dest.setdefault(dest, []).append(source)
+        for dest, sources in by_dest.items():
+            if any(" " in item or '"' in item for item in [*sources, dest]):
+                lines.append(f"{indent}{keyword} {flags}{json.dumps([*sources, dest])}\n")
+            else:
+                lines.append(f"{indent}{keyword} {flags}{' '.join(sources)} {dest}\n")
+        last = block[-1]
+        splits = {item.index: run.splits for item, run in runs if run.splits}
+        between = []
+        line = instruction.end + 1
+        while line <= last.end:
+            item = doc.instruction_at(line)
+            if item is not None and item.index in splits and line == item.start:
+                between.append(_with_flags(doc, item, splits[item.index]))
+                line = item.end + 1
+                continue
+            between.append(line_body(doc.lines[line]) + "\n")
+            line += 1
+        after = [_text(doc, instruction.start, instruction.end)]
+        after.extend(_text(doc, item.start, item.end) for item, run in runs if run.splits)
+        self.fix_text = "".join(lines + between + after)
+        self.edit = Edit.replace(instruction.start, last.end, self.fix_text)
+        copied = ", ".join(precopy)
+        source = _short(doc, instruction)
+        if copied:
+            self.message = f"copy {copied} and install before `{source}`, so a source edit does not re-run the install"
+        else:
+            self.message = f"install before `{source}`: the install does not read the source, so a source edit does not re-run it"
+        if self.unsafe_reason:
+            self.message += f" (unsafe: {self.unsafe_reason})"
+
+
+def _single_files(instruction, cwd) -> set[tuple[str, str]]:
+    """(in-image path, context path) of each file a single-file COPY puts in place."""
+    args = instruction.args
+    if len(args) < 2 or any(GLOB_CHARS.search(a) or "$" in a for a in args):
+        return set()
+    *sources, dest = args
+    found = set()
+    for source in sources:
+        relative = posixpath.normpath(source.lstrip("/"))
+        if dest.endswith("/") or len(sources) > 1 or dest in (".", "./"):
+            found.add((join(join(cwd, dest), posixpath.basename(relative)), relative))
+        else:
+            found.add((join(cwd, dest), relative))
+            found.add((join(join(cwd, dest), posixpath.basename(relative)), relative))  # dest may be a folder
+    return found
+
+
+def _text(doc, start: int, end: int) -> str:
+    return "".join(line_body(doc.lines[line]) + "\n" for line in range(start, end + 1))
+
+
+def _with_flags(doc, instruction, splits) -> str:
+    """The RUN's text with each `--no-project` style flag inserted after its subcommand."""
+    view = doc.shell(instruction)
+    lines = [line_body(doc.lines[line]) for line in range(instruction.start, instruction.end + 1)]
+    for offset, flag in sorted(splits, reverse=True):
+        line, col = view.position(offset - 1)
+        index = line - instruction.start
+        lines[index] = lines[index][: col + 1] + " " + flag + lines[index][col + 1 :]
+    return "".join(line + "\n" for line in lines)
+
+
+def _short(doc, instruction) -> str:
+    text = doc.logical(instruction).text.strip()
+    return text if len(text) <= 40 else text[:37] + "..."

@@ -1,0 +1,93 @@
+"""DO312 volume-over-code."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+
+from dockopt.transform import Transform
+from dockopt.transforms._manifests import GLOB_CHARS, is_under, join, source_copy, workdirs
+
+_CODE_SUFFIXES = (".py", ".js", ".mjs", ".ts", ".rb", ".php", ".go", ".java", ".jar", ".sh", ".pl", ".war")
+
+
+class VolumeOverCode(Transform):
+    """`VOLUME` over the folder the application code was copied into.
+
+    ## What it does
+    Finds a VOLUME whose path is a folder the stage copied application code into (`COPY . /code`
+    with `VOLUME /code`), or a folder above it. It reports it; it does not rewrite it.
+
+    ## Why
+    A volume mounted at that path hides the code in the image. A named volume is filled from the
+    image only the first time it is used, so after an update the container keeps running the old
+    code. Volumes are for data the container writes, not for the application.
+
+    ## Example
+    ```dockerfile
+    COPY . /code
+    VOLUME /code
+    ```
+    should declare a data folder instead, e.g. `VOLUME /code/data`, or no volume at all.
+
+    ## Fix safety
+    No automatic fix: removing a VOLUME changes how existing deployments store data.
+    """
+
+    code = "DO312"
+    name = "volume-over-code"
+    title = "VOLUME over the application code"
+    order = 400
+
+    def check(self, doc, ctx):
+        cwds = workdirs(doc)
+        for stage in doc.stages:
+            code_folders: list[tuple[str, object]] = []
+            for instruction in stage.instructions:
+                cwd = cwds[instruction.index]
+                if instruction.cmd in ("COPY", "ADD") and not instruction.heredocs:
+                    folder = _code_folder(instruction, cwd, ctx.build)
+                    if folder is not None:
+                        code_folders.append((folder, instruction))
+            for instruction in stage.instructions:
+                if instruction.cmd != "VOLUME":
+                    continue
+                for path in _volume_paths(instruction):
+                    volume = join(cwds[instruction.index], path)
+                    if volume == "/" or "$" in volume:
+                        continue
+                    for folder, copy in code_folders:
+                        if is_under(folder, volume):
+                            yield self.fix(
+                                f"`VOLUME {path}` covers the code copied to {folder} (line {copy.line}): a volume "
+                                "there hides the image's code, and a named volume keeps old code after an update",
+                                instruction,
+                            )
+                            break
+
+
+def _code_folder(instruction, cwd, build) -> str | None:
+    """The folder a COPY/ADD puts application code into, or None if it copies no code."""
+    args = instruction.args
+    if len(args) < 2 or "$" in args[-1]:
+        return None
+    *sources, dest = args
+    dest_path = join(cwd, dest)
+    if instruction.flag("from") is not None or source_copy(args, cwd, build) is not None:
+        many = len(sources) > 1 or dest.endswith("/") or any(GLOB_CHARS.search(s) for s in sources)
+        return dest_path if many or source_copy(args, cwd, build) is not None else posixpath.dirname(dest_path)
+    if any(source.endswith(_CODE_SUFFIXES) for source in sources):
+        return dest_path if dest.endswith("/") or dest in (".", "./") or len(sources) > 1 else posixpath.dirname(dest_path)
+    return None
+
+
+def _volume_paths(instruction) -> list[str]:
+    if instruction.json:
+        return list(instruction.args)
+    text = " ".join(instruction.args).strip()
+    if text.startswith("["):
+        try:
+            return [str(item) for item in json.loads(text)]
+        except ValueError:
+            pass
+    return text.split()

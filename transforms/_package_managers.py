@@ -40,6 +40,12 @@ _WRAPPERS: dict[str, frozenset[str]] = {
     "timeout": frozenset("-s -k --signal --kill-after".split()),
 }
 _ASSIGNMENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
+_VERSIONED_PIP_RE = re.compile(r"^pip[0-9]+(\.[0-9]+)?$")
+
+
+def _program_name(name: str) -> str:
+    """`pip3` and `pip3.11` are pip."""
+    return "pip" if _VERSIONED_PIP_RE.match(name) else name
 
 
 @dataclass(frozen=True)
@@ -102,14 +108,14 @@ def invocation(view: ShellView, command: Command, programs: Iterable[str]) -> In
         value = words[index].value
         if value is None:
             return None
-        name = posixpath.basename(value)
+        name = _program_name(posixpath.basename(value))
         if name in programs:
             return Invocation(command, name, words[index], tuple(words[index + 1 :]), tuple(assignments))
         if name in ("python", "python3") or re.fullmatch(r"python3?(\.\d+)?", name):
             # `python -m pip ...`
             rest = [w.value for w in words[index + 1 : index + 3]]
-            if len(rest) == 2 and rest[0] == "-m" and rest[1] in programs:
-                return Invocation(command, rest[1], words[index + 2], tuple(words[index + 3 :]), tuple(assignments))
+            if len(rest) == 2 and rest[0] == "-m" and rest[1] is not None and _program_name(rest[1]) in programs:
+                return Invocation(command, _program_name(rest[1]), words[index + 2], tuple(words[index + 3 :]), tuple(assignments))
             return None
         if name not in _WRAPPERS:
             return None
@@ -385,3 +391,111 @@ def needs_apt_lists(text: str) -> bool:
         return False
     update = _APT_UPDATE_RE.search(text)
     return update is None or update.start() > need.start()
+
+
+# -- yum / dnf / microdnf / zypper -------------------------------------------------------------
+
+RPM_PROGRAMS = ("yum", "dnf", "dnf5", "microdnf", "zypper")
+RPM_OPTIONS_WITH_VALUE = frozenset(
+    "-c --config -d --debuglevel -e --errorlevel --installroot --enablerepo --disablerepo -x --exclude "
+    "--releasever --setopt --repo --repoid --rpmverbosity --color --downloaddir --destdir --forcearch "
+    "--disableplugin --enableplugin -R --root -D --reposd-dir -C --cache-dir --raw-cache-dir "
+    "--solv-cache-dir --pkg-cache-dir --userdata".split()
+)
+# yum/dnf subcommands that take a second word (`yum group install`, `dnf module enable`).
+RPM_TWO_WORD = frozenset({"group", "groups", "module"})
+
+
+def rpm_calls(view: ShellView) -> list[tuple[Invocation, int, str]]:
+    """yum/dnf/microdnf/zypper invocations with the index and value of their (last) subcommand
+    word; for `yum group install` that is `install`, reported as `group install`."""
+    found = []
+    for call in invocations(view, RPM_PROGRAMS):
+        sub = subcommand(call, RPM_OPTIONS_WITH_VALUE)
+        if sub is None:
+            continue
+        index, value = sub
+        if value in RPM_TWO_WORD and call.program != "zypper":
+            rest = Invocation(call.command, call.program, call.program_word, call.words[index + 1 :], call.assignments)
+            second = subcommand(rest, RPM_OPTIONS_WITH_VALUE)
+            if second is None:
+                continue
+            index, value = index + 1 + second[0], f"{value} {second[1]}"
+        found.append((call, index, value))
+    return found
+
+
+# -- apk ---------------------------------------------------------------------------------------
+
+APK_OPTIONS_WITH_VALUE = frozenset(
+    "-X --repository -p --root --arch --keys-dir --repositories-file --cache-dir --cache-max-age --timeout".split()
+)
+APK_CACHES = ("/var/cache/apk", "/etc/apk/cache")
+
+
+def apk_calls(view: ShellView, *, top_level: bool = True) -> list[tuple[Invocation, int, str]]:
+    found = []
+    for call in invocations(view, ("apk",), top_level=top_level):
+        sub = subcommand(call, APK_OPTIONS_WITH_VALUE)
+        if sub is not None:
+            found.append((call, sub[0], sub[1]))
+    return found
+
+
+# -- removing one part of a && chain -----------------------------------------------------------
+
+
+def remove_chain_part(doc: Document, instruction: Instruction, view: ShellView, parts: list, index: int) -> list[Edit] | None:
+    """Edits that delete part `index` (not the last) of a `&&` chain with the `&&` after it."""
+    if index >= len(parts) - 1:
+        return None
+    start = view.position(parts[index])
+    stop = view.position(parts[index + 1])
+    logical_lines = {line for line, _ in doc.logical(instruction).positions}
+    if any(line not in logical_lines for line in range(start[0], stop[0] + 1)):
+        return None  # a comment or blank line inside the span: leave it
+    text = line_body(doc.lines[start[0]])[: start[1]] + line_body(doc.lines[stop[0]])[stop[1] :]
+    return [Edit.replace(start[0], stop[0], text + "\n")]
+
+
+# -- earlier ENV / ARG -------------------------------------------------------------------------
+
+
+def earlier_instructions(doc: Document, instruction: Instruction) -> Iterator[Instruction]:
+    """Instructions before this one in its stage and in the stages it is built FROM."""
+    stage = doc.stage_of(instruction)
+    seen = set()
+    limit = instruction.index
+    while stage is not None and stage.index not in seen:
+        seen.add(stage.index)
+        for item in stage.instructions:
+            if item.index < limit:
+                yield item
+        base = stage.base.lower()
+        limit = stage.from_instruction.index
+        stage = next((s for s in doc.stages[: stage.index] if s.name == base or str(s.index) == base), None)
+
+
+# -- pip ---------------------------------------------------------------------------------------
+
+PIP_OPTIONS_WITH_VALUE = frozenset(
+    "--log --proxy --retries --timeout --exists-action --trusted-host --cert --client-cert --cache-dir --python "
+    "--use-feature --use-deprecated --keyring-provider".split()
+)
+# `pip install` options that take a value; `-r`, `-c` and `-e` values are requirements or files.
+PIP_INSTALL_OPTIONS_WITH_VALUE = PIP_OPTIONS_WITH_VALUE | frozenset(
+    "-r --requirement -c --constraint -e --editable -i --index-url --extra-index-url -f --find-links -t --target "
+    "--prefix --root --src --platform --python-version --implementation --abi --only-binary --no-binary "
+    "--upgrade-strategy --progress-bar --global-option --config-settings -C --report --root-user-action "
+    "--group".split()
+)
+
+
+def pip_installs(view: ShellView, *, top_level: bool = True) -> list[tuple[Invocation, int]]:
+    """`pip install` calls (pip, pip3, pip3.11, python -m pip), with the index of `install`."""
+    found = []
+    for call in invocations(view, ("pip",), top_level=top_level):
+        sub = subcommand(call, PIP_OPTIONS_WITH_VALUE)
+        if sub is not None and sub[1] == "install":
+            found.append((call, sub[0]))
+    return found

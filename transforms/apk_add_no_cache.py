@@ -1,0 +1,53 @@
+"""DO230 apk-add-no-cache."""
+
+from __future__ import annotations
+
+from dockopt.transform import Transform
+from dockopt.transforms._package_managers import APK_CACHES, add_option_after, apk_calls, line_edits, mounted_over
+
+
+class ApkAddNoCache(Transform):
+    """Add `--no-cache` to `apk add`.
+
+    ## What it does
+    Inserts `--no-cache` after `add` in `apk add` commands that have neither `--no-cache` nor
+    `--cache-dir`, unless the RUN mounts a cache on `/var/cache/apk` or `/etc/apk/cache`.
+
+    ## Why
+    Without it, apk stores the repository indexes it fetched under `/var/cache/apk` and they ship
+    in the layer. With `--no-cache` it fetches them into memory and leaves nothing behind.
+
+    ## Example
+    ```dockerfile
+    RUN apk add curl
+    ```
+    becomes
+    ```dockerfile
+    RUN apk add --no-cache curl
+    ```
+
+    ## Fix safety
+    Safe: the same packages are installed from freshly fetched indexes; only the index cache in
+    `/var/cache/apk` is no longer written.
+    """
+
+    code = "DO230"
+    name = "apk-add-no-cache"
+    title = "apk add leaves its index cache in the layer"
+    aliases = ("DL3019",)
+    order = 240
+
+    def check(self, doc, ctx):
+        for instruction in doc.instructions:
+            view = doc.shell(instruction)
+            if view is None or view.has_error or mounted_over(instruction, *APK_CACHES):
+                continue
+            changes = []
+            for call, index, sub in apk_calls(view):
+                if sub != "add" or call.has("--no-cache") or call.has_prefix("--cache-dir"):
+                    continue
+                change = add_option_after(view, call.words[index], "--no-cache")
+                if change is not None:
+                    changes.append(change)
+            if changes:
+                yield self.fix("add `--no-cache` so apk leaves no index cache in the layer", instruction, line_edits(doc, changes))

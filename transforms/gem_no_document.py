@@ -1,0 +1,60 @@
+"""DO248 gem-no-document."""
+
+from __future__ import annotations
+
+from dockopt.transform import Safety, Transform
+from dockopt.transforms._package_managers import add_option_after, invocations, line_edits, subcommand
+
+_DOC_OPTIONS = ("--no-document", "-N", "--document", "--no-ri", "--no-rdoc", "--ri", "--rdoc")
+
+
+class GemNoDocument(Transform):
+    """Add `--no-document` to `gem install` and `gem update`.
+
+    ## What it does
+    Inserts `--no-document` after `install` / `update` in gem commands that say nothing about
+    documentation (`--no-document`, `-N`, `--document`, `--no-ri`, `--no-rdoc`).
+
+    ## Why
+    By default gem generates ri and rdoc documentation for every gem it installs: slow, and
+    megabytes in the image that nobody reads in a container.
+
+    ## Example
+    ```dockerfile
+    RUN gem install bundler
+    ```
+    becomes
+    ```dockerfile
+    RUN gem install --no-document bundler
+    ```
+
+    ## Fix safety
+    Unsafe: the gems' ri/rdoc documentation is no longer in the image (and RubyGems older than
+    2.0 does not know the option).
+    """
+
+    code = "DO248"
+    name = "gem-no-document"
+    title = "gem install generates documentation"
+    safety = Safety.UNSAFE
+    order = 270
+
+    def check(self, doc, ctx):
+        for instruction in doc.instructions:
+            view = doc.shell(instruction)
+            if view is None or view.has_error:
+                continue
+            changes = []
+            for call in invocations(view, ("gem",)):
+                sub = subcommand(call)
+                if sub is None or sub[1] not in ("install", "update") or call.has_prefix(*_DOC_OPTIONS):
+                    continue
+                change = add_option_after(view, call.words[sub[0]], "--no-document")
+                if change is not None:
+                    changes.append(change)
+            if changes:
+                yield self.fix(
+                    "add `--no-document` (unsafe: the gems' documentation leaves the image)",
+                    instruction,
+                    line_edits(doc, changes),
+                )

@@ -1,0 +1,94 @@
+"""DO245 npm-cache-clean."""
+
+from __future__ import annotations
+
+import re
+
+from dockopt.transform import Safety, Transform
+from dockopt.transforms._package_managers import (
+    append_to_chain,
+    invocations,
+    later_instructions,
+    mount_targets,
+    subcommand,
+    text_of,
+)
+
+_NPM_INSTALLS = frozenset(
+    "install i in ins inst insta instal isnt isnta isntal isntall add ci clean-install install-clean "
+    "isntall-clean update up upgrade".split()
+)
+_YARN_INSTALLS = frozenset({"install", "add", "upgrade", "global"})
+# Already cleaned, or a cache the user configures on purpose.
+_HANDLED_RE = re.compile(r"cache\s+(clean|verify|rm)|/\.npm\b|_cacache|/\.cache/yarn|\.yarn-cache|npm_config_cache|--cache\b|--cache-folder")
+_OFFLINE_RE = re.compile(r"--(prefer-)?offline\b")
+
+
+class NpmCacheClean(Transform):
+    """Clean the npm or yarn cache in the RUN that fills it.
+
+    ## What it does
+    Appends `&& npm cache clean --force` to a RUN whose `&&` chain runs `npm install` (`npm ci`,
+    `npm i`, `npm update`...), and `&& yarn cache clean` to one that runs `yarn`, `yarn install`
+    or `yarn add`. Left out when the RUN already cleans or configures the cache, mounts a cache
+    for npm or yarn, or a later RUN installs with `--offline` / `--prefer-offline`.
+
+    ## Why
+    npm keeps every downloaded tarball under `~/.npm/_cacache` and yarn under its cache folder:
+    often hundreds of megabytes that ship in the layer and are never read again.
+
+    ## Example
+    ```dockerfile
+    RUN npm ci
+    ```
+    becomes
+    ```dockerfile
+    RUN npm ci && npm cache clean --force
+    ```
+
+    ## Fix safety
+    Safe for npm: only its download cache leaves the image. Unsafe for yarn: Yarn 2+ (Plug'n'Play)
+    loads packages straight from its cache, so cleaning it can break the app.
+    """
+
+    code = "DO245"
+    name = "npm-cache-clean"
+    title = "npm/yarn cache left in the layer"
+    aliases = ("DL3060",)
+    order = 260
+
+    def check(self, doc, ctx):
+        for instruction in doc.instructions:
+            if instruction.cmd != "RUN":
+                continue
+            view = doc.shell(instruction)
+            if view is None or view.has_error or _HANDLED_RE.search(text_of(doc, instruction)):
+                continue
+            if any("npm" in target or "yarn" in target or target.endswith("/.cache") for target in mount_targets(instruction)):
+                continue
+            tools = []
+            for call in invocations(view, ("npm", "yarn")):
+                sub = subcommand(call)
+                if call.program == "npm" and sub is not None and sub[1] in _NPM_INSTALLS:
+                    tools.append("npm")
+                elif call.program == "yarn" and (sub is None and not call.words or sub is not None and sub[1] in _YARN_INSTALLS):
+                    tools.append("yarn")
+            if not tools:
+                continue
+            later = [item for item in later_instructions(doc, instruction) if "RUN" in (item.cmd, item.sub_cmd)]
+            if any(_OFFLINE_RE.search(text_of(doc, item)) for item in later):
+                continue
+            tools = list(dict.fromkeys(tools))
+            cleanup = " && ".join("npm cache clean --force" if tool == "npm" else "yarn cache clean" for tool in tools)
+            edits = append_to_chain(doc, instruction, view, cleanup)
+            if edits is None:
+                continue
+            if "yarn" in tools:
+                yield self.fix(
+                    f"clean the cache in the layer that fills it (`{cleanup}`; unsafe: Yarn 2+ runs packages from its cache)",
+                    instruction,
+                    edits,
+                    safety=Safety.UNSAFE,
+                )
+            else:
+                yield self.fix(f"clean the npm cache in the layer that fills it (`{cleanup}`)", instruction, edits)

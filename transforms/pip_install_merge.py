@@ -1,0 +1,133 @@
+"""DO241 pip-install-merge."""
+
+from __future__ import annotations
+
+import re
+
+from dockopt.document import line_body
+from dockopt.edits import Edit
+from dockopt.transform import Safety, Transform
+from dockopt.transforms._package_managers import PIP_INSTALL_OPTIONS_WITH_VALUE, pip_installs
+
+_REQUIREMENT_OPTIONS = frozenset({"-r", "--requirement", "-e", "--editable"})
+# Installed first on purpose: the installs after them use the new pip/setuptools/wheel.
+_BOOTSTRAP_RE = re.compile(r"(?i)^(pip|setuptools|wheel)\b")
+
+
+class PipInstallMerge(Transform):
+    """Merge consecutive `RUN pip install` instructions into one `pip install`.
+
+    ## What it does
+    Consecutive RUN instructions (same RUN flags, nothing between them) that each run exactly
+    one `pip install` with the same pip and the same options become one RUN that installs all
+    their requirements in a single `pip install`. RUNs that install pip, setuptools or wheel
+    themselves are not merged, and neither are commands with words that expand.
+
+    ## Why
+    Every RUN is a layer, and every `pip install` resolves and downloads on its own. One
+    command resolves all the requirements together, which is also the only way pip can see
+    conflicts between them.
+
+    ## Example
+    ```dockerfile
+    RUN pip install flask
+    RUN pip install gunicorn
+    ```
+    becomes
+    ```dockerfile
+    RUN pip install flask gunicorn
+    ```
+
+    ## Fix safety
+    Unsafe: pip resolves the requirements together, so the versions it picks can differ from
+    those of separate installs (a later install may also have upgraded or downgraded an earlier
+    one's dependencies).
+    """
+
+    code = "DO241"
+    name = "pip-install-merge"
+    title = "consecutive RUN pip install can be one"
+    safety = Safety.UNSAFE
+    aliases = ("DL3059",)
+    order = 255
+
+    def check(self, doc, ctx):
+        instructions = doc.instructions
+        index = 0
+        while index < len(instructions):
+            first = _single_pip_install(doc, instructions[index])
+            group = [(instructions[index], first)] if first else []
+            while first and index + len(group) < len(instructions):
+                candidate = instructions[index + len(group)]
+                parsed = _single_pip_install(doc, candidate)
+                previous = group[-1][0]
+                if (
+                    parsed is None
+                    or parsed[0] != first[0]
+                    or candidate.start != previous.end + 1
+                    or sorted(candidate.flags) != sorted(previous.flags)
+                ):
+                    break
+                group.append((candidate, parsed))
+            if len(group) > 1:
+                yield self.fix(
+                    "install these requirements in one `pip install` (unsafe: pip resolves them together)",
+                    group[0][0],
+                    _merge(doc, group),
+                )
+            index += max(len(group), 1)
+
+
+def _single_pip_install(doc, instruction):
+    """(pip and its options, requirement words as written, view) of a RUN that is one pip install."""
+    if instruction.cmd != "RUN":
+        return None
+    view = doc.shell(instruction)
+    if view is None or view.has_error or len(view.commands) != 1:
+        return None
+    parts = view.and_chain()
+    calls = pip_installs(view)
+    if not parts or len(parts) != 1 or len(calls) != 1 or parts[0] != calls[0][0].command.node:
+        return None
+    call, sub = calls[0]
+    if call.command.assignments or any(word.value is None for word in call.words):
+        return None
+    options = [view.text(call.program_word.node)] + [word.value for word in call.words[: sub + 1]]
+    requirements = []
+    words = call.words[sub + 1 :]
+    position = 0
+    while position < len(words):
+        value = words[position].value
+        if value in _REQUIREMENT_OPTIONS and position + 1 < len(words):
+            requirements.append(words[position : position + 2])
+            position += 2
+        elif value in PIP_INSTALL_OPTIONS_WITH_VALUE and position + 1 < len(words):
+            options += [value, words[position + 1].value]
+            position += 2
+        elif value.startswith("-"):
+            options.append(value)
+            position += 1
+        else:
+            if _BOOTSTRAP_RE.match(value):
+                return None
+            requirements.append(words[position : position + 1])
+            position += 1
+    if not requirements:
+        return None
+    return tuple(sorted(options)), [view.text(word.node) for item in requirements for word in item], view
+
+
+def _merge(doc, group):
+    (first, (_, _, view)), rest = group[0], group[1:]
+    added = " ".join(word for _, (_, words, _) in rest for word in words)
+    end = view.position(len(view.script.rstrip()) - 1)
+    line, col = end[0], end[1] + 1
+    body = line_body(doc.lines[line])
+    if first.start != line and len(body[:col].split()) == 1:  # one requirement per line: add a line
+        indent = body[: len(body) - len(body.lstrip(" \t"))]
+        text = body[:col] + " " + doc.escape + "\n" + indent + added + body[col:]
+    else:
+        text = body[:col] + " " + added + body[col:]
+    edits = [Edit.replace(line, line, text + "\n")]
+    edits += [Edit.delete(item.start, item.end) for item, _ in rest]
+    return edits

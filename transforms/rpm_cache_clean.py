@@ -1,0 +1,93 @@
+"""DO221 rpm-cache-clean."""
+
+from __future__ import annotations
+
+import re
+
+from dockopt.transform import Safety, Transform
+from dockopt.transforms._package_managers import (
+    append_to_chain,
+    later_instructions,
+    mounted_over,
+    rpm_calls,
+    runs_unseen_script,
+    text_of,
+)
+
+# Subcommands that download repository metadata or packages into the cache.
+_FILLS_CACHE = frozenset(
+    "install groupinstall localinstall reinstall update upgrade update-minimal upgrade-minimal makecache "
+    "downgrade distro-sync distrosync swap builddep in up patch dist-upgrade dup refresh ref source-install si".split()
+)
+_CACHES = ("/var/cache/yum", "/var/cache/dnf", "/var/cache/libdnf5", "/var/cache/zypp")
+_CLEANED_RE = re.compile(r"\b(?:yum|dnf5?|microdnf|zypper)\b[^;&|\n]*\b(?:clean|cc)\b|/var/cache/(?:yum|dnf|libdnf5|zypp)")
+_ZYPPER_LATER_RE = re.compile(r"\bzypper\b")
+_CLEAN = {"zypper": "zypper clean --all"}
+
+
+class RpmCacheClean(Transform):
+    """Clean the yum/dnf/microdnf/zypper cache in the RUN that fills it.
+
+    ## What it does
+    Appends `&& yum clean all` (`dnf clean all`, `microdnf clean all`, `zypper clean --all`:
+    the tool the RUN used) to a RUN whose `&&` chain installs or updates packages, unless the RUN
+    already cleans, the cache is a `--mount=type=cache`, or the tool is given `--installroot`.
+
+    ## Why
+    The tools keep repository metadata (tens of megabytes) and downloaded packages under
+    `/var/cache/yum`, `/var/cache/dnf` or `/var/cache/zypp`. A layer keeps what its RUN wrote:
+    cleaned in a later RUN they still ship.
+
+    ## Example
+    ```dockerfile
+    RUN yum install -y httpd
+    ```
+    becomes
+    ```dockerfile
+    RUN yum install -y httpd && yum clean all
+    ```
+
+    ## Fix safety
+    Safe: the cleanup runs last and only when the install succeeded, and only caches leave the
+    image; yum and dnf download metadata again when a later RUN needs it. For zypper, a later RUN
+    that runs zypper leaves the fix out, and a later script we cannot see makes it unsafe.
+    """
+
+    code = "DO221"
+    name = "rpm-cache-clean"
+    title = "yum/dnf/zypper cache left in the layer"
+    aliases = ("DL3032", "DL3040", "DL3036")
+    order = 235
+
+    def check(self, doc, ctx):
+        for instruction in doc.instructions:
+            if instruction.cmd != "RUN":
+                continue
+            view = doc.shell(instruction)
+            if view is None or view.has_error or _CLEANED_RE.search(text_of(doc, instruction)):
+                continue
+            calls = [
+                call
+                for call, _, sub in rpm_calls(view)
+                if sub.split(" ")[-1] in _FILLS_CACHE or sub.startswith(("group ", "groups ", "module "))
+            ]
+            if not calls or mounted_over(instruction, *_CACHES):
+                continue
+            if any(call.has_prefix("--installroot") for call in calls):
+                continue
+            tools = list(dict.fromkeys(call.program for call in calls))
+            safety = None
+            if "zypper" in tools:
+                later = [item for item in later_instructions(doc, instruction) if "RUN" in (item.cmd, item.sub_cmd)]
+                if any(_ZYPPER_LATER_RE.search(text_of(doc, item)) for item in later):
+                    continue
+                if any(runs_unseen_script(doc, item) for item in later):
+                    safety = Safety.UNSAFE
+            cleanup = " && ".join(_CLEAN.get(tool, f"{tool} clean all") for tool in tools)
+            edits = append_to_chain(doc, instruction, view, cleanup)
+            if edits is None:
+                continue
+            message = f"clean the package cache in the layer that fills it (`{cleanup}`)"
+            if safety is Safety.UNSAFE:
+                message += " (unsafe: a later script may need zypper's metadata)"
+            yield self.fix(message, instruction, edits, safety=safety)

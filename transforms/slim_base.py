@@ -416,7 +416,7 @@ def _has_c_sources(ctx, folder: str | None) -> bool:
 
 class _Identity:
     def context_path(self, path: str) -> str:
-        return path
+        return path.lstrip("/")
 
 
 class CopyMap:
@@ -425,7 +425,7 @@ class CopyMap:
     def __init__(self, doc, stage):
         self.doc = doc
         self.workdir = "/"
-        self.copies: list[tuple[list[str], str]] = []  # (context sources, absolute destination)
+        self.copies: list[tuple[list[str], str, object]] = []  # (context sources, absolute destination, COPY)
 
     def see(self, instruction) -> None:
         if instruction.cmd == "WORKDIR" and instruction.args:
@@ -434,41 +434,36 @@ class CopyMap:
             *sources, dest = instruction.args
             absolute = posixpath.join(self.workdir, dest)
             directory = dest.endswith("/") or dest in (".", "./") or len(sources) > 1 or any(_glob(s) for s in sources)
-            self.copies.append(([s for s in sources], absolute + ("/" if directory else "")))
+            self.copies.append((list(sources), absolute.rstrip("/") + "/" if directory else absolute, instruction))
 
     def absolute(self, path: str) -> str:
         return posixpath.normpath(posixpath.join(self.workdir, path))
 
     def context_path(self, path: str) -> str | None:
-        """Context path of a file the RUN names (relative to WORKDIR); the latest COPY wins."""
-        target = self.absolute(path)
-        for sources, dest in reversed(self.copies):
-            dest_dir = dest.rstrip("/") if dest != "/" else ""
-            for source in sources:
-                source = source.lstrip("./") if source not in (".", "./") else "."
-                if dest.endswith("/"):
-                    if _glob(source):
-                        name = posixpath.basename(target)
-                        if posixpath.dirname(target) == (dest_dir or "/") and fnmatch(posixpath.join(posixpath.dirname(source), name), source):
-                            return posixpath.normpath(posixpath.join(posixpath.dirname(source), name))
-                        continue
-                    if source == "." or self._is_dir_source(source):
-                        prefix = dest_dir + "/"
-                        if target.startswith(prefix):
-                            rest = target[len(prefix) :]
-                            return rest if source == "." else posixpath.join(source, rest)
-                        continue
-                    if target == posixpath.join(dest_dir or "/", posixpath.basename(source)):
-                        return source
-                elif target == posixpath.normpath(dest):
-                    return source
-                elif (source == "." or self._is_dir_source(source)) and target.startswith(dest_dir + "/"):
-                    rest = target[len(dest_dir) + 1 :]
-                    return rest if source == "." else posixpath.join(source, rest)
-        return None
+        found = self.provider(path)
+        return found[0] if found else None
 
-    def _is_dir_source(self, source: str) -> bool:
-        return source.endswith("/") or "." not in posixpath.basename(source)
+    def provider(self, path: str) -> tuple[str, object] | None:
+        """(context path, COPY instruction) of a path a RUN names (relative to WORKDIR); the latest COPY wins."""
+        target = self.absolute(path)
+        for sources, dest, instruction in reversed(self.copies):
+            dest_dir = posixpath.normpath(dest.rstrip("/") or "/")
+            for source in sources:
+                source = "." if source in (".", "./") else posixpath.normpath(source.lstrip("/"))
+                whole_dir = source == "." or source.endswith("/") or "." not in posixpath.basename(source)
+                if _glob(source):
+                    name = posixpath.basename(target)
+                    candidate = posixpath.join(posixpath.dirname(source), name)
+                    if posixpath.dirname(target) == dest_dir and fnmatch(candidate, source):
+                        return posixpath.normpath(candidate), instruction
+                elif whole_dir and (target == dest_dir or target.startswith(dest_dir.rstrip("/") + "/")):
+                    rest = posixpath.relpath(target, dest_dir)
+                    return posixpath.normpath(posixpath.join(source, rest)), instruction
+                elif dest.endswith("/") and target == posixpath.join(dest_dir, posixpath.basename(source)):
+                    return source, instruction
+                elif not dest.endswith("/") and target == dest_dir:
+                    return source, instruction
+        return None
 
 
 def _glob(text: str) -> bool:

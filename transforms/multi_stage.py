@@ -1,0 +1,475 @@
+"""DO502 multi-stage."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+
+from dockopt.edits import Edit
+from dockopt.transform import Transform
+from dockopt.transforms.slim_base import (
+    CopyMap,
+    ImageRef,
+    Needs,
+    _pip_needs,
+    apt_installed,
+    base_site,
+    data,
+    expand,
+    global_args,
+    pip_installs,
+    slim_tag,
+)
+
+VENV = "/opt/venv"
+USER_ID = 10001
+_KEEP_IN_RUNTIME = {"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "VOLUME", "USER", "MAINTAINER"}
+_BOTH = {"ARG", "ENV", "WORKDIR"}
+_APT_SUBCOMMANDS = {"update", "install", "clean", "autoclean", "autoremove"}
+_OTHER_INSTALLERS = {"poetry", "pipenv", "uv", "pdm", "conda", "mamba", "micromamba", "hatch", "pipx"}
+_STARTS_AS_ROOT = {"gosu", "su-exec", "setpriv", "nginx", "httpd", "apache2", "apache2ctl", "sshd", "systemd", "init",
+                   "dockerd", "supervisord", "cron", "crond"}
+_PIP_ENV = {"VIRTUAL_ENV", "PIP_TARGET", "PIP_PREFIX", "PIP_USER", "PIP_ROOT", "PYTHONHOME", "PYTHONUSERBASE"}
+
+
+class NotMapped(Exception):
+    """An instruction we cannot place confidently: the file is left alone, with this reason."""
+
+
+@dataclass
+class Block:
+    instruction: object
+    comments: str  # the comment and blank lines just above the instruction
+    body: str  # the instruction's own lines
+
+
+@dataclass
+class Plan:
+    builder: list[dict] = field(default_factory=list)  # before the venv is created
+    install: list[dict] = field(default_factory=list)  # after: manifests and pip installs
+    runtime: list[dict] = field(default_factory=list)
+    expected: list[str] = field(default_factory=list)  # instruction keywords the render must hold
+    runtime_packages: list[str] = field(default_factory=list)
+    added_user: bool = False
+    root_reason: str | None = None
+
+
+class MultiStage(Transform):
+    """Split a single-stage Python build into a builder stage and a slim runtime stage.
+
+    ## What it does
+    For a single-stage file on a full `python` image that installs dependencies with pip, emits
+    two stages (rendered from `templates/python_multistage.Dockerfile.j2`):
+
+    - a builder on the original image (compilers and headers available) that creates a venv in
+      `/opt/venv`, copies only the files the installs read, and runs the original `pip install`s;
+    - a runtime on the slim variant with the runtime libraries of the `-dev` packages it used
+      (`libpq-dev` → `libpq5`, from `dockopt/data/slim_images.json`), the other apt packages, the
+      venv copied from the builder, the application, a non-root user (uid/gid 10001) unless the
+      file has one or the image must start as root, and every other original instruction (CMD,
+      ENTRYPOINT, ENV, EXPOSE, WORKDIR, LABEL, HEALTHCHECK ...) in its original order, with its
+      comments.
+
+    It only rewrites when it can place every instruction; otherwise it reports why not. A file
+    that is already multi-stage keeps its stages.
+
+    ## Why
+    Compilers, headers and build caches are needed to install some packages, never to run them.
+    A builder stage keeps them out of the image you ship: the result is about the size of the
+    slim image plus your dependencies.
+
+    ## Example
+    ```dockerfile
+    FROM python:3.11
+    RUN apt-get update && apt-get install -y libpq-dev
+    COPY requirements.txt .
+    RUN pip install -r requirements.txt
+    COPY . .
+    CMD ["python", "app.py"]
+    ```
+    becomes
+    ```dockerfile
+    FROM python:3.11 AS builder
+    RUN apt-get update \\
+        && apt-get install -y --no-install-recommends libpq-dev \\
+        && rm -rf /var/lib/apt/lists/*
+    RUN python -m venv /opt/venv
+    ENV VIRTUAL_ENV=/opt/venv PATH="/opt/venv/bin:$PATH"
+    COPY requirements.txt .
+    RUN pip install -r requirements.txt
+
+    FROM python:3.11-slim
+    RUN apt-get update \\
+        && apt-get install -y --no-install-recommends libpq5 \\
+        && rm -rf /var/lib/apt/lists/*
+    COPY --from=builder /opt/venv /opt/venv
+    ENV VIRTUAL_ENV=/opt/venv PATH="/opt/venv/bin:$PATH"
+    COPY requirements.txt .
+    COPY . .
+    RUN groupadd --system --gid 10001 app \\
+        && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin app
+    USER 10001:10001
+    CMD ["python", "app.py"]
+    ```
+
+    ## Fix safety
+    Unsafe: the runtime image no longer has compilers, headers or the tools of the full image,
+    Python packages live in `/opt/venv` instead of `/usr/local`, and the process runs as a
+    non-root user. Programs the application starts at run time are not checked.
+    """
+
+    code = "DO502"
+    name = "multi-stage"
+    title = "Build in a builder stage, run from a slim image"
+    aliases = ()
+    order = 700
+
+    def check(self, doc, ctx):
+        if len(doc.stages) != 1:
+            return  # an existing multi-stage layout is the author's: other passes improve it
+        stage = doc.stages[0]
+        site = base_site(doc, stage)
+        if site is None:
+            return
+        rule = data()["images"].get(site.image.repo)
+        if rule is None or rule.get("language") != "python" or site.image.digest:
+            return
+        resolved = ImageRef.parse(site.resolved) if site.resolved else None
+        new_tag = slim_tag(site.image.repo, site.image.tag, resolved.tag if resolved else None)
+        if new_tag is None:
+            return
+        at = stage.from_instruction
+        if len(at.args) not in (1, 3):
+            yield self.fix("not split into stages: the FROM line has extra words (an inline comment?)", at)
+            return
+        if site.via_arg:
+            yield self.fix(f"not split into stages: the image comes from ARG {site.via_arg}, so the slim runtime image cannot be named safely", at)
+            return
+        try:
+            plan = _plan(doc, ctx, stage)
+        except NotMapped as exc:
+            yield self.fix(f"not split into stages: {exc}", at)
+            return
+        if plan is None:
+            return
+        from dockopt.templating import UnsafeValue, render_dockerfile
+
+        runtime_image = str(ImageRef(site.image.prefix, site.image.repo, new_tag, None))
+        builder = "builder" if stage.name != "builder" else "deps-builder"
+        upper = at.keyword.isupper()
+        try:
+            text = render_dockerfile(
+                "python_multistage.Dockerfile.j2",
+                ["FROM", *plan.expected[0], "RUN", "ENV", *plan.expected[1], "FROM", *plan.expected[2]],
+                escape=doc.escape,
+                kw=(lambda word: word if upper else word.lower()),
+                from_flags=list(at.flags),
+                builder_image=site.text,
+                builder=builder,
+                runtime_image=runtime_image,
+                stage_name=at.args[2] if len(at.args) == 3 else None,
+                venv=VENV,
+                builder_steps=plan.builder,
+                install_steps=plan.install,
+                runtime_steps=plan.runtime,
+            )
+        except UnsafeValue as exc:
+            yield self.fix(f"not split into stages: {exc}", at)
+            return
+        last = stage.instructions[-1]
+        message = f"build in a `{site.text}` builder stage and run from `{runtime_image}` with the venv {VENV}"
+        if plan.runtime_packages:
+            message += f" (runtime packages: {', '.join(plan.runtime_packages)})"
+        message += "; runs as uid 10001" if plan.added_user else (f"; stays root: {plan.root_reason}" if plan.root_reason else "")
+        yield self.fix(message, at, [Edit.replace(at.start, last.end, text)])
+
+
+def _plan(doc, ctx, stage) -> Plan | None:
+    blocks = _blocks(doc, stage)
+    copies = CopyMap(doc, stage)
+    needs = Needs()
+    kinds: list[str] = []  # per block: pip, apt, both, runtime
+    apt_packages: list[str] = []
+    providers: list[object] = []  # COPYs the builder needs, in order
+    for block in blocks:
+        instruction = block.instruction
+        copies.see(instruction)
+        kind = _kind(doc, instruction)
+        kinds.append(kind)
+        if kind == "pip":
+            view = doc.shell(instruction)
+            for install in pip_installs(view, instruction):
+                _check_pip(install)
+                for path in [*install.files, *install.local]:
+                    found = copies.provider(path)
+                    if found is None:
+                        raise NotMapped(f"line {instruction.line}: `{path}` does not come from a COPY of the build context")
+                    if found[1] not in providers:
+                        providers.append(found[1])
+                _pip_needs(needs, install, copies, ctx, set())
+        elif kind == "apt":
+            apt_packages.extend(_apt_args(doc.shell(instruction)))
+        elif instruction.cmd == "ENV":
+            _check_env(instruction)
+    if "pip" not in kinds:
+        return None
+    if needs.unsure:
+        raise NotMapped(needs.unsure[0])
+    runtime_packages, build_packages = _split_packages(apt_packages)
+    build_packages += sorted(set(needs.build_packages) - set(build_packages))
+    runtime_packages += sorted(set(needs.runtime) - set(runtime_packages))
+    runtime_packages += _tools_used_at_runtime(doc, blocks, kinds, runtime_packages)
+    plan = Plan(runtime_packages=runtime_packages)
+    last_pip = max(i for i, kind in enumerate(kinds) if kind == "pip")
+
+    builder_cmds: list[str] = []
+    if build_packages:
+        plan.builder.append({"kind": "apt", "packages": build_packages})
+        builder_cmds.append("RUN")
+    install_cmds: list[str] = []
+    for index, block in enumerate(blocks[: last_pip + 1]):
+        instruction = block.instruction
+        if kinds[index] == "pip":
+            plan.install.append(_verbatim(block.comments + block.body))
+        elif instruction.cmd in _BOTH or instruction in providers:
+            plan.install.append(_verbatim(block.body))
+        else:
+            continue
+        install_cmds.append(instruction.cmd)
+
+    venv_at = next(i for i, (b, k) in enumerate(zip(blocks, kinds)) if k == "pip" or _context_copy(b.instruction))
+    apt_indexes = [i for i, kind in enumerate(kinds) if kind == "apt"]
+    apt_at = min([*apt_indexes[:1], venv_at]) if needs.runtime or not apt_indexes else apt_indexes[0]
+    user_at = _user_position(doc, stage, blocks, kinds, plan)
+
+    runtime_cmds: list[str] = []
+    for index, block in enumerate([*blocks, None]):
+        if index == apt_at and runtime_packages and (index not in apt_indexes):
+            plan.runtime.append({"kind": "apt", "packages": runtime_packages})
+            runtime_cmds.append("RUN")
+        if index == venv_at:
+            plan.runtime.append({"kind": "venv"})
+            runtime_cmds += ["COPY", "ENV"]
+        if index == user_at:
+            plan.runtime.append({"kind": "user", "id": USER_ID, "name": "app"})
+            runtime_cmds += ["RUN", "USER"]
+        if block is None:
+            break
+        kind = kinds[index]
+        if kind == "pip":
+            continue
+        if kind == "apt":
+            if block.comments:
+                plan.runtime.append(_verbatim(block.comments))
+            if index == apt_at and runtime_packages:
+                plan.runtime.append({"kind": "apt", "packages": runtime_packages})
+                runtime_cmds.append("RUN")
+            continue
+        plan.runtime.append(_verbatim(block.comments + block.body))
+        runtime_cmds.append(block.instruction.cmd)
+    plan.expected = [builder_cmds, install_cmds, runtime_cmds]
+    return plan
+
+
+def _blocks(doc, stage) -> list[Block]:
+    blocks = []
+    previous_end = stage.from_instruction.end
+    for instruction in stage.instructions[1:]:
+        comments = "".join(doc.lines[previous_end + 1 : instruction.start])
+        body = "".join(doc.lines[instruction.start : instruction.end + 1])
+        blocks.append(Block(instruction, _lf(comments), _lf(body)))
+        previous_end = instruction.end
+    return blocks
+
+
+def _lf(text: str) -> str:
+    lines = text.splitlines()
+    return "".join(line + "\n" for line in lines)
+
+
+def _verbatim(text: str) -> dict:
+    from dockopt.templating import Verbatim
+
+    return {"kind": "verbatim", "text": Verbatim(text)}
+
+
+def _kind(doc, instruction) -> str:
+    cmd = instruction.cmd
+    if cmd in ("SHELL", "ONBUILD"):
+        raise NotMapped(f"line {instruction.line}: {cmd} is not mapped")
+    if cmd in _KEEP_IN_RUNTIME or cmd in _BOTH or cmd in ("COPY", "ADD"):
+        _check_paths(instruction)
+        return "runtime"
+    view = doc.shell(instruction)
+    if view is None or view.has_error:
+        raise NotMapped(f"line {instruction.line}: a RUN that is not plain shell (exec form or heredoc)")
+    _check_paths(instruction)
+    names = [posixpath.basename(c.name or "") for c in view.commands]
+    if any(name in _OTHER_INSTALLERS for name in names):
+        raise NotMapped(f"line {instruction.line}: `{next(n for n in names if n in _OTHER_INSTALLERS)}` is not mapped (only pip is)")
+    pips = {id(p.command) for p in pip_installs(view, instruction)}
+    if pips:
+        others = [c for c in view.commands if id(c) not in pips and posixpath.basename(c.name or "") != "rm"]
+        if others:
+            raise NotMapped(f"line {instruction.line}: `pip install` shares its RUN with `{others[0].name}`")
+        return "pip"
+    if any(re.match(r"^pip(3(\.\d+)?)?$", name) for name in names):
+        raise NotMapped(f"line {instruction.line}: a pip command other than install")
+    if names and all(name in ("apt-get", "apt", "rm") for name in names) and {"apt-get", "apt"} & set(names):
+        for command in view.commands:
+            name = posixpath.basename(command.name or "")
+            if name == "rm" and not all(a and (a.startswith("-") or a.startswith(("/var/lib/apt/lists", "/var/cache/apt"))) for a in command.args):
+                raise NotMapped(f"line {instruction.line}: `rm` in an apt RUN removes more than apt's lists")
+            if name in ("apt-get", "apt"):
+                sub = [a for a in command.args if a and not a.startswith("-")]
+                if not sub or sub[0] not in _APT_SUBCOMMANDS:
+                    raise NotMapped(f"line {instruction.line}: `{name} {sub[0] if sub else ''}` is not mapped")
+        return "apt"
+    return "runtime"
+
+
+def _check_paths(instruction) -> None:
+    """The venv replaces /usr/local as the home of installed packages: absolute paths into it break."""
+    text = instruction.original
+    for needle in ("/usr/local/bin/", "/usr/local/lib/python", "site-packages", "dist-packages"):
+        if needle in text:
+            raise NotMapped(f"line {instruction.line} names `{needle}`, where the packages no longer are")
+
+
+def _check_pip(install) -> None:
+    line = install.run.line
+    if install.command.name and "/" in install.command.name:
+        raise NotMapped(f"line {line}: `{install.command.name}` by absolute path bypasses the venv")
+    for flag in install.flags:
+        option = flag.split("=", 1)[0]
+        if option in ("--user", "--prefix", "--target", "-t", "--root", "--src") or option == "$":
+            raise NotMapped(f"line {line}: `pip install {option}` does not install into the venv")
+    if install.editable:
+        raise NotMapped(f"line {line}: an editable install points into the source tree")
+
+
+def _check_env(instruction) -> None:
+    args = instruction.args
+    for name, value in zip(args[::2], args[1::2]):
+        if name in _PIP_ENV or (name == "PATH" and "$PATH" not in value and "${PATH}" not in value):
+            raise NotMapped(f"line {instruction.line}: ENV {name} changes where pip installs or finds Python")
+
+
+def _apt_args(view) -> list[str]:
+    found = []
+    for command in view.commands:
+        if posixpath.basename(command.name or "") in ("apt-get", "apt") and "install" in command.args:
+            after = command.args[command.args.index("install") + 1 :]
+            found += [arg for arg in after if arg and not arg.startswith("-")]
+    return found
+
+
+def _split_packages(packages: list[str]) -> tuple[list[str], list[str]]:
+    """(runtime packages, build packages) of an apt install list."""
+    table = data()
+    runtime: list[str] = []
+    build: list[str] = []
+    for package in packages:
+        name = package.split("=", 1)[0]
+        if name in table["build_only_packages"]:
+            build.append(package)
+        elif name in table["dev_to_runtime"]:
+            build.append(package)
+            runtime += [p for p in table["dev_to_runtime"][name] if p not in runtime]
+        elif name.endswith("-dev"):
+            raise NotMapped(f"the runtime package for `{name}` is not known (add it to dev_to_runtime)")
+        elif name.startswith(("python3-", "python-")):
+            raise NotMapped(f"`{name}` installs into the system Python, which the venv does not see")
+        elif package not in runtime:
+            runtime.append(package)
+    return runtime, build
+
+
+def _tools_used_at_runtime(doc, blocks, kinds, runtime_packages) -> list[str]:
+    """Packages for full-image tools used by runtime RUNs, CMD, ENTRYPOINT or HEALTHCHECK."""
+    table = data()
+    extra: list[str] = []
+    have = set(runtime_packages)
+    for block, kind in zip(blocks, kinds):
+        instruction = block.instruction
+        if kind != "runtime":
+            continue
+        if instruction.cmd == "RUN":
+            view = doc.shell(instruction)
+            have |= apt_installed(view)
+            names = [posixpath.basename(c.name or "") for c in view.commands]
+        elif instruction.cmd in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
+            names = _exec_names(instruction)
+        else:
+            continue
+        for name in names:
+            package = table["fat_only_commands"].get(name)
+            if package is None or package in have or package in extra:
+                continue
+            if name in table["compilers"]:
+                raise NotMapped(f"line {instruction.line} runs `{name}` in the runtime stage")
+            extra.append(package)
+            if package in table["tools_need_certificates"] and "ca-certificates" not in have | set(extra):
+                extra.append("ca-certificates")
+    return extra
+
+
+def _exec_names(instruction) -> list[str]:
+    args = list(instruction.args)
+    if instruction.cmd == "HEALTHCHECK":
+        if not args or args[0].upper() != "CMD":
+            return []
+        args = args[1:]
+    if not args:
+        return []
+    if instruction.json:
+        return [posixpath.basename(args[0])]
+    from dockopt.shell import parse_script
+
+    tree = parse_script(" ".join(args))
+    names = []
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "command_name":
+            names.append(posixpath.basename(node.text.decode()))
+        stack.extend(node.children)
+    return names
+
+
+def _context_copy(instruction) -> bool:
+    return instruction.cmd in ("COPY", "ADD") and instruction.flag("from") is None
+
+
+def _user_position(doc, stage, blocks, kinds, plan) -> int | None:
+    """Where to create and switch to the non-root user; None when the file has a USER or needs root."""
+    if any(b.instruction.cmd == "USER" for b in blocks):
+        return None
+    values = dict(global_args(doc))
+    for block in blocks:
+        instruction = block.instruction
+        if instruction.cmd == "ENV":
+            for name, value in zip(instruction.args[::2], instruction.args[1::2]):
+                values[name] = expand(value, values)
+        elif instruction.cmd == "ARG":
+            for item in instruction.args:
+                name, sep, value = item.partition("=")
+                values[name] = expand(value.strip("\"'"), values) if sep else values.get(name)
+        if instruction.cmd == "EXPOSE":
+            for port in instruction.args:
+                number = expand(port.split("/", 1)[0], values)
+                if number is None or not number.isdigit():
+                    plan.root_reason = f"cannot tell the port of `EXPOSE {port}`"
+                    return None
+                if int(number) < 1024:
+                    plan.root_reason = f"port {number} is below 1024"
+                    return None
+        if instruction.cmd in ("CMD", "ENTRYPOINT"):
+            starts = set(_exec_names(instruction)) & _STARTS_AS_ROOT
+            if starts:
+                plan.root_reason = f"`{sorted(starts)[0]}` starts as root and drops privileges itself"
+                return None
+    last = max((i for i, block in enumerate(blocks) if block.instruction.cmd in ("RUN", "COPY", "ADD", "WORKDIR")), default=-1)
+    plan.added_user = True
+    return last + 1

@@ -293,9 +293,7 @@ def classify_run(doc, instruction, cwd: str) -> InstallRun | NotInstall:
         reason = _classify_command(command, cwd, run, view)
         if reason:
             return NotInstall(reason)
-    if not run.tools:
-        return NotInstall("it installs nothing")
-    return run
+    return run  # no tools: helpers and tool settings only, which may move but do not count as an install
 
 
 def _classify_command(command, cwd: str, run: InstallRun, view) -> str | None:
@@ -361,7 +359,13 @@ def _pip(args: list[str], cwd: str, run: InstallRun) -> str | None:
 
 
 def _project(name: str, args: list[str], cwd: str, run: InstallRun, command, view) -> str | None:
+    # Later words may be option values (`poetry install --only main`); only npm and pipenv take
+    # package names after the verb, and those change the manifest.
     positional = [arg for arg in args if not arg.startswith("-")]
+    if name in _CONFIG_TOOLS and positional[:1] == ["config"]:
+        if any(arg.startswith(_PROJECT_CONFIG) for arg in args):
+            return f"`{name} config` writes a settings file into the project folder"
+        return None  # user-wide settings (`poetry config virtualenvs.create false`): read nothing from the source
     key = None
     if name == "npm" and positional[:1] in (["ci"], ["install"], ["i"]):
         if "-g" in args or "--global" in args:
@@ -375,19 +379,19 @@ def _project(name: str, args: list[str], cwd: str, run: InstallRun, command, vie
         key = "npm ci" if positional[0] == "ci" else "npm"
     elif name == "yarn" and positional in ([], ["install"]):
         key = "yarn"
-    elif name == "pnpm" and positional in (["install"], ["i"]):
+    elif name == "pnpm" and positional[:1] in (["install"], ["i"]):
         key = "pnpm"
     elif name == "go" and positional == ["mod", "download"]:
         key = "go mod download"
-    elif name == "bundle" and positional == ["install"]:
+    elif name == "bundle" and positional[:1] == ["install"]:
         key = "bundle"
     elif name == "pipenv" and positional in (["install"], ["sync"]):
         key = "pipenv"
-    elif name == "uv" and positional == ["sync"]:
+    elif name == "uv" and positional[:1] == ["sync"]:
         key = "uv sync"
-    elif name == "poetry" and positional == ["install"]:
+    elif name == "poetry" and positional[:1] == ["install"]:
         key = "poetry"
-    elif name == "pdm" and positional in (["install"], ["sync"]):
+    elif name == "pdm" and positional[:1] in (["install"], ["sync"]):
         key = "pdm"
     if key is None:
         return f"`{' '.join([name, *positional[:1]])}` is not a dependency install"
@@ -404,6 +408,10 @@ def _project(name: str, args: list[str], cwd: str, run: InstallRun, command, vie
         subcommand = next(node for node in command.node.children if view.word(node) == positional[0])
         run.splits.append((view.char(subcommand.end_byte), spec.no_project_flag))
     return None
+
+
+_CONFIG_TOOLS = {"poetry", "npm", "pip", "pip3", "yarn", "pnpm", "pdm", "uv"}
+_PROJECT_CONFIG = ("--local", "--location=project", "--project", "--site")
 
 
 def _looks_like_path(arg: str) -> bool:

@@ -165,8 +165,9 @@ class _Plan:
                 stop = self._finding(item, reason)
                 break
             block.append(item)
-            runs.append((item, run))
-            moved = len(block)
+            if run.tools:
+                runs.append((item, run))
+                moved = len(block)
         return block[:moved], [(item, run) for item, run in runs if item in block[:moved]], stop
 
     def _finding(self, item, reason):
@@ -286,7 +287,7 @@ class _Plan:
             between.append(line_body(doc.lines[line]) + "\n")
             line += 1
         after = [_text(doc, instruction.start, instruction.end)]
-        after.extend(_text(doc, item.start, item.end) for item, run in runs if run.splits)
+        after.extend(_project_step(doc, item, run) for item, run in runs if run.splits)
         self.fix_text = "".join(lines + between + after)
         self.edit = Edit.replace(instruction.start, last.end, self.fix_text)
         copied = ", ".join(precopy)
@@ -329,6 +330,19 @@ def _with_flags(doc, instruction, splits) -> str:
         index = line - instruction.start
         lines[index] = lines[index][: col + 1] + " " + flag + lines[index][col + 1 :]
     return "".join(line + "\n" for line in lines)
+
+
+def _project_step(doc, instruction, run) -> str:
+    """The RUN that installs the project after the full copy: the split commands of an `&&` chain only."""
+    view = doc.shell(instruction)
+    parts = view.and_chain()
+    if not parts or len(parts) == 1:
+        return _text(doc, instruction.start, instruction.end)
+    offsets = [offset for offset, _ in run.splits]
+    kept = [part for part in parts if any(view.char(part.start_byte) < o <= view.char(part.end_byte) for o in offsets)]
+    flags = "".join(flag + " " for flag in instruction.flags)
+    body = " && ".join(view.text(part) for part in kept)
+    return f"{doc.indent(instruction.start)}{instruction.keyword} {flags}{body}\n"
 
 
 def _short(doc, instruction) -> str:

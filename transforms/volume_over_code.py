@@ -74,8 +74,10 @@ def _code_folder(instruction, cwd, build) -> str | None:
     *sources, dest = args
     dest_path = join(cwd, dest)
     if instruction.flag("from") is not None or source_copy(args, cwd, build) is not None:
-        many = len(sources) > 1 or dest.endswith("/") or any(GLOB_CHARS.search(s) for s in sources)
-        return dest_path if many or source_copy(args, cwd, build) is not None else posixpath.dirname(dest_path)
+        # A source without a file suffix from another stage is almost always a folder (`/out`, `/app`).
+        folder = len(sources) > 1 or dest.endswith("/") or any(GLOB_CHARS.search(s) for s in sources)
+        folder = folder or not posixpath.splitext(sources[0].rstrip("/"))[1]
+        return dest_path if folder else posixpath.dirname(dest_path)
     if any(source.endswith(_CODE_SUFFIXES) for source in sources):
         return dest_path if dest.endswith("/") or dest in (".", "./") or len(sources) > 1 else posixpath.dirname(dest_path)
     return None

@@ -1,0 +1,174 @@
+"""DO301 dependency-manifests-first: when manifests move ahead of the source copy, and when they stay."""
+
+from __future__ import annotations
+
+import dockerfile
+import pytest
+
+import dockopt
+from dockopt.context import BuildContext
+from dockopt.transform import Safety
+
+
+def context(tmp_path, files: dict[str, str] | None):
+    if files is None:
+        return None
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return BuildContext(tmp_path)
+
+
+def run(text: str, files, tmp_path, unsafe=True):
+    build = context(tmp_path, files)
+    result = dockopt.fix(text, select=["DO301"], unsafe_fixes=unsafe, context=build)
+    assert result.error is None, result.error
+    again = dockopt.fix(result.output, select=["DO301"], unsafe_fixes=unsafe, context=build)
+    assert again.output == result.output, "fixing twice must equal fixing once"
+    dockerfile.parse_string(result.output)
+    return result
+
+
+REQ = {"requirements.txt": "flask\n", "app.py": "print(1)\n"}
+PY = "FROM python:3.11\nWORKDIR /app\n"
+
+NO_OP = [
+    pytest.param(PY + "COPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n", REQ,
+                 id="manifests-already-come-first"),
+    pytest.param(PY + "COPY . .\nRUN python setup.py build\nRUN pip install -r requirements.txt\n", REQ,
+                 id="a-step-that-reads-the-source-keeps-the-install-below-it"),
+    pytest.param(PY + "COPY . .\nRUN pip install .\n", REQ, id="installing-the-project-needs-the-source"),
+    pytest.param(PY + "COPY . .\nRUN pip install -r requirements.txt\n", {"requirements.txt": "-e .\n"},
+                 id="a-requirements-file-with-an-editable-local-path-needs-the-source"),
+    pytest.param(PY + "COPY . .\nRUN pip install -r requirements.txt\n", {"requirements.txt": "./libs/core\n"},
+                 id="a-requirements-file-with-a-local-folder-needs-the-source"),
+    pytest.param(PY + "COPY . .\nRUN pip install -r requirements.txt\n", {"requirements.txt": "-r ../other.txt\n"},
+                 id="an-include-missing-from-the-context-is-left-alone"),
+    pytest.param("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n",
+                 {"package.json": '{"scripts": {"prepare": "husky"}}', "package-lock.json": "{}"},
+                 id="an-npm-install-hook-may-read-the-source"),
+    pytest.param("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n",
+                 {"package.json": "{}", "package-lock.json": "{}", "node_modules/x/i.js": ""},
+                 id="a-node-modules-folder-in-the-context-would-overwrite-the-install"),
+    pytest.param("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install express\n",
+                 {"package.json": "{}"}, id="npm-install-of-a-package-changes-package-json"),
+    pytest.param("FROM golang:1.22\nWORKDIR /s\nCOPY . .\nRUN go mod download\n",
+                 {"go.mod": "module m\nreplace x => ./x\n"}, id="a-go-replace-with-a-local-folder-needs-the-source"),
+    pytest.param("FROM ruby:3\nWORKDIR /a\nCOPY . .\nRUN bundle install\n",
+                 {"Gemfile": "gemspec\n", "Gemfile.lock": ""}, id="a-gemspec-gemfile-needs-the-source"),
+    pytest.param(PY + "COPY . .\nRUN uv sync\n", {"pyproject.toml": "[tool.uv.workspace]\nmembers = ['p/*']\n", "uv.lock": ""},
+                 id="a-uv-workspace-needs-its-members"),
+    pytest.param("FROM python:3.11\nCOPY . .\nWORKDIR /app\nRUN pip install flask\n", REQ,
+                 id="a-relative-copy-cannot-move-below-a-workdir"),
+    pytest.param(PY + "COPY . .\nRUN --mount=type=bind,target=/x pip install -r requirements.txt\n", REQ,
+                 id="a-bind-mount-reads-the-context"),
+    pytest.param(PY + "COPY . .\nRUN pip install $PACKAGES\n", REQ, id="variables-may-name-source-files"),
+    pytest.param(PY + "COPY . .\nRUN cd sub && pip install -r requirements.txt\n", REQ, id="cd-changes-what-paths-mean"),
+    pytest.param(PY + "COPY . .\nRUN pip install -r requirements.txt > log\n", REQ, id="a-redirect-writes-into-the-folder"),
+    pytest.param(PY + "COPY . .\nCMD python app.py\n", REQ, id="no-install-after-the-copy"),
+    pytest.param(PY + "COPY --from=builder /out .\nRUN pip install flask\n", REQ, id="a-copy-from-another-stage-is-not-the-source"),
+    pytest.param(PY + "COPY app.py .\nRUN pip install flask\n", REQ, id="a-single-file-copy-is-not-the-whole-source"),
+    pytest.param(PY + "COPY . .\nRUN rm -rf /app/cache && pip install flask\n", {"cache/x": ""},
+                 id="a-path-the-copy-provides-stays-below"),
+    pytest.param(PY + "COPY . .\nRUN pip install -r requirements.txt\n",
+                 {"requirements.txt": "-e git+https://x/y#egg=y\n", "src/y.py": ""},
+                 id="an-editable-vcs-clone-would-land-in-the-copied-src-folder"),
+]
+
+FIX = [
+    pytest.param(PY + "COPY . .\nRUN pip install -r requirements.txt\n", REQ,
+                 PY + "COPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY . .\n",
+                 id="requirements-go-first-into-the-workdir"),
+    pytest.param(PY + "COPY . .\nRUN pip install fastapi\nRUN pip install uvicorn\n", REQ,
+                 PY + "RUN pip install fastapi\nRUN pip install uvicorn\nCOPY . .\n",
+                 id="installs-by-name-move-above-the-copy"),
+    pytest.param(PY + "COPY . .\nRUN pip install -r requirements.txt\nRUN python manage.py collectstatic\n", REQ,
+                 PY + "COPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY . .\nRUN python manage.py collectstatic\n",
+                 id="steps-after-the-last-install-stay-after-the-copy"),
+    pytest.param("FROM python:3.11\nCOPY --chown=app --chmod=644 . /srv\nWORKDIR /srv\nRUN pip install -r requirements.txt\n", REQ,
+                 "FROM python:3.11\nCOPY --chown=app --chmod=644 requirements.txt /srv/\nWORKDIR /srv\n"
+                 "RUN pip install -r requirements.txt\nCOPY --chown=app --chmod=644 . /srv\n",
+                 id="flags-and-an-absolute-destination-carry-over"),
+    pytest.param(PY + "COPY . .\nRUN pip install -r req/prod.txt\n",
+                 {"req/prod.txt": "-r base.txt\n-c ../c.txt\n", "req/base.txt": "flask\n", "c.txt": "flask<4\n"},
+                 PY + "COPY req/prod.txt req/base.txt ./req/\nCOPY c.txt ./\nRUN pip install -r req/prod.txt\nCOPY . .\n",
+                 id="includes-and-constraints-are-followed-relative-to-their-file"),
+    pytest.param("FROM python:3.11\nWORKDIR /app\nCOPY src/ /app/\nRUN pip install -r requirements.txt\n",
+                 {"src/requirements.txt": "flask\n"},
+                 "FROM python:3.11\nWORKDIR /app\nCOPY src/requirements.txt /app/\nRUN pip install -r requirements.txt\nCOPY src/ /app/\n",
+                 id="a-subfolder-copy-maps-manifests-through-it"),
+    pytest.param(PY + "COPY . .\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n", REQ,
+                 PY + "RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\nCOPY . .\n",
+                 id="system-packages-move-above-the-copy"),
+    pytest.param(PY + "COPY . .\nENV PIP_NO_CACHE_DIR=1\nRUN pip install -r requirements.txt\nEXPOSE 80\n", REQ,
+                 PY + "COPY requirements.txt ./\nENV PIP_NO_CACHE_DIR=1\nRUN pip install -r requirements.txt\nCOPY . .\nEXPOSE 80\n",
+                 id="config-instructions-between-move-with-the-install"),
+    pytest.param(PY + "COPY . .\nRUN poetry install --only main\n", {"pyproject.toml": "[tool.poetry]\n", "poetry.lock": ""},
+                 PY + "COPY pyproject.toml poetry.lock ./\nRUN poetry install --no-root --only main\nCOPY . .\nRUN poetry install --only main\n",
+                 id="poetry-installs-dependencies-first-and-the-project-after"),
+    pytest.param(PY + "COPY . .\nRUN pdm install --prod\n", {"pyproject.toml": "", "pdm.lock": ""},
+                 PY + "COPY pyproject.toml pdm.lock ./\nRUN pdm install --no-self --prod\nCOPY . .\nRUN pdm install --prod\n",
+                 id="pdm-installs-dependencies-first-and-the-project-after"),
+    pytest.param("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN yarn install --frozen-lockfile\n",
+                 {"package.json": "{}", "yarn.lock": "", ".yarnrc": ""},
+                 "FROM node:20\nWORKDIR /app\nCOPY package.json yarn.lock .yarnrc ./\nRUN yarn install --frozen-lockfile\nCOPY . .\n",
+                 id="yarn-copies-its-lock-and-settings"),
+    pytest.param("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\n", None,
+                 "FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n",
+                 id="without-a-context-npm-copies-package-star-json"),
+]
+
+
+@pytest.mark.parametrize(("text", "files"), NO_OP)
+def test_no_op(text, files, tmp_path):
+    assert run(text, files, tmp_path).output == text
+
+
+@pytest.mark.parametrize(("text", "files", "expected"), FIX)
+def test_fix(text, files, expected, tmp_path):
+    assert run(text, files, tmp_path).output == expected
+
+
+def test_with_a_checked_context_the_fix_is_safe(tmp_path):
+    result = run(PY + "COPY . .\nRUN pip install -r requirements.txt\n", REQ, tmp_path, unsafe=False)
+    assert result.changed
+    assert [fix.safety for fix in result.applied] == [Safety.SAFE]
+
+
+def test_without_a_context_the_fix_is_unsafe_and_says_why(tmp_path):
+    result = run(PY + "COPY . .\nRUN pip install -r requirements.txt\n", None, tmp_path, unsafe=False)
+    assert not result.changed
+    [fix] = result.unsafe_left_out
+    assert "no build context" in fix.message
+
+
+def test_a_split_install_is_unsafe(tmp_path):
+    files = {"pyproject.toml": "[project]\nname='a'\n", "uv.lock": ""}
+    result = run(PY + "COPY . .\nRUN uv sync --frozen\n", files, tmp_path, unsafe=False)
+    assert not result.changed and result.unsafe_left_out
+
+
+def test_a_dockerignored_venv_does_not_block_uv(tmp_path):
+    files = {"pyproject.toml": "", "uv.lock": "", ".venv/pyvenv.cfg": "", ".dockerignore": ".venv\n"}
+    result = run(PY + "COPY . .\nRUN uv sync --locked\n", files, tmp_path)
+    assert "RUN uv sync --no-install-project --locked\nCOPY . .\nRUN uv sync --locked\n" in result.output
+
+
+def test_the_project_step_of_a_chain_keeps_only_the_split_command(tmp_path):
+    files = {"pyproject.toml": "", "uv.lock": ""}
+    result = run(PY + "COPY . .\nRUN pip install uv && uv sync --frozen\n", files, tmp_path)
+    assert result.output.endswith("COPY . .\nRUN uv sync --frozen\n")
+
+
+def test_a_skip_is_reported_with_its_reason(tmp_path):
+    result = run(PY + "COPY . .\nRUN pip install -r requirements.txt\n", {"requirements.txt": "-e .\n"}, tmp_path)
+    [finding] = result.findings
+    assert finding.code == "DO301" and "-e ." in finding.message and finding.line == 4
+
+
+def test_crlf_and_lowercase_keywords_are_kept(tmp_path):
+    text = "from python:3.11\r\nworkdir /app\r\ncopy . .\r\nrun pip install -r requirements.txt\r\n"
+    result = run(text, REQ, tmp_path)
+    assert result.output == ("from python:3.11\r\nworkdir /app\r\ncopy requirements.txt ./\r\n"
+                             "run pip install -r requirements.txt\r\ncopy . .\r\n")

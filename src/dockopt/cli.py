@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
+HELP_OPTIONS = ["-h", "--help"]
 
 
 class OutputFormat(str, enum.Enum):
@@ -50,7 +51,7 @@ class UsageProblem(Exception):
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        build_app()(args=argv, prog_name="dockopt")
+        build_command().main(args=argv, prog_name="dockopt")
     except SystemExit:
         raise
     except KeyboardInterrupt:
@@ -85,7 +86,7 @@ def build_app():
         pretty_exceptions_enable=False,
         add_completion=False,
         no_args_is_help=True,
-        context_settings={"help_option_names": ["-h", "--help"]},
+        context_settings={"help_option_names": HELP_OPTIONS},
     )
 
     def show_version(value: bool) -> None:
@@ -105,7 +106,7 @@ def build_app():
 
     @app.command("fix")
     def fix_command(
-        paths: Annotated[List[str], typer.Argument(help="Dockerfiles or folders to walk; - reads stdin.", show_default=False)],
+        paths: Annotated[List[str], typer.Argument(help="Dockerfiles or folders to walk; - reads stdin.", show_default=False, metavar="PATH")],
         write: Annotated[bool, typer.Option("--write", "-w", help="Write the fixes back (atomically).")] = False,
         check: Annotated[bool, typer.Option("--check", help="Exit 1 if any file would change; write nothing.")] = False,
         diff: Annotated[
@@ -164,6 +165,82 @@ def build_app():
         raise typer.Exit(_explain(rule))
 
     return app
+
+
+def build_command():
+    """The click command behind the typer app, with plain (fast) parameter coercion."""
+    import typer.main
+
+    command = typer.main.get_command(build_app())
+    for sub in [command, *getattr(command, "commands", {}).values()]:
+        params = list(sub.params)
+        try:  # the help option is made on first use; make it now so it gets the plain coercion too
+            params.append(sub.get_help_option(sub.context_class(sub, help_option_names=HELP_OPTIONS)))
+        except Exception:
+            pass
+        for param in params:
+            if param is not None:
+                _plain_coercion(param)
+    return command
+
+
+class _PlainCoercion:
+    """Typer 0.2x coerces every parameter through a pydantic TypeAdapter, which costs about a
+    quarter of a second at each start (importing pydantic, building the adapters). dockopt's
+    parameters are strings, ints, enums and lists of strings; converting those needs no pydantic.
+    """
+
+    def __init__(self, annotation):
+        self.annotation = annotation
+
+    def coerce(self, value, param, ctx):
+        if value is None:
+            return () if (param.multiple or param.nargs == -1) else None
+        return self._convert(value, self.annotation, param, ctx)
+
+    def _convert(self, value, annotation, param, ctx):
+        import typing
+
+        import typer
+
+        origin = typing.get_origin(annotation)
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if origin in (list, typing.List) and args:
+            values = value if isinstance(value, (list, tuple)) else [value]
+            return [self._convert(item, args[0], param, ctx) for item in values]
+        if origin is not None and args and len(args) == 1:  # Optional[X]
+            return self._convert(value, args[0], param, ctx)
+        if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+            try:
+                return value if isinstance(value, annotation) else annotation(value)
+            except ValueError:
+                choices = ", ".join(repr(item.value) for item in annotation)
+                raise typer.BadParameter(f"{value!r} is not one of {choices}.", ctx=ctx, param=param) from None
+        if annotation is int and not isinstance(value, bool):
+            try:
+                return int(value)
+            except (TypeError, ValueError):
+                raise typer.BadParameter(f"{value!r} is not a valid integer.", ctx=ctx, param=param) from None
+        return value
+
+
+_PLAIN_TYPES = (str, int, bool)
+
+
+def _plain_coercion(param) -> None:
+    """Install `_PlainCoercion` where typer would otherwise build a pydantic adapter (if it would)."""
+    import typing
+
+    descriptor = getattr(param, "type_descriptor", None)
+    if descriptor is None or not hasattr(param, "_runtime_param"):
+        return  # another typer version: it coerces its own way
+    annotation = descriptor.annotation
+    leaves = [annotation]
+    while leaves and typing.get_origin(leaves[-1]) is not None:
+        inner = [a for a in typing.get_args(leaves.pop()) if a is not type(None)]
+        leaves.extend(inner)
+    if all(leaf in _PLAIN_TYPES or (isinstance(leaf, type) and issubclass(leaf, enum.Enum)) for leaf in leaves):
+        param._runtime_param = _PlainCoercion(annotation)
 
 
 def _split(values: list[str] | None) -> list[str] | None:

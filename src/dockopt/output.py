@@ -167,6 +167,8 @@ class Summary:
             self.failed += 1
         else:
             self.skipped += 1
+        if result.status == "error":
+            return  # nothing of a failed file was applied
         for item in result.fixes:
             if item["applied"]:
                 self.fixes_by_code[item["code"]] += 1
@@ -231,7 +233,9 @@ class TextReporter(Reporter):
         streams, mode = self.streams, self.mode
         if result.changed and result.diff and mode.diff:
             streams.out(color_diff(result.diff) if streams.color_out else result.diff)
-        self._error_line(result)
+        if result.status == "error":
+            self._error_line(result)  # one line: the fixes of a file that failed mean nothing
+            return
         if mode.quiet:
             return
         color = streams.color_err
@@ -244,7 +248,7 @@ class TextReporter(Reporter):
         if self.mode.quiet:
             return
         lines = []
-        if self.mode.batch:
+        if self.mode.batch and summary.scanned:
             verb = "fixed" if self.mode.write else "would change"
             lines.append(
                 f"Scanned {_count(summary.scanned, 'file')}: {summary.changed} {verb}, {summary.unchanged} unchanged, "

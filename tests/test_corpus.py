@@ -220,4 +220,4 @@ def test_the_outside_check_catches_a_changed_line():
     before = ["FROM d\n", "RUN a\n", "RUN b"]
     assert _outside_problem(before, ["FROM d\n", "RUN x\n", "RUN b"], [Edit(1, 2, "RUN x\n")]) is None
     assert _outside_problem(before, ["FROM d\r\n", "RUN x\n", "RUN b"], [Edit(1, 2, "RUN x\n")])
-    assert _outside_problem(before, ["FROM d\n", "RUN b\n", "USER x"], [Edit(3, 3, "USER x\n")]) is None
+    assert _outside_problem(before, ["FROM d\n", "RUN a\n", "RUN b\n", "USER x"], [Edit(3, 3, "USER x\n")]) is None

@@ -172,3 +172,9 @@ def test_crlf_and_lowercase_keywords_are_kept(tmp_path):
     result = run(text, REQ, tmp_path)
     assert result.output == ("from python:3.11\r\nworkdir /app\r\ncopy requirements.txt ./\r\n"
                              "run pip install -r requirements.txt\r\ncopy . .\r\n")
+
+
+def test_the_project_step_after_a_bind_mounted_dependency_step_stays(tmp_path):
+    text = (PY + "RUN --mount=type=bind,source=uv.lock,target=uv.lock --mount=type=bind,source=pyproject.toml,"
+            "target=pyproject.toml uv sync --locked --no-install-project\nCOPY . /app\nRUN uv sync --locked\n")
+    assert run(text, {"pyproject.toml": "", "uv.lock": ""}, tmp_path).output == text

@@ -18,6 +18,8 @@ QUIET = [
     pytest.param("FROM python\nCOPY . /app\nVOLUME /app/data\n", id="a-data-folder-inside-the-app"),
     pytest.param("FROM python\nCOPY config.yml /etc/app/\nVOLUME /etc/app\n", id="copied-config-is-not-code"),
     pytest.param("FROM python\nCOPY . /app\nVOLUME $DATA\n", id="a-variable-path-is-unknown"),
+    pytest.param("FROM python\nCOPY data /data\nVOLUME /data\n", id="seeding-a-data-volume"),
+    pytest.param("FROM python\nCOPY --from=build /out /app\nVOLUME /app\n", id="a-build-output-may-be-data"),
     pytest.param("FROM python AS b\nCOPY . /app\nFROM python\nVOLUME /app\n", id="another-stage-copied-the-code"),
 ]
 
@@ -26,7 +28,7 @@ FOUND = [
     pytest.param("FROM python\nWORKDIR /app\nCOPY . .\nVOLUME [\"/app\"]\n", [4], id="json-form-and-a-relative-copy"),
     pytest.param("FROM python\nVOLUME /srv\nCOPY src/ /srv/app/\n", [2], id="a-volume-above-the-code"),
     pytest.param("FROM python\nCOPY main.py /opt/tool/main.py\nVOLUME /opt/tool\n", [3], id="a-single-code-file"),
-    pytest.param("FROM python\nCOPY --from=build /out /app\nVOLUME /app\n", [3], id="code-from-a-builder-stage"),
+    pytest.param("FROM python\nCOPY app/ /srv/app/\nVOLUME /srv\n", [3], id="a-folder-named-like-code"),
 ]
 
 

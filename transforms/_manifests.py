@@ -377,6 +377,11 @@ def _project(name: str, args: list[str], cwd: str, run: InstallRun, command, vie
         if len(positional) > 1:
             return "`npm install <package>` changes package.json"
         key = "npm ci" if positional[0] == "ci" else "npm"
+    elif name == "yarn" and positional[:2] == ["global", "add"]:
+        if any(arg.startswith((".", "/", "~", "file:", "link:")) or arg.endswith(".tgz") for arg in positional[2:]):
+            return "it installs a local path"
+        run.tools.append("yarn")
+        return None
     elif name == "yarn" and positional in ([], ["install"]):
         key = "yarn"
     elif name == "pnpm" and positional[:1] in (["install"], ["i"]):

@@ -11,6 +11,7 @@ from dockopt.transform import Safety, Transform
 from dockopt.transforms._manifests import (
     GLOB_CHARS,
     InstallRun,
+    PROJECT_INSTALLERS,
     NotInstall,
     classify_run,
     is_under,
@@ -89,9 +90,7 @@ class DependencyManifestsFirst(Transform):
         for position, instruction in enumerate(stage.instructions):
             cwd = cwds[instruction.index]
             if instruction.cmd == "RUN":
-                run = classify_run(doc, instruction, cwd)
-                if isinstance(run, InstallRun) and not run.splits:
-                    deps_only.update((tool, cwd) for tool in run.tools)
+                deps_only.update((tool, cwd) for tool in _dependencies_only(doc, instruction))
                 continue
             if instruction.cmd not in ("COPY", "ADD") or instruction.flag("from") is not None:
                 continue
@@ -298,6 +297,15 @@ class _Plan:
             self.message = f"install before `{source}`: the install does not read the source, so a source edit does not re-run it"
         if self.unsafe_reason:
             self.message += f" (unsafe: {self.unsafe_reason})"
+
+
+def _dependencies_only(doc, instruction) -> set[str]:
+    """Tools this RUN ran without the project (`uv sync --no-install-project`, bind mounts or not)."""
+    view = doc.shell(instruction)
+    if view is None:
+        return set()
+    flags = {spec.no_project_flag: spec.tool for spec in PROJECT_INSTALLERS.values() if spec.no_project_flag}
+    return {flags[arg] for command in view.commands for arg in command.args if arg in flags}
 
 
 def _single_files(instruction, cwd) -> set[tuple[str, str]]:

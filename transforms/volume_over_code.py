@@ -8,6 +8,7 @@ import posixpath
 from dockopt.transform import Transform
 from dockopt.transforms._manifests import GLOB_CHARS, is_under, join, source_copy, workdirs
 
+_CODE_FOLDERS = {"src", "app", "code", "lib", "source", "server", "api", "web"}
 _CODE_SUFFIXES = (".py", ".js", ".mjs", ".ts", ".rb", ".php", ".go", ".java", ".jar", ".sh", ".pl", ".war")
 
 
@@ -67,20 +68,35 @@ class VolumeOverCode(Transform):
 
 
 def _code_folder(instruction, cwd, build) -> str | None:
-    """The folder a COPY/ADD puts application code into, or None if it copies no code."""
+    """The folder a COPY/ADD puts application code into, or None if it copies no code.
+
+    Code is the whole context (`COPY . /app`), a folder that holds source files (read from the
+    context when known, else guessed from its name), or source files themselves. A folder of data
+    copied into a VOLUME is a legitimate way to seed it, so it is not code.
+    """
     args = instruction.args
     if len(args) < 2 or "$" in args[-1]:
         return None
     *sources, dest = args
     dest_path = join(cwd, dest)
-    if instruction.flag("from") is not None or source_copy(args, cwd, build) is not None:
-        # A source without a file suffix from another stage is almost always a folder (`/out`, `/app`).
-        folder = len(sources) > 1 or dest.endswith("/") or any(GLOB_CHARS.search(s) for s in sources)
-        folder = folder or not posixpath.splitext(sources[0].rstrip("/"))[1]
-        return dest_path if folder else posixpath.dirname(dest_path)
+    copy = source_copy(args, cwd, build) if instruction.flag("from") is None else None
+    if copy is not None and any(_holds_code(source, build) for source in copy.sources):
+        return copy.dest
     if any(source.endswith(_CODE_SUFFIXES) for source in sources):
-        return dest_path if dest.endswith("/") or dest in (".", "./") or len(sources) > 1 else posixpath.dirname(dest_path)
+        into_folder = dest.endswith("/") or dest in (".", "./") or len(sources) > 1
+        return dest_path if into_folder else posixpath.dirname(dest_path)
     return None
+
+
+def _holds_code(source: str, build) -> bool:
+    folder = source.rstrip("/")
+    if GLOB_CHARS.search(folder):
+        folder = posixpath.dirname(folder)
+    if not folder:
+        return True  # the whole build context
+    if build is None:
+        return posixpath.basename(folder) in _CODE_FOLDERS
+    return any(path.endswith(_CODE_SUFFIXES) for path in build.files(folder + "/**/*"))
 
 
 def _volume_paths(instruction) -> list[str]:

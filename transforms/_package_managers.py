@@ -265,8 +265,11 @@ def _continuation_indent(doc: Document, instruction: Instruction, view: ShellVie
             stripped = text.lstrip(" \t")
             if stripped.startswith("&&") or view.position(part)[1] == len(indent):
                 return indent
-    tab = any(doc.lines[i].startswith("\t") for i in range(instruction.start + 1, instruction.end + 1))
-    return doc.indent(instruction.start) + ("\t" if tab else "    ")
+    # No part starts a line: indent one step from the RUN, or less if its continuation lines do.
+    default = doc.indent(instruction.start) + "    "
+    logical_lines = sorted({line for line, _ in doc.logical(instruction).positions} - {instruction.start})
+    first = doc.indent(logical_lines[0]) if logical_lines else ""
+    return first if first and (first.startswith("\t") or len(first) < len(default)) else default
 
 
 def _and_at_line_start(view: ShellView, parts: list[Node]) -> bool:

@@ -10,8 +10,9 @@ class ApkAddNoCache(Transform):
     """Add `--no-cache` to `apk add`.
 
     ## What it does
-    Inserts `--no-cache` after `add` in `apk add` commands that have neither `--no-cache` nor
-    `--cache-dir`, unless the RUN mounts a cache on `/var/cache/apk` or `/etc/apk/cache`.
+    Inserts `--no-cache` after `add` in `apk add` commands that have none of `--no-cache`,
+    `--cache-dir` or `--no-network` (which fetches nothing to cache), unless the RUN mounts a cache
+    on `/var/cache/apk` or `/etc/apk/cache`.
 
     ## Why
     Without it, apk stores the repository indexes it fetched under `/var/cache/apk` and they ship
@@ -44,7 +45,7 @@ class ApkAddNoCache(Transform):
                 continue
             changes = []
             for call, index, sub in apk_calls(view):
-                if sub != "add" or call.has("--no-cache") or call.has_prefix("--cache-dir"):
+                if sub != "add" or call.has("--no-cache", "--no-network") or call.has_prefix("--cache-dir"):
                     continue
                 change = add_option_after(view, call.words[index], "--no-cache")
                 if change is not None:

@@ -1,0 +1,39 @@
+"""DO230: no-op and fix tables (transforms/apk_add_no_cache.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+import dockopt
+
+FROM = "FROM debian:bookworm\n"
+
+NOOP = [
+    pytest.param('RUN apk add --no-cache curl', id='already there'),
+    pytest.param('RUN apk --no-cache add curl', id='as a global option'),
+    pytest.param('RUN apk add --no-network .deps', id='no network, no cache'),
+    pytest.param('RUN --mount=type=cache,target=/var/cache/apk apk add curl', id='a cache mount'),
+    pytest.param('RUN apk del curl', id='apk del'),
+]
+
+FIX = [
+    pytest.param('RUN apk add curl', 'RUN apk add --no-cache curl', id='apk add'),
+    pytest.param('RUN apk add --update curl', 'RUN apk add --no-cache --update curl', id='with --update'),
+]
+
+
+@pytest.mark.parametrize("body", NOOP)
+def test_leaves_alone(body):
+    source = FROM + body + "\n"
+    result = dockopt.fix(source, select=["DO230"], unsafe_fixes=True)
+    assert result.error is None
+    assert result.output == source
+
+
+@pytest.mark.parametrize(("body", "expected"), FIX)
+def test_fixes(body, expected):
+    result = dockopt.fix(FROM + body + "\n", select=["DO230"], unsafe_fixes=True)
+    assert result.error is None
+    assert result.output == FROM + expected + "\n"
+    again = dockopt.fix(result.output, select=["DO230"], unsafe_fixes=True)
+    assert again.output == result.output

@@ -1,0 +1,37 @@
+"""DO213: no-op and fix tables (transforms/apt_get_no_install_recommends.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+import dockopt
+
+FROM = "FROM debian:bookworm\n"
+
+NOOP = [
+    pytest.param('RUN apt-get install -y --no-install-recommends curl', id='already there'),
+    pytest.param('RUN apt-get -o APT::Install-Recommends=true install -y curl', id='an explicit config wins'),
+    pytest.param('RUN apt-get remove -y curl', id='only install'),
+]
+
+FIX = [
+    pytest.param('RUN apt-get install -y curl', 'RUN apt-get install -y --no-install-recommends curl', id='after -y'),
+    pytest.param('RUN apt-get install curl', 'RUN apt-get install --no-install-recommends curl', id='right after install'),
+]
+
+
+@pytest.mark.parametrize("body", NOOP)
+def test_leaves_alone(body):
+    source = FROM + body + "\n"
+    result = dockopt.fix(source, select=["DO213"], unsafe_fixes=True)
+    assert result.error is None
+    assert result.output == source
+
+
+@pytest.mark.parametrize(("body", "expected"), FIX)
+def test_fixes(body, expected):
+    result = dockopt.fix(FROM + body + "\n", select=["DO213"], unsafe_fixes=True)
+    assert result.error is None
+    assert result.output == FROM + expected + "\n"
+    again = dockopt.fix(result.output, select=["DO213"], unsafe_fixes=True)
+    assert again.output == result.output

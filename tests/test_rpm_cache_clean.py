@@ -1,0 +1,40 @@
+"""DO221: no-op and fix tables (transforms/rpm_cache_clean.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+import dockopt
+
+FROM = "FROM debian:bookworm\n"
+
+NOOP = [
+    pytest.param('RUN yum install -y a && yum clean all', id='already cleaned'),
+    pytest.param('RUN dnf install -y a && rm -rf /var/cache/dnf', id='cache removed by hand'),
+    pytest.param('RUN --mount=type=cache,target=/var/cache/dnf dnf install -y a', id='cache mount'),
+    pytest.param('RUN dnf --installroot=/r install -y a', id='installroot'),
+    pytest.param('RUN zypper -n in a\nRUN zypper -n in b && zypper clean --all', id='a later zypper'),
+]
+
+FIX = [
+    pytest.param('RUN yum install -y a', 'RUN yum install -y a && yum clean all', id='yum'),
+    pytest.param('RUN microdnf install a', 'RUN microdnf install a && microdnf clean all', id='microdnf'),
+    pytest.param('RUN zypper -n in a', 'RUN zypper -n in a && zypper clean --all', id='zypper'),
+]
+
+
+@pytest.mark.parametrize("body", NOOP)
+def test_leaves_alone(body):
+    source = FROM + body + "\n"
+    result = dockopt.fix(source, select=["DO221"], unsafe_fixes=True)
+    assert result.error is None
+    assert result.output == source
+
+
+@pytest.mark.parametrize(("body", "expected"), FIX)
+def test_fixes(body, expected):
+    result = dockopt.fix(FROM + body + "\n", select=["DO221"], unsafe_fixes=True)
+    assert result.error is None
+    assert result.output == FROM + expected + "\n"
+    again = dockopt.fix(result.output, select=["DO221"], unsafe_fixes=True)
+    assert again.output == result.output

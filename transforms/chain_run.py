@@ -257,8 +257,8 @@ def _merged_text(doc, group: list[Body], style: _Style) -> str | None:
 
 def _wrapping(body: Body, last: bool) -> tuple[str, str]:
     """Text around a body so `&&` joins it whole and its shell changes stay inside it."""
-    if body.leaks_state and not last:
-        return ("( " if body.script.startswith("(") else "("), ")"
+    if body.leaks_state and not last:  # a space keeps `((` / `))` from reading as arithmetic
+        return ("( " if body.script.startswith("(") else "("), (" )" if body.script.endswith(")") else ")")
     if body.needs_group:
         return "{ ", (" }" if body.script.endswith(";") else "; }")
     return "", ""

@@ -1,0 +1,327 @@
+"""DO201 chain-run: which RUNs merge, and the exact text they merge into."""
+
+from __future__ import annotations
+
+import dockerfile
+import pytest
+
+import dockopt
+from dockopt.document import Document
+from dockopt.registry import by_code
+
+
+def fix(text: str) -> str:
+    result = dockopt.fix(text, select=["DO201"])
+    assert result.error is None, result.error
+    again = dockopt.fix(result.output, select=["DO201"])
+    assert again.output == result.output, "fixing twice must equal fixing once"
+    dockerfile.parse_string(result.output)
+    return result.output
+
+
+def runs(text: str) -> int:
+    return sum(1 for instruction in Document(text).instructions if instruction.cmd == "RUN")
+
+
+NO_OP = [
+    pytest.param("FROM debian\nRUN a\n", id="a-lone-run-has-nothing-to-merge-with"),
+    pytest.param("FROM debian\nRUN --network=none a\nRUN b\n", id="different-network-flags-stay-apart"),
+    pytest.param(
+        "FROM debian\nRUN --mount=type=cache,target=/a a\nRUN --mount=type=cache,target=/b b\n",
+        id="different-mounts-stay-apart",
+    ),
+    pytest.param("FROM debian\nRUN --mount=type=tmpfs,target=/t a\nRUN --mount=type=tmpfs,target=/t b\n", id="a-tmpfs-starts-empty-in-every-run"),
+    pytest.param("FROM debian\nRUN --mount=type=bind,rw,target=/s a\nRUN --mount=type=bind,rw,target=/s b\n", id="a-writable-bind-mount-is-reset-in-every-run"),
+    pytest.param("FROM debian\nRUN <<EOF\na\nEOF\nRUN b\n", id="a-heredoc-stays-apart"),
+    pytest.param('FROM debian\nRUN ["a"]\nRUN b\n', id="exec-form-stays-apart"),
+    pytest.param('FROM debian\nRUN a\nSHELL ["/bin/bash", "-c"]\nRUN b\n', id="a-shell-instruction-ends-the-run"),
+    pytest.param("FROM debian\nRUN a\nENV X=1\nRUN b\n", id="an-env-instruction-ends-the-run"),
+    pytest.param("FROM debian\nRUN a\nONBUILD RUN b\nRUN c\n", id="onbuild-run-is-not-a-run-of-the-stage"),
+    pytest.param("FROM debian\nONBUILD RUN a\nONBUILD RUN b\n", id="two-onbuild-runs-stay-apart"),
+    pytest.param("FROM debian AS one\nRUN a\nFROM debian\nRUN b\n", id="runs-of-different-stages-stay-apart"),
+    pytest.param("FROM debian\nRUN a &\nRUN b\n", id="a-background-job-would-outlive-its-run"),
+    pytest.param("FROM debian\nRUN a\nRUN { b & }\n", id="a-nested-background-job-stays-apart"),
+    pytest.param("FROM debian\nRUN service mysql start && mysql < init.sql\nRUN b\n", id="a-started-service-would-outlive-its-run"),
+    pytest.param("FROM debian\nRUN nohup server\nRUN b\n", id="nohup-would-outlive-its-run"),
+    pytest.param("FROM debian\nRUN redis-server --daemonize yes\nRUN b\n", id="a-daemonizing-flag-would-outlive-its-run"),
+    pytest.param("FROM debian\nRUN echo 1.2.3.4 h >> /etc/hosts\nRUN ping h\n", id="etc-hosts-is-mounted-afresh-every-run"),
+    pytest.param("FROM debian\nRUN a ((\nRUN b\n", id="a-body-that-does-not-parse-stays-apart"),
+    pytest.param("FROM debian\nRUN set -eux; a; b\nRUN c\n", id="set-e-would-be-switched-off-by-a-following-and"),
+    pytest.param("FROM debian\nRUN set -o errexit; a\nRUN c\n", id="set-o-errexit-would-be-switched-off"),
+    pytest.param("FROM debian\nRUN set $OPTS; a\nRUN c\n", id="set-with-unknown-options-may-turn-on-errexit"),
+    pytest.param("FROM debian\nRUN trap 'exit 1' ERR; a\nRUN c\n", id="an-err-trap-would-be-switched-off"),
+    pytest.param("FROM debian\nRUN . /venv/bin/activate && a\nRUN c\n", id="a-sourced-script-may-turn-on-errexit"),
+    pytest.param("FROM debian\nRUN a # why\nRUN b\n", id="nothing-can-follow-a-trailing-shell-comment"),
+    pytest.param("FROM debian\nRUN a\nRUN b; c # why\n", id="a-commented-body-that-needs-braces-stays-apart"),
+    pytest.param(
+        'FROM debian\nSHELL ["powershell", "-Command"]\nRUN a\nRUN b\n',
+        id="powershell-is-not-a-posix-shell",
+    ),
+    pytest.param('FROM debian\nSHELL ["cmd", "/S", "/C"]\nRUN a\nRUN b\n', id="cmd-is-not-a-posix-shell"),
+    pytest.param('FROM debian\nSHELL ["/bin/bash", "-ec"]\nRUN a\nRUN b\n', id="a-shell-with-errexit-stays-apart"),
+    pytest.param('FROM debian\nSHELL ["/bin/bash", "-o", "errexit", "-c"]\nRUN a\nRUN b\n', id="a-shell-with-o-errexit-stays-apart"),
+    pytest.param("FROM debian\nSHELL /bin/bash -c\nRUN a\nRUN b\n", id="a-shell-not-in-json-form-is-unknown"),
+    pytest.param(
+        'FROM debian AS base\nSHELL ["pwsh", "-c"]\nFROM base\nRUN a\nRUN b\n',
+        id="a-stage-inherits-the-shell-of-the-stage-it-builds-on",
+    ),
+    pytest.param("FROM mcr.microsoft.com/windows/servercore\nRUN a\nRUN b\n", id="a-windows-base-runs-cmd"),
+    pytest.param("FROM debian\nENV BASH_ENV=/etc/x\nRUN a\nRUN b\n", id="bash-env-may-run-code-before-every-body"),
+    pytest.param("FROM debian\nRUN a\n# hadolint ignore=DL3059\nRUN b\n", id="a-hadolint-pragma-keeps-the-run-apart"),
+    pytest.param("FROM debian\nRUN a\n# dockopt: ignore=chain-run\nRUN b\n", id="a-dockopt-pragma-keeps-the-run-apart"),
+    pytest.param("FROM debian\nRUN a\n# hadolint ignore=DL3008\nRUN b\n", id="any-pragma-keeps-pointing-at-its-own-run"),
+    pytest.param("FROM debian\n# hadolint global ignore=DL3059\nRUN a\nRUN b\n", id="a-global-pragma-suppresses-the-merge"),
+    pytest.param("FROM debian\nRUN a\n# odd \\\nRUN b\n", id="a-comment-ending-in-the-escape-character-is-ambiguous"),
+]
+
+
+@pytest.mark.parametrize("text", NO_OP)
+def test_no_op(text):
+    assert fix(text) == text
+
+
+FIXES = [
+    pytest.param("FROM debian\nRUN a\nRUN b\n", "FROM debian\nRUN a && \\\n    b\n", id="two-runs-become-one"),
+    pytest.param(
+        "FROM debian\nRUN a\nRUN b\nRUN c\n", "FROM debian\nRUN a && \\\n    b && \\\n    c\n", id="three-runs-become-one"
+    ),
+    pytest.param(
+        "FROM debian\nRUN cd /src && make\nRUN make install\n",
+        "FROM debian\nRUN (cd /src && make) && \\\n    make install\n",
+        id="a-cd-stays-inside-a-subshell",
+    ),
+    pytest.param(
+        "FROM debian\nRUN export X=1; a\nRUN b\n",
+        "FROM debian\nRUN (export X=1; a) && \\\n    b\n",
+        id="an-export-stays-inside-a-subshell",
+    ),
+    pytest.param(
+        "FROM debian\nRUN X=1\nRUN b\n", "FROM debian\nRUN (X=1) && \\\n    b\n", id="a-plain-assignment-stays-inside-a-subshell"
+    ),
+    pytest.param(
+        "FROM debian\nRUN X=1 a\nRUN b\n", "FROM debian\nRUN X=1 a && \\\n    b\n", id="an-assignment-prefix-needs-no-subshell"
+    ),
+    pytest.param(
+        "FROM debian\nRUN umask 077 && a\nRUN f() { :; }; f\nRUN c\n",
+        "FROM debian\nRUN (umask 077 && a) && \\\n    (f() { :; }; f) && \\\n    c\n",
+        id="umask-and-functions-stay-inside-subshells",
+    ),
+    pytest.param(
+        "FROM debian\nRUN for i in 1 2; do echo $i; done\nRUN b\n",
+        "FROM debian\nRUN (for i in 1 2; do echo $i; done) && \\\n    b\n",
+        id="a-for-loop-variable-stays-inside-a-subshell",
+    ),
+    pytest.param(
+        "FROM debian\nRUN echo ${X:=1}\nRUN b\n",
+        "FROM debian\nRUN (echo ${X:=1}) && \\\n    b\n",
+        id="an-assigning-expansion-stays-inside-a-subshell",
+    ),
+    pytest.param(
+        "FROM debian\nRUN a $(cd /tmp && pwd)\nRUN b\n",
+        "FROM debian\nRUN a $(cd /tmp && pwd) && \\\n    b\n",
+        id="a-cd-inside-command-substitution-needs-no-subshell",
+    ),
+    pytest.param(
+        "FROM debian\nRUN (cd x; a)\nRUN b\n", "FROM debian\nRUN (cd x; a) && \\\n    b\n", id="an-existing-subshell-is-enough"
+    ),
+    pytest.param(
+        "FROM debian\nRUN (cd x; a); cd y\nRUN b\n",
+        "FROM debian\nRUN ( (cd x; a); cd y) && \\\n    b\n",
+        id="a-subshell-inside-a-subshell-keeps-a-space-so-it-is-not-arithmetic",
+    ),
+    pytest.param(
+        "FROM debian\nRUN a\nRUN cd /x && b\n", "FROM debian\nRUN a && \\\n    cd /x && b\n", id="the-last-body-may-change-the-shell"
+    ),
+    pytest.param(
+        "FROM debian\nRUN a; b\nRUN c\n", "FROM debian\nRUN { a; b; } && \\\n    c\n", id="a-semicolon-body-is-grouped"
+    ),
+    pytest.param(
+        "FROM debian\nRUN a;\nRUN c\n", "FROM debian\nRUN { a; } && \\\n    c\n", id="a-trailing-semicolon-is-grouped"
+    ),
+    pytest.param(
+        "FROM debian\nRUN a || true\nRUN b\n", "FROM debian\nRUN { a || true; } && \\\n    b\n", id="an-or-body-is-grouped"
+    ),
+    pytest.param(
+        "FROM debian\nRUN a\nRUN b || true\n",
+        "FROM debian\nRUN a && \\\n    { b || true; }\n",
+        id="an-or-body-is-grouped-when-last-too",
+    ),
+    pytest.param(
+        "FROM debian\nRUN a | b && ! c\nRUN d\n", "FROM debian\nRUN a | b && ! c && \\\n    d\n", id="pipes-and-and-chains-need-no-group"
+    ),
+    pytest.param(
+        "FROM debian\nRUN a\nRUN set -eux; b; c\n",
+        "FROM debian\nRUN a && \\\n    { set -eux; b; c; }\n",
+        id="set-e-may-be-in-the-last-body",
+    ),
+    pytest.param(
+        "FROM debian\nRUN set -e; a\nRUN b\nRUN c\n",
+        "FROM debian\nRUN set -e; a\nRUN b && \\\n    c\n",
+        id="a-merge-starts-after-a-set-e-body",
+    ),
+    pytest.param(
+        "FROM debian\nRUN exit 0\nRUN b\n", "FROM debian\nRUN (exit 0) && \\\n    b\n", id="exit-leaves-only-its-subshell"
+    ),
+    pytest.param(
+        "FROM debian\nRUN a\n# why b\nRUN b\n",
+        "FROM debian\nRUN a && \\\n    # why b\n    b\n",
+        id="a-comment-between-moves-inside-the-continuation",
+    ),
+    pytest.param(
+        "FROM debian\nRUN a\n\n  # why b\n\nRUN b\n",
+        "FROM debian\nRUN a && \\\n    # why b\n    b\n",
+        id="blank-lines-between-are-dropped",
+    ),
+    pytest.param(
+        "FROM debian\r\nRUN a\r\nRUN b\r\n", "FROM debian\r\nRUN a && \\\r\n    b\r\n", id="crlf-stays-crlf"
+    ),
+    pytest.param(
+        "# escape=`\nFROM debian\nRUN a\nRUN b\n",
+        "# escape=`\nFROM debian\nRUN a && `\n    b\n",
+        id="a-backtick-escape-continues-with-a-backtick",
+    ),
+    pytest.param(
+        "FROM debian\nRUN x \\\n  && y\nRUN a\nRUN b\n",
+        "FROM debian\nRUN x \\\n  && y \\\n  && a \\\n  && b\n",
+        id="and-at-line-start-and-two-space-indent-as-the-file-does",
+    ),
+    pytest.param(
+        "FROM debian\nRUN x && \\\n\ty\nRUN a\n", "FROM debian\nRUN x && \\\n\ty && \\\n\ta\n", id="tab-indent-as-the-file-does"
+    ),
+    pytest.param("FROM debian\nrun a\nrun b\n", "FROM debian\nrun a && \\\n    b\n", id="lowercase-run-is-kept"),
+    pytest.param(
+        "FROM debian\nRUN --mount=type=cache,target=/c a\nRUN --mount=type=cache,target=/c \\\n    b\n",
+        "FROM debian\nRUN --mount=type=cache,target=/c a && \\\n    b\n",
+        id="equal-mounts-merge-and-the-flag-line-goes",
+    ),
+    pytest.param(
+        "FROM debian\nRUN --network=host --mount=type=secret,id=s a\nRUN --mount=type=secret,id=s --network=host b\n",
+        "FROM debian\nRUN --network=host --mount=type=secret,id=s a && \\\n    b\n",
+        id="the-same-flags-in-another-order-merge",
+    ),
+    pytest.param(
+        "FROM debian\nRUN a \\\n    # note\n    b\nRUN c\n",
+        "FROM debian\nRUN a \\\n    # note\n    b && \\\n    c\n",
+        id="comments-inside-a-body-are-kept",
+    ),
+    pytest.param(
+        "FROM debian\nRUN a\nRUN b # why\n", "FROM debian\nRUN a && \\\n    b # why\n", id="a-trailing-comment-may-end-the-merge"
+    ),
+    pytest.param(
+        'FROM debian\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN a | b\nRUN c\n',
+        'FROM debian\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN a | b && \\\n    c\n',
+        id="bash-with-pipefail-merges",
+    ),
+    pytest.param(
+        "FROM debian AS a\nRUN a\nRUN b\nFROM debian\nRUN c\nRUN d\n",
+        "FROM debian AS a\nRUN a && \\\n    b\nFROM debian\nRUN c && \\\n    d\n",
+        id="each-stage-merges-on-its-own",
+    ),
+    pytest.param(
+        "FROM debian\nRUN a\nRUN b\nCOPY x /x\nRUN c\nRUN d\n",
+        "FROM debian\nRUN a && \\\n    b\nCOPY x /x\nRUN c && \\\n    d\n",
+        id="a-copy-splits-two-merges",
+    ),
+    pytest.param("FROM debian\n  RUN a\n  RUN b\n", "FROM debian\n  RUN a && \\\n      b\n", id="an-indented-run-indents-its-continuation"),
+    pytest.param("FROM debian\nRUN a\nRUN b", "FROM debian\nRUN a && \\\n    b", id="a-missing-final-newline-stays-missing"),
+]
+
+
+@pytest.mark.parametrize("before, after", FIXES)
+def test_fix(before, after):
+    assert fix(before) == after
+    assert runs(after) < runs(before)
+
+
+def test_the_hadolint_pragma_leaves_the_rest_of_the_run_of_runs_free():
+    text = "FROM debian\nRUN a\nRUN b\n# hadolint ignore=DL3059\nRUN c\nRUN d\nRUN e\n"
+    assert fix(text) == "FROM debian\nRUN a && \\\n    b\n# hadolint ignore=DL3059\nRUN c\nRUN d && \\\n    e\n"
+
+
+def test_an_engine_pragma_on_the_first_run_suppresses_the_merge():
+    text = "FROM debian\n# dockopt: ignore=DO201\nRUN a\nRUN b\n"
+    assert fix(text) == text
+
+
+def test_the_fix_is_safe_and_points_at_the_first_run():
+    result = dockopt.fix("FROM debian\nRUN a\n\nRUN b\n", select=["DO201"])
+    [applied] = result.applied
+    assert applied.safety is dockopt.Safety.SAFE
+    assert applied.line == 2
+    assert "lines 2, 4" in applied.message
+
+
+def test_known_ids_select_it():
+    transform = by_code("DO201")
+    assert transform.name == "chain-run"
+    assert transform.matches("DL3059")
+    assert "## Fix safety" in transform.doc()
+
+
+# -- the merged body does what the separate RUNs did, in a real shell ---------------------------
+
+# Each body records the shell state it sees, changes some of it, or fails in its own way.
+BODIES = [
+    'echo "pwd=${PWD##*/} x=${X-unset} y=${Y-unset} umask=$(umask) i=${i-unset} opts=$-" >> "$LOG"',
+    "mkdir -p sub && cd sub",
+    "export X=1",
+    "Y=2",
+    "umask 077; touch masked",
+    "set -u",
+    "set -eux; false; echo after-false >> \"$LOG\"",
+    "set -e; true; echo ran-with-e >> \"$LOG\"",
+    "false",
+    "false; true",
+    "false || true",
+    "true || false; false",
+    "exit 3",
+    "exit 0; echo unreachable >> \"$LOG\"",
+    "f() { echo f >> \"$LOG\"; }; f",
+    "trap 'echo trapped >> \"$LOG\"' EXIT",
+    "for i in 1 2; do :; done",
+    "echo ${Z:=3} >> \"$LOG\"",
+    "cd sub 2>/dev/null; echo here > here-file",
+    "! true",
+    "true | false && echo piped >> \"$LOG\"",
+    "if true; then X=4; fi; echo if >> \"$LOG\"",
+]
+SHELLS = [shell for shell in ("/bin/dash", "/bin/bash") if __import__("os").path.exists(shell)]
+
+
+# One driver process per case: spawning from a process that runs Go's runtime is slow.
+_DRIVER = """
+run() { dir=$1; shift; mkdir -p "$dir" && cd "$dir" || exit 99
+  for body in "$@"; do "$SH" -c "$body" || { echo "$?"; return; }; done; echo 0; }
+(run separate/work "$@"); (eval "set -- $MERGED"; run merged/work "$@")
+"""
+
+
+def _statuses(shell, folder, bodies, merged):
+    import shlex
+    import subprocess
+
+    env = {"PATH": "/usr/bin:/bin", "LOG": "log", "SH": shell, "MERGED": shlex.join(merged)}
+    out = subprocess.run(["/bin/sh", "-c", _DRIVER, "driver", *bodies], cwd=folder, env=env, capture_output=True, text=True)
+    return [int(line) for line in out.stdout.split()]
+
+
+def _files(folder):
+    return {str(p.relative_to(folder)): (p.read_text() if p.is_file() else "dir") for p in sorted(folder.rglob("*"))}
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+@pytest.mark.parametrize("first", range(len(BODIES)))
+def test_merged_body_behaves_like_the_separate_runs(first, shell, tmp_path):
+    for second in range(len(BODIES)):
+        bodies = [BODIES[first], BODIES[second]]
+        text = "FROM debian\n" + "".join(f"RUN {body}\n" for body in bodies)
+        merged = [i.args[0] for i in Document(fix(text)).instructions if i.cmd == "RUN"]
+        if len(merged) == len(bodies):
+            continue
+        folder = tmp_path / str(second)
+        folder.mkdir()
+        expected, got = _statuses(shell, folder, bodies, merged)
+        where = f"{shell}: {bodies!r} -> {merged!r}"
+        assert (got == 0) == (expected == 0), where
+        if expected == 0:
+            assert _files(folder / "merged") == _files(folder / "separate"), where

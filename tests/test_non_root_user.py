@@ -1,0 +1,651 @@
+"""DO401 non-root-user: when the final stage runs as root, switch to a non-root user, or say why not."""
+
+from __future__ import annotations
+
+import textwrap
+
+import dockerfile
+import pytest
+
+import dockopt
+from dockopt.transform import Safety
+
+
+def run(source: str, files: dict[str, str] | None = None, tmp_path=None, unsafe: bool = True):
+    source = textwrap.dedent(source).lstrip("\n")
+    context = None
+    if files is not None:
+        context = tmp_path / "ctx"
+        for rel, text in files.items():
+            path = context / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(textwrap.dedent(text).lstrip("\n"))
+        context.mkdir(exist_ok=True)
+    result = dockopt.fix(source, select=["DO401"], unsafe_fixes=unsafe, context=context)
+    assert result.error is None, result.error
+    return source, result
+
+
+FLASK_5000 = {"app.py": 'from flask import Flask\napp = Flask(__name__)\nif __name__ == "__main__":\n    app.run(port=5000)\n'}
+
+NO_OP = [
+    pytest.param(
+        """
+        FROM python:3.12-slim
+        RUN useradd --system app
+        USER app
+        CMD ["python", "-m", "http.server", "8000"]
+        """,
+        None,
+        None,
+        id="a-non-root-user-is-kept",
+    ),
+    pytest.param(
+        """
+        FROM python:3.12-slim
+        USER 1000:1000
+        CMD ["python", "app.py"]
+        """,
+        None,
+        None,
+        id="a-numeric-non-root-user-is-kept",
+    ),
+    pytest.param(
+        """
+        FROM python:3.7-slim
+        ARG USER=app
+        RUN useradd -r ${USER}
+        USER ${USER}
+        CMD ["python", "app.py"]
+        """,
+        None,
+        None,
+        id="a-user-from-a-build-arg-is-trusted",
+    ),
+    pytest.param(
+        """
+        FROM gcr.io/distroless/static-debian12:nonroot
+        COPY app /app
+        ENTRYPOINT ["/app"]
+        """,
+        None,
+        None,
+        id="distroless-nonroot-tags-already-run-as-nonroot",
+    ),
+    pytest.param(
+        """
+        FROM golang:1.22 AS build
+        RUN go build -o /server .
+        FROM scratch
+        COPY --from=build /server /server
+        USER 65532:65532
+        ENTRYPOINT ["/server"]
+        """,
+        None,
+        None,
+        id="scratch-with-a-user-is-kept",
+    ),
+    pytest.param(
+        """
+        FROM python:3.11-slim
+        COPY . /app
+        CMD ["gunicorn", "app:app", "-b", "0.0.0.0:80"]
+        """,
+        None,
+        "port 80",
+        id="gunicorn-bound-to-port-80-stays-root",
+    ),
+    pytest.param(
+        """
+        FROM python:3.11-slim
+        COPY . /app
+        CMD ["uvicorn", "main:app", "--host", "0.0.0.0", "--port", "443"]
+        """,
+        None,
+        "port 443",
+        id="uvicorn-on-port-443-stays-root",
+    ),
+    pytest.param(
+        """
+        FROM python:3.11-slim
+        WORKDIR /app
+        COPY . .
+        CMD ["python", "server.py"]
+        """,
+        {"server.py": 'from flask import Flask\napp = Flask(__name__)\nif __name__ == "__main__":\n    app.run(host="0.0.0.0", port=80)\n'},
+        "app.run binds port 80 (server.py:4)",
+        id="an-app-that-binds-port-80-stays-root",
+    ),
+    pytest.param(
+        """
+        FROM python:3.11-slim
+        WORKDIR /app
+        COPY . .
+        ENV PORT=80
+        CMD ["gunicorn", "app:app"]
+        """,
+        None,
+        "port 80",
+        id="gunicorn-reading-PORT-80-stays-root",
+    ),
+    pytest.param(
+        """
+        FROM ubuntu:22.04
+        COPY serve /usr/local/bin/serve
+        EXPOSE 80
+        CMD ["serve"]
+        """,
+        None,
+        "EXPOSE 80",
+        id="expose-80-is-a-hint-when-nothing-else-tells",
+    ),
+    pytest.param(
+        """
+        FROM debian:bookworm-slim
+        RUN useradd --system worker
+        COPY entrypoint.sh /usr/local/bin/
+        ENTRYPOINT ["entrypoint.sh"]
+        CMD ["worker"]
+        """,
+        {"entrypoint.sh": '#!/bin/sh\nexec setpriv --reuid=worker --regid=worker --init-groups "$@"\n'},
+        "setpriv",
+        id="an-entrypoint-script-that-drops-privileges-stays-root",
+    ),
+    pytest.param(
+        """
+        FROM debian:bookworm-slim
+        COPY --from=tianon/gosu /gosu /usr/local/bin/
+        COPY entrypoint.sh /entrypoint.sh
+        ENTRYPOINT ["/entrypoint.sh"]
+        """,
+        None,
+        "gosu",
+        id="an-image-that-installs-gosu-stays-root",
+    ),
+    pytest.param(
+        """
+        FROM nginx:1.27
+        COPY site/ /usr/share/nginx/html/
+        """,
+        None,
+        "nginx",
+        id="the-nginx-base-image-stays-root",
+    ),
+    pytest.param(
+        """
+        FROM debian:bookworm-slim
+        RUN apt-get update && apt-get install -y nginx
+        CMD ["nginx", "-g", "daemon off;"]
+        """,
+        None,
+        "nginx",
+        id="nginx-started-by-cmd-stays-root",
+    ),
+    pytest.param(
+        """
+        FROM debian:bookworm
+        ENTRYPOINT ["dockerd"]
+        """,
+        None,
+        "docker-in-docker",
+        id="docker-in-docker-stays-root",
+    ),
+    pytest.param(
+        """
+        FROM rockylinux:9
+        CMD ["/sbin/init"]
+        """,
+        None,
+        "init",
+        id="an-init-system-stays-root",
+    ),
+    pytest.param(
+        """
+        FROM debian:bookworm-slim
+        # run with: docker run --privileged img
+        CMD ["/run.sh"]
+        """,
+        None,
+        "--privileged",
+        id="a-privileged-hint-stays-root",
+    ),
+    pytest.param(
+        """
+        FROM debian:bookworm-slim
+        RUN apt-get update && apt-get install -y ca-certificates
+        """,
+        None,
+        "no CMD or ENTRYPOINT",
+        id="a-base-image-for-other-builds-is-left-alone",
+    ),
+    pytest.param(
+        """
+        FROM registry.example.com/platform/runtime:7
+        COPY app /opt/app
+        CMD ["/opt/app/run"]
+        """,
+        None,
+        "cannot tell how base image",
+        id="an-unknown-base-image-is-left-alone",
+    ),
+    pytest.param(
+        """
+        FROM python:3.12-slim
+        WORKDIR /app
+        COPY . .
+        CMD ["python", "cfg.py"]
+        """,
+        {"cfg.py": 'with open("/etc/myapp.conf", "w") as f:\n    f.write("x")\nimport os\nos.makedirs("/usr/lib/x")\n'},
+        "system folder",
+        id="an-app-that-writes-system-folders-stays-root",
+    ),
+    pytest.param(
+        """
+        FROM python:3.12-slim
+        WORKDIR /app
+        COPY . .
+        CMD ["python", "drop.py"]
+        """,
+        {"drop.py": "import os\nos.setuid(1000)\n"},
+        "changes its own user id",
+        id="an-app-that-drops-privileges-itself-stays-root",
+    ),
+    pytest.param(
+        """
+        FROM python:3.12-slim
+        WORKDIR /app
+        COPY . .
+        CMD ["python", "setup_and_run.py"]
+        """,
+        {"setup_and_run.py": 'import subprocess\nsubprocess.run(["apt-get", "install", "-y", "ffmpeg"])\n'},
+        "apt-get",
+        id="an-app-that-installs-packages-at-run-time-stays-root",
+    ),
+    pytest.param(
+        """
+        FROM python:3.12-slim
+        COPY . /app
+        # hadolint ignore=DL3002
+        USER root
+        CMD ["python", "/app/main.py"]
+        """,
+        None,
+        None,
+        id="a-hadolint-DL3002-pragma-suppresses-it",
+    ),
+]
+
+
+@pytest.mark.parametrize("source, files, reason", NO_OP)
+def test_no_op(source, files, reason, tmp_path):
+    source, result = run(source, files, tmp_path)
+    assert result.output == source
+    if reason is None:
+        assert result.fixes == []
+    else:
+        (finding,) = result.fixes
+        assert finding.is_finding and finding.safety is Safety.DISPLAY
+        assert reason in finding.message
+
+
+FIX = [
+    pytest.param(
+        """
+        FROM python:3.12-slim
+        WORKDIR /app
+        COPY . .
+        RUN pip install flask
+        CMD ["python", "app.py"]
+        """,
+        FLASK_5000,
+        """
+        FROM python:3.12-slim
+        RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
+        WORKDIR /app
+        COPY . .
+        RUN pip install flask
+        USER app
+        CMD ["python", "app.py"]
+        """,
+        id="debian-python-base-gets-groupadd-useradd",
+    ),
+    pytest.param(
+        """
+        FROM alpine:3.20
+        RUN apk add --no-cache python3
+        COPY app.py /app.py
+        CMD ["python3", "/app.py"]
+        """,
+        None,
+        """
+        FROM alpine:3.20
+        RUN addgroup -S -g 10001 app && adduser -S -D -H -u 10001 -G app app
+        RUN apk add --no-cache python3
+        COPY app.py /app.py
+        USER app
+        CMD ["python3", "/app.py"]
+        """,
+        id="alpine-base-gets-addgroup-adduser",
+    ),
+    pytest.param(
+        """
+        FROM fedora:40
+        COPY app /app
+        ENTRYPOINT ["/app"]
+        """,
+        None,
+        """
+        FROM fedora:40
+        RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home --shell /sbin/nologin app
+        COPY app /app
+        USER app
+        ENTRYPOINT ["/app"]
+        """,
+        id="rhel-family-base-gets-useradd-with-sbin-nologin",
+    ),
+    pytest.param(
+        """
+        FROM python:3.12-slim AS build
+        RUN pip install --target=/deps requests
+        FROM gcr.io/distroless/python3-debian12
+        COPY --from=build /deps /deps
+        CMD ["main.py"]
+        """,
+        None,
+        """
+        FROM python:3.12-slim AS build
+        RUN pip install --target=/deps requests
+        FROM gcr.io/distroless/python3-debian12
+        COPY --from=build /deps /deps
+        USER 65532:65532
+        CMD ["main.py"]
+        """,
+        id="distroless-gets-the-numeric-nonroot-user-and-nothing-to-run",
+    ),
+    pytest.param(
+        """
+        FROM golang:1.22 AS build
+        RUN go build -o /server .
+        FROM scratch
+        COPY --from=build /server /server
+        ENTRYPOINT ["/server"]
+        """,
+        None,
+        """
+        FROM golang:1.22 AS build
+        RUN go build -o /server .
+        FROM scratch
+        COPY --from=build /server /server
+        USER 65532:65532
+        ENTRYPOINT ["/server"]
+        """,
+        id="scratch-gets-a-numeric-user",
+    ),
+    pytest.param(
+        """
+        FROM python:3.11-slim
+        WORKDIR /app
+        COPY . .
+        CMD ["python", "notes.py"]
+        """,
+        {"notes.py": 'import os\nDATA = os.path.join(os.path.dirname(__file__), "data")\nos.makedirs(DATA, exist_ok=True)\n'},
+        """
+        FROM python:3.11-slim
+        RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
+        WORKDIR /app
+        COPY . .
+        RUN mkdir -p /app/data && chown -R app:app /app/data
+        USER app
+        CMD ["python", "notes.py"]
+        """,
+        id="an-app-that-writes-to-data-gets-that-folder-only",
+    ),
+    pytest.param(
+        """
+        FROM python:3.11-slim
+        WORKDIR /srv
+        COPY . .
+        CMD ["python", "main.py"]
+        """,
+        {"main.py": 'import sqlite3\nfrom pathlib import Path\nDB = Path("/var/lib/shop") / "shop.db"\nsqlite3.connect(DB)\n'},
+        """
+        FROM python:3.11-slim
+        RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
+        WORKDIR /srv
+        COPY . .
+        RUN mkdir -p /var/lib/shop && chown -R app:app /var/lib/shop
+        USER app
+        CMD ["python", "main.py"]
+        """,
+        id="a-sqlite-database-gets-its-folder",
+    ),
+    pytest.param(
+        """
+        FROM python:3.12-slim
+        WORKDIR /app
+        COPY . .
+        CMD python bot.py
+        """,
+        {"bot.py": 'with open("bot.log", "a") as log:\n    log.write("x")\n'},
+        """
+        FROM python:3.12-slim
+        RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
+        WORKDIR /app
+        COPY --chown=10001:10001 . .
+        RUN chown app:app /app
+        USER app
+        CMD python bot.py
+        """,
+        id="an-app-that-writes-into-its-own-folder-gets-copy-chown",
+    ),
+    pytest.param(
+        """
+        FROM python:3.12-slim
+        COPY fetch.py /fetch.py
+        CMD ["python", "/fetch.py"]
+        """,
+        {"fetch.py": 'from pathlib import Path\n(Path.home() / ".cache").mkdir(exist_ok=True)\n'},
+        """
+        FROM python:3.12-slim
+        RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --create-home --home-dir /home/app --shell /usr/sbin/nologin app
+        COPY fetch.py /fetch.py
+        USER app
+        CMD ["python", "/fetch.py"]
+        """,
+        id="an-app-that-writes-its-home-gets-a-home",
+    ),
+    pytest.param(
+        """
+        FROM debian:bookworm-slim
+        RUN useradd --system --create-home worker
+        COPY job.sh /job.sh
+        CMD ["/job.sh"]
+        """,
+        None,
+        """
+        FROM debian:bookworm-slim
+        RUN useradd --system --create-home worker
+        COPY job.sh /job.sh
+        USER worker
+        CMD ["/job.sh"]
+        """,
+        id="a-user-created-but-never-switched-to-is-used",
+    ),
+    pytest.param(
+        """
+        FROM python:3.12-slim
+        RUN useradd --create-home appuser
+        USER appuser
+        COPY . /home/appuser
+        USER root
+        RUN apt-get update && apt-get install -y curl
+        CMD ["python", "/home/appuser/main.py"]
+        """,
+        None,
+        """
+        FROM python:3.12-slim
+        RUN useradd --create-home appuser
+        USER appuser
+        COPY . /home/appuser
+        USER root
+        RUN apt-get update && apt-get install -y curl
+        USER appuser
+        CMD ["python", "/home/appuser/main.py"]
+        """,
+        id="a-last-user-root-switches-back-after-the-root-steps",
+    ),
+    pytest.param(
+        """
+        FROM python:3.12-slim
+        RUN useradd --create-home appuser
+        USER root
+        CMD ["python", "main.py"]
+        """,
+        None,
+        """
+        FROM python:3.12-slim
+        RUN useradd --create-home appuser
+        USER appuser
+        CMD ["python", "main.py"]
+        """,
+        id="a-trailing-user-root-that-nothing-needs-is-replaced",
+    ),
+    pytest.param(
+        """
+        FROM node:20-slim
+        COPY . /app
+        CMD ["node", "/app/server.js"]
+        """,
+        None,
+        """
+        FROM node:20-slim
+        COPY . /app
+        USER node
+        CMD ["node", "/app/server.js"]
+        """,
+        id="the-node-image-user-is-used-not-a-second-one",
+    ),
+    pytest.param(
+        """
+        FROM python:3.12 AS builder
+        RUN pip wheel --wheel-dir /wheels flask
+        FROM builder AS final
+        COPY . /app
+        CMD ["python", "/app/app.py"]
+        """,
+        None,
+        """
+        FROM python:3.12 AS builder
+        RUN pip wheel --wheel-dir /wheels flask
+        FROM builder AS final
+        RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
+        COPY . /app
+        USER app
+        CMD ["python", "/app/app.py"]
+        """,
+        id="only-the-final-stage-changes-and-its-family-comes-through-the-stage-chain",
+    ),
+    pytest.param(
+        """
+        FROM mycompany/base:3
+        RUN apt-get update && apt-get install -y python3
+        COPY app.py /app.py
+        CMD ["python3", "/app.py"]
+        """,
+        None,
+        """
+        FROM mycompany/base:3
+        RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
+        RUN apt-get update && apt-get install -y python3
+        COPY app.py /app.py
+        USER app
+        CMD ["python3", "/app.py"]
+        """,
+        id="an-unknown-base-using-apt-get-is-debian",
+    ),
+    pytest.param(
+        """
+        from ubuntu:24.04
+        copy app /app
+        cmd ["/app"]
+        """,
+        None,
+        """
+        from ubuntu:24.04
+        run groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
+        copy app /app
+        user app
+        cmd ["/app"]
+        """,
+        id="lowercase-keywords-stay-lowercase",
+    ),
+    pytest.param(
+        """
+        FROM python:3.12-slim
+        COPY . /app
+        # start the server
+        CMD ["gunicorn", "-b", ":8000", "app:app"]
+        """,
+        None,
+        """
+        FROM python:3.12-slim
+        RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
+        COPY . /app
+        USER app
+        # start the server
+        CMD ["gunicorn", "-b", ":8000", "app:app"]
+        """,
+        id="user-goes-above-the-comment-of-cmd",
+    ),
+]
+
+
+@pytest.mark.parametrize("source, files, expected", FIX)
+def test_fix(source, files, expected, tmp_path):
+    _, result = run(source, files, tmp_path)
+    expected = textwrap.dedent(expected).lstrip("\n")
+    assert result.output == expected
+    (fix,) = result.applied
+    assert fix.safety is Safety.UNSAFE and "unsafe" in fix.message
+    dockerfile.parse_string(result.output)
+    again = dockopt.fix(result.output, select=["DO401"], unsafe_fixes=True, context=(tmp_path / "ctx") if files else None)
+    assert again.output == result.output, "fixing twice must equal fixing once"
+
+
+def test_the_fix_is_left_out_without_unsafe_fixes(tmp_path):
+    source, result = run(FIX[0].values[0], FIX[0].values[1], tmp_path, unsafe=False)
+    assert result.output == source
+    assert [f.safety for f in result.unsafe_left_out] == [Safety.UNSAFE]
+
+
+def test_the_message_names_what_the_user_may_write(tmp_path):
+    _, result = run(FIX[6].values[0], FIX[6].values[1], tmp_path)
+    assert "may write /var/lib/shop" in result.applied[0].message
+
+
+def test_writes_to_paths_known_only_at_run_time_are_pointed_out(tmp_path):
+    _, result = run(
+        """
+        FROM python:3.12-slim
+        WORKDIR /app
+        COPY . .
+        CMD ["python", "dump.py"]
+        """,
+        {"dump.py": "import sys\nwith open(sys.argv[1], 'w') as f:\n    f.write('x')\n"},
+        tmp_path,
+    )
+    assert "check what it writes at dump.py:2" in result.applied[0].message
+
+
+def test_app_facts_only_count_for_files_in_the_image(tmp_path):
+    # tools/serve80.py binds port 80 but is not copied into the image
+    source, result = run(
+        """
+        FROM python:3.12-slim
+        COPY app.py /app/app.py
+        CMD ["python", "/app/app.py"]
+        """,
+        {"app.py": "print('hi')\n", "tools/serve80.py": "import socket\nsocket.socket().bind(('', 80))\n"},
+        tmp_path,
+    )
+    assert result.changed

@@ -67,12 +67,11 @@ def discover(paths: list[str], config_for: Callable[[str], Config | None]) -> It
         if os.path.isdir(path):
             found_any = False
             for found in _walk(path, config_for):
-                key = os.path.realpath(found)
-                if key in seen:
-                    continue
-                seen.add(key)
                 found_any = True
-                yield Found(found, False)
+                key = os.path.realpath(found)
+                if key not in seen:
+                    seen.add(key)
+                    yield Found(found, False)
             if not found_any:
                 yield NotFound(path, "no Dockerfile found in this directory")
         elif os.path.lexists(path):
@@ -103,7 +102,7 @@ def _walk(top: str, config_for: Callable[[str], Config | None]) -> Iterator[str]
                 continue
             path = _join(folder, entry.name)
             if is_dir:
-                if entry.name in SKIP_DIRS or ignores.ignored(path, is_dir=True) or _excluded(path, config_for):
+                if entry.name in SKIP_DIRS or ignores.ignored(path, is_dir=True) or _excluded(path, config_for, is_dir=True):
                     continue
                 subfolders.append(path)
             elif is_dockerfile_name(entry.name) and not ignores.ignored(path, is_dir=False):
@@ -116,9 +115,9 @@ def _join(folder: str, name: str) -> str:
     return name if folder == "." else os.path.join(folder, name)
 
 
-def _excluded(path: str, config_for: Callable[[str], Config | None]) -> bool:
+def _excluded(path: str, config_for: Callable[[str], Config | None], is_dir: bool = False) -> bool:
     config = config_for(os.path.dirname(path) or ".")
-    return bool(config and config.excludes(path))
+    return bool(config and config.excludes(path, is_dir=is_dir))
 
 
 class _GitIgnores:

@@ -147,6 +147,11 @@ FIXES = [
         id="an-or-body-is-grouped-when-last-too",
     ),
     pytest.param(
+        "FROM debian\nRUN a || b > f\nRUN c\nRUN d && e || g 2>&1\n",
+        "FROM debian\nRUN { a || b > f; } && \\\n    c && \\\n    { d && e || g 2>&1; }\n",
+        id="an-or-body-ending-in-a-redirect-is-grouped",
+    ),
+    pytest.param(
         "FROM debian\nRUN a | b && ! c\nRUN d\n", "FROM debian\nRUN a | b && ! c && \\\n    d\n", id="pipes-and-and-chains-need-no-group"
     ),
     pytest.param(
@@ -273,6 +278,8 @@ BODIES = [
     "false",
     "false; true",
     "false || true",
+    'false || echo fallback >> "$LOG"',
+    'test -e nothing && echo yes >> "$LOG" || echo no >> "$LOG"',
     "true || false; false",
     "exit 3",
     "exit 0; echo unreachable >> \"$LOG\"",

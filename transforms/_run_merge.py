@@ -65,7 +65,7 @@ def read_body(doc: Document, instruction: Instruction) -> Body | None:
     root = view.root
     nodes = list(view.walk())
     ends_with_comment = any(node.type == "comment" for node in nodes)
-    needs_group = len(view.statements()) != 1 or bool(view.top_level_operators & {"||", ";", "&", "\n"})
+    needs_group = _needs_group(view)
     unmergeable = None
     if root.has_error:
         unmergeable = "its shell text does not parse"
@@ -82,6 +82,25 @@ def read_body(doc: Document, instruction: Instruction) -> Body | None:
         needs_group=needs_group,
         ends_with_comment=ends_with_comment,
     )
+
+
+def _needs_group(view: ShellView) -> bool:
+    """Anything but one `a && b | c` chain. Walks the chain itself: tree-sitter-bash hangs a
+    trailing redirect on the whole list (`a || b > f` is `redirected_statement(list)`), which
+    `ShellView.top_level_operators` does not look inside."""
+    statements = view.statements()
+    if len(statements) != 1 or statements[0][1] is not None:
+        return True
+    stack = [statements[0][0]]
+    while stack:
+        node = stack.pop()
+        if node.type not in ("list", "redirected_statement", "pipeline", "negated_command"):
+            continue  # a command or a compound ( ), { }, if, for...: one unit for `&&`
+        for child in node.children:
+            if not child.is_named and child.type in ("||", ";", "&", "\n", ";;"):
+                return True
+            stack.append(child)
+    return False
 
 
 def _must_be_last(view: ShellView, nodes: list[Node], ends_with_comment: bool) -> str | None:

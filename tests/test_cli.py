@@ -325,10 +325,13 @@ def test_a_bad_file_in_a_batch_fails_alone(tmp_path):
 
 
 def test_many_files_run_in_worker_processes_in_a_stable_order(tmp_path):
+    from dockopt.batch import IN_PROCESS_BYTES
+
+    padding = "# padding so the batch is big enough for worker processes\n" * (IN_PROCESS_BYTES // 24 // 50)
     for index in range(24):
         folder = tmp_path / "many" / f"svc{index:02d}"
         folder.mkdir(parents=True)
-        (folder / "Dockerfile").write_text(BEFORE if index % 2 else AFTER)
+        (folder / "Dockerfile").write_text((BEFORE if index % 2 else AFTER) + padding)
     (tmp_path / "many" / "svc05" / "Dockerfile").write_text("FROM x\nBOGUS\n")
     result = dockopt("fix", *DO101, "--write", "--jobs", "2", "many", cwd=tmp_path)
     assert result.returncode == 2
@@ -336,7 +339,7 @@ def test_many_files_run_in_worker_processes_in_a_stable_order(tmp_path):
     assert lines[-2:] == ["Scanned 24 files: 11 fixed, 12 unchanged, 1 failed, 0 skipped.", "Fixes: DO101 \u00d711"]
     fixed = [line.split(":")[0] for line in lines if "[*]" in line]
     assert fixed == sorted(fixed)
-    assert (tmp_path / "many" / "svc23" / "Dockerfile").read_text() == AFTER
+    assert (tmp_path / "many" / "svc23" / "Dockerfile").read_text() == AFTER + padding
 
 
 def test_a_config_file_applies_to_the_files_below_it(monorepo, tmp_path):

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 IN_PROCESS_LIMIT = 8  # fewer files than this: no worker processes
+# Starting a worker (interpreter, imports, registry) costs about as much CPU as fixing 100 KiB
+# of Dockerfiles; below this much input, the pool would finish after a single process.
+IN_PROCESS_BYTES = 256 * 1024
 MAX_CHUNK = 16
 
 
@@ -122,13 +125,35 @@ def _warm_up() -> None:
     all_transforms()
 
 
-def run(tasks: Iterable[Task], count: int, jobs: int) -> Iterator[FileResult]:
-    """Results in the order of `tasks`. `count` is how many there are (to choose in-process)."""
-    if jobs <= 1 or count < IN_PROCESS_LIMIT:
+def run(tasks: list[Task], jobs: int) -> Iterator[FileResult]:
+    """Results in the order of `tasks`."""
+    if jobs <= 1 or len(tasks) < IN_PROCESS_LIMIT or _input_bytes(tasks) < IN_PROCESS_BYTES:
         for task in tasks:
             yield process(task)
         return
-    yield from _run_pool(tasks, count, jobs)
+    yield from _run_pool(tasks, len(tasks), jobs)
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the CPUs this process may use (containers, taskset)
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _input_bytes(tasks: list[Task]) -> int:
+    total = 0
+    for task in tasks:
+        if task.data is not None:
+            total += len(task.data)
+            continue
+        try:
+            total += os.path.getsize(task.path)
+        except OSError:
+            pass
+        if total >= IN_PROCESS_BYTES:
+            break
+    return total
 
 
 def _run_pool(tasks: Iterable[Task], count: int, jobs: int) -> Iterator[FileResult]:

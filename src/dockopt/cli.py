@@ -264,7 +264,7 @@ def run_fix(options: FixOptions) -> int:
 
 
 def _run_fix(options: FixOptions, streams) -> int:
-    from dockopt.batch import IN_PROCESS_LIMIT, Task, run
+    from dockopt.batch import IN_PROCESS_LIMIT, Task, default_jobs, run
     from dockopt.config import ConfigError, config_for, settings_for
     from dockopt.discovery import Found, discover
     from dockopt.output import REPORTERS, Mode, Summary
@@ -272,7 +272,7 @@ def _run_fix(options: FixOptions, streams) -> int:
     _validate(options)
     stdin_text = options.paths.count("-") == 1
     show_diff = options.diff if options.diff is not None else not (options.write or options.check)
-    jobs = options.jobs if options.jobs and options.jobs > 0 else (os.cpu_count() or 1)
+    jobs = options.jobs if options.jobs and options.jobs > 0 else default_jobs()
 
     found = list(discover(options.paths, _config_for_discovery))
     files = [item for item in found if isinstance(item, Found)]
@@ -310,7 +310,7 @@ def _run_fix(options: FixOptions, streams) -> int:
             summary.add_missing()
     progress = _progress(streams, options, len(tasks), IN_PROCESS_LIMIT)
     try:
-        for result in run(tasks, len(tasks), jobs):
+        for result in run(tasks, jobs):
             summary.add(result)
             if result.path == "-" and stdin_text and options.write and options.output_format == "text":
                 if result.status == "error":

@@ -178,3 +178,23 @@ def test_the_project_step_after_a_bind_mounted_dependency_step_stays(tmp_path):
     text = (PY + "RUN --mount=type=bind,source=uv.lock,target=uv.lock --mount=type=bind,source=pyproject.toml,"
             "target=pyproject.toml uv sync --locked --no-install-project\nCOPY . /app\nRUN uv sync --locked\n")
     assert run(text, {"pyproject.toml": "", "uv.lock": ""}, tmp_path).output == text
+
+
+GO_BUILD = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n"
+
+
+def test_go_build_gets_an_unsafe_module_download_step(tmp_path):
+    files = {"go.mod": "module m\n", "go.sum": "", "main.go": ""}
+    result = run(GO_BUILD, files, tmp_path)
+    assert result.output == ("FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\n"
+                             "COPY . .\nRUN go build -o /app .\n")
+    assert [fix.safety for fix in result.applied] == [Safety.UNSAFE]
+
+
+def test_go_build_without_a_context_copies_go_sum_only_if_present(tmp_path):
+    assert "COPY go.mod go.sum* ./\nRUN go mod download\nCOPY . .\n" in run(GO_BUILD, None, tmp_path).output
+
+
+def test_a_go_workspace_is_left_alone(tmp_path):
+    files = {"go.mod": "module m\n", "go.work": "go 1.22\n"}
+    assert run(GO_BUILD, files, tmp_path).output == GO_BUILD

@@ -39,7 +39,9 @@ class DependencyManifestsFirst(Transform):
     `Gemfile.lock`), runs the installs, and then copies the rest. RUNs that install packages by
     name (`RUN pip install fastapi`, `RUN apt-get install ...`) and read nothing from the source move
     up with them. `uv sync`, `poetry install` and `pdm install` are split: dependencies first
-    (`--no-install-project`, `--no-root`, `--no-self`), the project after the full copy.
+    (`--no-install-project`, `--no-root`, `--no-self`), the project after the full copy. A Go
+    stage that copies the source and then runs `go build` gets `COPY go.mod go.sum` and
+    `RUN go mod download` in front of the copy.
 
     It reads the build context: a manifest must exist and not be `.dockerignore`d. The move is left
     out, with the reason, when the install needs the source: a requirements line such as `-e .`,
@@ -70,8 +72,9 @@ class DependencyManifestsFirst(Transform):
     Safe when the build context was read: the same files end up in the image, with the same
     owners and modes, because the full copy still runs after the install and the install reads
     nothing it does not get. Unsafe without a build context (the manifest names come from the
-    Dockerfile alone, and an unseen `-r` include or local path would break the build), and when an
-    install is split into a dependency step and a project step.
+    Dockerfile alone, and an unseen `-r` include or local path would break the build), when an
+    install is split into a dependency step and a project step, and when it adds `go mod download`
+    (the module cache then holds every module go.mod lists, not only those the build compiled).
     """
 
     code = "DO301"
@@ -117,10 +120,12 @@ class _Plan:
         self.findings = []
         self.fix_text = None
         self.unsafe_reason = None if build is not None else "no build context: the manifest names were not checked"
+        self.blocker = None  # the first instruction that cannot move above the COPY
         block, runs, stop = self._block(stage.instructions[position + 1 :], cwds, deps_only)
         if stop is not None:
             self.findings.append(stop)
         if not runs:
+            self._go_download(cwds, single_files)
             return
         precopy: list[str] = []
         for _, run in runs:
@@ -138,6 +143,7 @@ class _Plan:
         stop = None
         relative_copy = not instruction.args[-1].startswith("/") or "$" in self.doc.raw(instruction)
         for item in following:
+            self.blocker = item
             cwd = cwds[item.index]
             if item.cmd in _CONFIG_ONLY:
                 if item.cmd in ("ENV", "ARG") and "$" in self.doc.raw(instruction):
@@ -255,6 +261,39 @@ class _Plan:
                 add(path, relative)
         return [relative for _, relative in wanted]
 
+    def _go_download(self, cwds, single_files):
+        """`COPY . .` then `RUN go build`: download the modules first, from go.mod and go.sum alone."""
+        item = self.blocker
+        view = self.doc.shell(item) if item is not None and item.cmd == "RUN" else None
+        if view is None or not any(
+            c.name == "go" and c.args[:1] and c.args[0] in ("build", "install", "test", "vet") for c in view.commands
+        ):
+            return
+        cwd = cwds[item.index]
+        relative = self.copy.context_path(join(cwd, "go.mod"))
+        if relative is None or (join(cwd, "go.mod"), relative) in single_files:
+            return
+        folder = posixpath.dirname(relative)
+        if self.build is None:
+            sources = [relative, posixpath.join(folder, "go.sum*")]
+        else:
+            if not self.build.exists(relative) or manifest_problem(self.build, relative):
+                return
+            if self.build.exists(posixpath.join(folder, "go.work")):
+                return  # a workspace builds modules from the source
+            sources = [relative] + [p for p in [posixpath.join(folder, "go.sum")] if self.build.exists(p)]
+        dest = self.copy.dest_for(relative)[0]
+        instruction = self.instruction
+        indent = self.doc.indent(instruction.start)
+        copy_kw, run_kw = ("COPY", "RUN") if instruction.keyword.isupper() else ("copy", "run")
+        flags = "".join(flag + " " for flag in instruction.flags)
+        self.fix_text = (f"{indent}{copy_kw} {flags}{' '.join(sources)} {dest}\n{indent}{run_kw} go mod download\n"
+                         + _text(self.doc, instruction.start, instruction.end))
+        self.edit = Edit.replace(instruction.start, instruction.end, self.fix_text)
+        self.unsafe_reason = "adds `go mod download`, so the module cache holds every module go.mod needs, not only those built"
+        self.message = (f"copy {', '.join(sources)} and run `go mod download` before `{_short(self.doc, instruction)}`, "
+                        f"so a source edit does not re-download modules (unsafe: {self.unsafe_reason})")
+
     # -- the edit ----------------------------------------------------------------------------------
 
     def _render(self, block, runs, precopy):
@@ -311,11 +350,13 @@ def _dependencies_only(doc, instruction) -> set[str]:
 def _single_files(instruction, cwd) -> set[tuple[str, str]]:
     """(in-image path, context path) of each file a single-file COPY puts in place."""
     args = instruction.args
-    if len(args) < 2 or any(GLOB_CHARS.search(a) or "$" in a for a in args):
+    if len(args) < 2 or "$" in args[-1]:
         return set()
     *sources, dest = args
     found = set()
     for source in sources:
+        if GLOB_CHARS.search(source) or "$" in source:
+            continue
         relative = posixpath.normpath(source.lstrip("/"))
         if dest.endswith("/") or len(sources) > 1 or dest in (".", "./"):
             found.add((join(join(cwd, dest), posixpath.basename(relative)), relative))

@@ -38,18 +38,18 @@ FIXES = [
     pytest.param("FROM d\nADD app.py /app/\n", "FROM d\nCOPY app.py /app/\n", id="a-local-file-becomes-copy"),
     pytest.param("FROM d\nADD . /app\n", "FROM d\nCOPY . /app\n", id="the-whole-context-becomes-copy"),
     pytest.param("FROM d\nADD src/ /app/src/\n", "FROM d\nCOPY src/ /app/src/\n", id="a-folder-becomes-copy"),
-    pytest.param("FROM d\nadd a b\n", "FROM d\ncopy a b\n", id="a-lowercase-keyword-stays-lowercase"),
-    pytest.param("FROM d\nAdd a b\n", "FROM d\nCopy a b\n", id="a-capitalised-keyword-stays-capitalised"),
-    pytest.param("FROM d\nADD --chown=app:app --chmod=640 --link a /b\n", "FROM d\nCOPY --chown=app:app --chmod=640 --link a /b\n",
+    pytest.param("FROM d\nadd a.txt b\n", "FROM d\ncopy a.txt b\n", id="a-lowercase-keyword-stays-lowercase"),
+    pytest.param("FROM d\nAdd a.txt b\n", "FROM d\nCopy a.txt b\n", id="a-capitalised-keyword-stays-capitalised"),
+    pytest.param("FROM d\nADD --chown=app:app --chmod=640 --link a.sh /b\n", "FROM d\nCOPY --chown=app:app --chmod=640 --link a.sh /b\n",
                  id="chown-chmod-and-link-are-kept"),
-    pytest.param('FROM d\nADD ["a b", "/c/"]\n', 'FROM d\nCOPY ["a b", "/c/"]\n', id="the-json-form-becomes-copy"),
+    pytest.param('FROM d\nADD ["my file.ini", "/c/"]\n', 'FROM d\nCOPY ["my file.ini", "/c/"]\n', id="the-json-form-becomes-copy"),
     pytest.param("FROM d\nADD site.zip /srv/\n", "FROM d\nCOPY site.zip /srv/\n", id="a-zip-is-not-unpacked-by-add-so-it-becomes-copy"),
     pytest.param("FROM d\nONBUILD ADD . /app\n", "FROM d\nONBUILD COPY . /app\n", id="onbuild-add-becomes-onbuild-copy"),
-    pytest.param("FROM d\n  ADD a \\\n  # why\n  /b\n", "FROM d\n  COPY a \\\n  # why\n  /b\n",
+    pytest.param("FROM d\n  ADD a.conf \\\n  # why\n  /b\n", "FROM d\n  COPY a.conf \\\n  # why\n  /b\n",
                  id="only-the-keyword-changes-in-a-continued-instruction"),
-    pytest.param("# escape=`\nFROM d\nADD a `\n  /b\n", "# escape=`\nFROM d\nCOPY a `\n  /b\n", id="a-backtick-escape-file-keeps-its-continuation"),
-    pytest.param("FROM d\r\nADD a /b\r\n", "FROM d\r\nCOPY a /b\r\n", id="crlf-line-endings-are-kept"),
-    pytest.param("FROM d\nADD a /b", "FROM d\nCOPY a /b", id="a-missing-final-newline-stays-missing"),
+    pytest.param("# escape=`\nFROM d\nADD a.conf `\n  /b\n", "# escape=`\nFROM d\nCOPY a.conf `\n  /b\n", id="a-backtick-escape-file-keeps-its-continuation"),
+    pytest.param("FROM d\r\nADD a.conf /b\r\n", "FROM d\r\nCOPY a.conf /b\r\n", id="crlf-line-endings-are-kept"),
+    pytest.param("FROM d\nADD a.conf /b", "FROM d\nCOPY a.conf /b", id="a-missing-final-newline-stays-missing"),
 ]
 
 
@@ -102,11 +102,19 @@ def test_with_a_build_context(tmp_path, line, expected):
 
 
 def test_the_fix_is_safe():
-    result = run("FROM d\nADD a /b\n")
+    result = run("FROM d\nADD app.py /b\n")
     assert [(f.code, f.safety.value, f.applied) for f in result.fixes] == [("DO102", "safe", True)]
+
+
+def test_a_file_with_no_extension_and_no_context_to_check_is_an_unsafe_fix():
+    source = "FROM d\nADD payload /opt/\n"
+    [fix] = run(source).fixes
+    assert (fix.safety.value, fix.applied) == ("unsafe", False)
+    assert "payload could be a tar archive" in fix.message
+    assert dockopt.fix(source, select=["DO102"], unsafe_fixes=True).output == "FROM d\nCOPY payload /opt/\n"
 
 
 @pytest.mark.parametrize("pragma", ["# hadolint ignore=DL3020", "# dockopt: ignore=add-to-copy"])
 def test_pragmas_suppress_it(pragma):
-    source = f"FROM d\n{pragma}\nADD a /b\n"
+    source = f"FROM d\n{pragma}\nADD a.txt /b\n"
     assert run(source).output == source

@@ -113,41 +113,41 @@ def test_selecting_nothing_returns_the_source_itself(source):
 
 
 def test_bytes_in_bytes_out_and_str_in_str_out():
-    assert dockopt.fix(b"FROM d\nADD a /b\n", select=["DO102"]).output == b"FROM d\nCOPY a /b\n"
-    assert dockopt.fix("FROM d\nADD a /b\n", select=["DO102"]).output == "FROM d\nCOPY a /b\n"
+    assert dockopt.fix(b"FROM d\nADD a.txt /b\n", select=["DO102"]).output == b"FROM d\nCOPY a.txt /b\n"
+    assert dockopt.fix("FROM d\nADD a.txt /b\n", select=["DO102"]).output == "FROM d\nCOPY a.txt /b\n"
 
 
 def test_unchanged_bytes_come_back_identical():
-    source = b"FROM d\r\nCOPY a /b"
+    source = b"FROM d\r\nCOPY a.txt /b"
     assert dockopt.fix(source).output == source
 
 
 @pytest.mark.parametrize("selector", ["DO102", "DO1", "add-to-copy", "DL3020", "ALL"])
 def test_select_by_code_prefix_name_alias_or_all(selector):
-    assert dockopt.fix("FROM d\nADD a /b\n", select=[selector]).changed
+    assert dockopt.fix("FROM d\nADD a.txt /b\n", select=[selector]).changed
 
 
 def test_ignore_wins_over_select():
-    assert not dockopt.fix("FROM d\nADD a /b\n", select=["DO1"], ignore=["DL3020"]).changed
+    assert not dockopt.fix("FROM d\nADD a.txt /b\n", select=["DO1"], ignore=["DL3020"]).changed
 
 
 # -- pragmas -------------------------------------------------------------------------------------
 
 PRAGMAS = [
-    pytest.param("FROM d\n# dockopt: ignore=DO102 # keep ADD here\nADD a /b\nADD c /d\n",
-                 "FROM d\n# dockopt: ignore=DO102 # keep ADD here\nADD a /b\nCOPY c /d\n",
+    pytest.param("FROM d\n# dockopt: ignore=DO102 # keep ADD here\nADD a.txt /b\nADD c.txt /d\n",
+                 "FROM d\n# dockopt: ignore=DO102 # keep ADD here\nADD a.txt /b\nCOPY c.txt /d\n",
                  id="an-ignore-comment-covers-only-the-instruction-below"),
-    pytest.param("FROM d\n# dockopt: ignore=add-to-copy\n# another comment\nADD a /b\n",
-                 "FROM d\n# dockopt: ignore=add-to-copy\n# another comment\nADD a /b\n",
+    pytest.param("FROM d\n# dockopt: ignore=add-to-copy\n# another comment\nADD a.txt /b\n",
+                 "FROM d\n# dockopt: ignore=add-to-copy\n# another comment\nADD a.txt /b\n",
                  id="an-ignore-comment-reaches-through-a-block-of-comments"),
-    pytest.param("# dockopt: global ignore=DO102\nFROM d\nADD a /b\nADD c /d\n",
-                 "# dockopt: global ignore=DO102\nFROM d\nADD a /b\nADD c /d\n", id="a-global-ignore-covers-the-file"),
-    pytest.param("FROM d\n# dockopt: skip-file\nADD a /b\nMAINTAINER jo\n",
-                 "FROM d\n# dockopt: skip-file\nADD a /b\nMAINTAINER jo\n", id="skip-file-leaves-the-file-alone"),
-    pytest.param("FROM d\n# hadolint ignore=DL4000\nMAINTAINER jo\nADD a /b\n",
-                 "FROM d\n# hadolint ignore=DL4000\nMAINTAINER jo\nCOPY a /b\n", id="a-hadolint-ignore-suppresses-the-mapped-transform"),
-    pytest.param("# hadolint global ignore=DL3020,DL4000\nFROM d\nMAINTAINER jo\nADD a /b\n",
-                 "# hadolint global ignore=DL3020,DL4000\nFROM d\nMAINTAINER jo\nADD a /b\n", id="a-hadolint-global-ignore-takes-a-list"),
+    pytest.param("# dockopt: global ignore=DO102\nFROM d\nADD a.txt /b\nADD c.txt /d\n",
+                 "# dockopt: global ignore=DO102\nFROM d\nADD a.txt /b\nADD c.txt /d\n", id="a-global-ignore-covers-the-file"),
+    pytest.param("FROM d\n# dockopt: skip-file\nADD a.txt /b\nMAINTAINER jo\n",
+                 "FROM d\n# dockopt: skip-file\nADD a.txt /b\nMAINTAINER jo\n", id="skip-file-leaves-the-file-alone"),
+    pytest.param("FROM d\n# hadolint ignore=DL4000\nMAINTAINER jo\nADD a.txt /b\n",
+                 "FROM d\n# hadolint ignore=DL4000\nMAINTAINER jo\nCOPY a.txt /b\n", id="a-hadolint-ignore-suppresses-the-mapped-transform"),
+    pytest.param("# hadolint global ignore=DL3020,DL4000\nFROM d\nMAINTAINER jo\nADD a.txt /b\n",
+                 "# hadolint global ignore=DL3020,DL4000\nFROM d\nMAINTAINER jo\nADD a.txt /b\n", id="a-hadolint-global-ignore-takes-a-list"),
 ]
 
 
@@ -158,7 +158,7 @@ def test_pragmas(source, expected):
 
 
 def test_skip_file_says_why():
-    assert dockopt.fix("# dockopt: skip-file\nFROM d\nADD a /b\n").skipped == "skip-file pragma"
+    assert dockopt.fix("# dockopt: skip-file\nFROM d\nADD a.txt /b\n").skipped == "skip-file pragma"
 
 
 # -- safety, findings, directives ----------------------------------------------------------------

@@ -7,7 +7,7 @@ import tarfile
 
 from dockopt.document import line_body
 from dockopt.edits import Edit
-from dockopt.transform import Transform
+from dockopt.transform import Safety, Transform
 
 # ADD unpacks a local tar archive, plain or compressed; any of these names may be one.
 ARCHIVE_SUFFIXES = (
@@ -21,6 +21,7 @@ COMPRESSED_MAGIC = (b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00", b"\x28\xb5\x2f\xfd")
 COPY_FLAGS = frozenset({"chown", "chmod", "link", "exclude"})
 _SCP_LIKE = re.compile(r"^[\w.-]+@[\w.-]+:")  # git@github.com:org/repo.git
 _GLOB_CHARS = frozenset("*?[")
+COPY_OK, KEEP, UNCHECKED = "copy", "keep", "unchecked"
 
 
 class AddToCopy(Transform):
@@ -53,10 +54,12 @@ class AddToCopy(Transform):
     ```
 
     ## Fix safety
-    Safe: for a local source that is not a tar archive, ADD and COPY produce the same files.
-    ADD unpacks a file by its content, not its name. When the build context is known, each file
-    a source names (or a glob matches) is opened and checked; a source that is not in the
-    context is judged by its name, as are all sources when the context is unknown.
+    Safe when nothing can be unpacked: for a local source that is not a tar archive, ADD and
+    COPY produce the same files. ADD unpacks a file by its content, not its name (a tarball
+    called `payload` is unpacked too). With the build context at hand, every file a source names
+    or a glob matches is opened and checked; folders are never unpacked. A source missing from
+    the context is judged by its name: one with a non-archive extension (`app.py`) is safe, one
+    with no extension (`payload`) makes the fix unsafe, since only its content could tell.
     """
 
     code = "DO102"
@@ -72,19 +75,24 @@ class AddToCopy(Transform):
             flags, args = _flags_and_args(instruction)
             if len(args) < 2 or any(_flag_name(flag) not in COPY_FLAGS for flag in flags):
                 continue
-            if not all(_plain_local_source(source, ctx.build) for source in args[:-1]):
+            verdicts = [_source_verdict(source, ctx.build) for source in args[:-1]]
+            if KEEP in verdicts:
                 continue
+            unchecked = [source for source, verdict in zip(args, verdicts) if verdict is UNCHECKED]
             at = _keyword_position(doc, instruction)
             if at is None:
                 continue
             line, col = at
             body = line_body(doc.lines[line])
             new = body[:col] + _same_case("COPY", body[col : col + 3]) + body[col + 3 :] + "\n"
-            yield self.fix(
-                "ADD of local files that are not archives: COPY does the same without ADD's URL and unpacking rules",
-                instruction,
-                [Edit.replace(line, line, new)],
-            )
+            if unchecked:
+                message = (
+                    f"ADD of local files: use COPY (unsafe: {', '.join(unchecked)} could be a tar archive, which ADD"
+                    " unpacks; it was not found in the build context to check)"
+                )
+            else:
+                message = "ADD of local files that are not archives: use COPY, which has no URL or unpacking rules"
+            yield self.fix(message, instruction, [Edit.replace(line, line, new)], safety=Safety.UNSAFE if unchecked else None)
 
 
 def _flags_and_args(instruction) -> tuple[list[str], list[str]]:
@@ -101,22 +109,28 @@ def _flag_name(flag: str) -> str:
     return flag[2:].partition("=")[0].lower()
 
 
-def _plain_local_source(source: str, build) -> bool:
-    """Is `source` certainly a local path whose files ADD would copy as they are?"""
+def _source_verdict(source: str, build) -> str:
+    """COPY_OK when ADD would copy the source as it is; KEEP when ADD may fetch or unpack it;
+    UNCHECKED when only the file itself could tell (a name with no extension, not in the context)."""
     if not source or "$" in source or "'" in source or '"' in source:
-        return False  # a variable could name a URL or an archive; quotes we do not interpret
+        return KEEP  # a variable could name a URL or an archive; quotes we do not interpret
     lowered = source.lower()
     if "://" in source or _SCP_LIKE.match(source) or lowered.endswith(".git") or ".git#" in lowered:
-        return False
+        return KEEP
     globbed = bool(_GLOB_CHARS & set(source))
     if build is not None:
         verdict = _checked_in_context(source, globbed, build)
         if verdict is not None:
-            return verdict
+            return COPY_OK if verdict else KEEP
     if globbed:
-        return False  # could match an archive we cannot see
-    name = source.rstrip("/")
-    return source.endswith("/") or name in ("", ".") or not _archive_name(name)
+        return KEEP  # could match an archive we cannot see
+    if source.endswith("/") or source.rstrip("/") in ("", "."):
+        return COPY_OK  # a folder: ADD copies its contents as they are
+    name = source.rstrip("/").rsplit("/", 1)[-1]
+    if _archive_name(name):
+        return KEEP
+    stem, dot, extension = name.lstrip(".").rpartition(".")
+    return COPY_OK if dot and stem and extension else UNCHECKED  # `app.py` is no tarball; `payload` might be
 
 
 def _checked_in_context(source: str, globbed: bool, build) -> bool | None:

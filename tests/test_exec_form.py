@@ -89,6 +89,7 @@ def test_it_is_unsafe_and_left_out_by_default():
     [
         pytest.param("FROM d\nENTRYPOINT ./a\nCMD [\"--x\"]\n", "CMD is now passed", id="entrypoint-followed-by-cmd-says-cmd-becomes-its-arguments"),
         pytest.param("FROM d\nENTRYPOINT [\"tini\", \"--\"]\nCMD ./a\n", "ENTRYPOINT now receives", id="cmd-under-an-exec-entrypoint-says-what-it-receives"),
+        pytest.param("FROM d\nCMD [\"--x\"]\nENTRYPOINT ./a\n", "CMD is now passed", id="a-cmd-before-the-entrypoint-counts-too"),
     ],
 )
 def test_message_says_what_else_changes(source, note):

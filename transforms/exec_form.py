@@ -145,8 +145,8 @@ def _also(doc, instruction, kind: str) -> str:
     stage = doc.stage_of(instruction)
     if stage is None or instruction.cmd == "ONBUILD":
         return ""
-    later = [i for i in stage.instructions if i.index > instruction.index]
-    if kind == "ENTRYPOINT" and any(i.cmd == "CMD" for i in later):
+    # A CMD set anywhere in the stage survives the ENTRYPOINT (only an inherited one is reset).
+    if kind == "ENTRYPOINT" and any(i.cmd == "CMD" for i in stage.instructions):
         return "; the stage's CMD is now passed to it as arguments"
     if kind == "CMD":
         entrypoints = [i for i in stage.instructions if i.cmd == "ENTRYPOINT"]

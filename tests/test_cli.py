@@ -267,7 +267,7 @@ def test_sarif_is_2_1_0_with_rules_and_fixes(dockerfile, run):
 def test_github_format_prints_workflow_annotations(dockerfile, run):
     code, out, _ = run("fix", *DO101, "--format", "github", "Dockerfile")
     assert code == 0
-    assert out.decode() == f"::warning file=Dockerfile,line=2,title=DO101 maintainer-to-label::{_message()}\n"
+    assert out.decode() == f"::warning file=Dockerfile,line=2,title=DO101::{_message()}\n"
 
 
 def test_output_is_not_coloured_when_not_a_terminal(dockerfile, tmp_path):

@@ -31,6 +31,7 @@ class Task:
     context: str | None  # build context folder; None = the Dockerfile's folder
     write: bool = False
     want_diff: bool = False
+    want_hunks: bool = False  # SARIF fixes
     data: bytes | None = None
 
 
@@ -98,7 +99,7 @@ def _process(task: Task) -> FileResult:
     from dockopt.output import hunks, unified_diff
 
     before, after = data.decode("utf-8"), output.decode("utf-8")
-    outcome = FileResult(task.path, "changed", fixes=fixes, hunks=hunks(before, after))
+    outcome = FileResult(task.path, "changed", fixes=fixes, hunks=hunks(before, after) if task.want_hunks else [])
     if task.want_diff:
         outcome.diff = unified_diff(task.path, before, after)
     if task.data is not None:

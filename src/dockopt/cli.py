@@ -295,6 +295,7 @@ def _run_fix(options: FixOptions, streams) -> int:
                     context=options.context,
                     write=options.write and not options.check,
                     want_diff=show_diff and options.output_format in ("text", "json"),
+                    want_hunks=options.output_format == "sarif",
                     data=_read_stdin() if item.path == "-" else None,
                 )
             )

@@ -326,7 +326,7 @@ class GithubReporter(Reporter):
             self.streams.out(f"::error file={path},title=dockopt::{_gh_data(result.error or '')}\n")
         for item in result.fixes:
             level = "warning" if item["edits"] else "notice"
-            title = _gh_property(f"{item['code']} {item['name']}")
+            title = _gh_property(item["code"])
             self.streams.out(f"::{level} file={path},line={item['line']},title={title}::{_gh_data(item['message'])}\n")
 
     def missing(self, path: str, reason: str) -> None:
@@ -457,7 +457,9 @@ def _sarif_uri(path: str) -> str:
         from pathlib import Path
 
         return Path(path).as_uri()
-    return header_path(path)
+    from urllib.parse import quote
+
+    return quote(header_path(path))
 
 
 def _version() -> str:

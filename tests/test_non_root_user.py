@@ -263,6 +263,16 @@ NO_OP = [
     ),
     pytest.param(
         """
+        FROM debian:bookworm-slim
+        RUN apt-get update && apt-get install -y php-cli
+        CMD ["php", "-a"]
+        """,
+        None,
+        "looks like a base for other builds",
+        id="a-cmd-that-only-opens-an-interpreter-is-a-base-image",
+    ),
+    pytest.param(
+        """
         FROM python:3.12-slim
         COPY . /app
         # hadolint ignore=DL3002
@@ -470,6 +480,23 @@ FIX = [
         CMD ["/job.sh"]
         """,
         id="a-user-created-but-never-switched-to-is-used",
+    ),
+    pytest.param(
+        """
+        FROM alpine:3.20
+        RUN adduser -Dh /home/gordon gordon
+        COPY app.jar /app.jar
+        ENTRYPOINT ["java", "-jar", "/app.jar"]
+        """,
+        None,
+        """
+        FROM alpine:3.20
+        RUN adduser -Dh /home/gordon gordon
+        COPY app.jar /app.jar
+        USER gordon
+        ENTRYPOINT ["java", "-jar", "/app.jar"]
+        """,
+        id="busybox-bundled-short-options-are-read-right",
     ),
     pytest.param(
         """

@@ -28,6 +28,8 @@ HOME_FLAGS = {  # (no home, a home the app may write)
 }
 # Base images whose default user is already not root.
 NON_ROOT_BASES = (r"(^|/)distroless/.*:.*nonroot", r"^bitnami/", r"-unprivileged(:|$)", r"^cgr\.dev/chainguard/")
+# Programs that, run with no arguments, only open a prompt.
+INTERACTIVE = r"(python|pypy|php|node|ruby|irb|perl|bash|sh|ash|zsh|ghci|iex|erl|R|julia|jshell|lua)[0-9.]*"
 # Plain operating-system images (a Dockerfile on one of them without CMD is a base for others).
 OS_REPOSITORIES = frozenset(
     "debian ubuntu alpine busybox centos fedora rockylinux almalinux oraclelinux buildpack-deps scratch".split()
@@ -256,6 +258,8 @@ def _must_stay_root(doc, plan: ImagePlan, facts: AppFacts | None, ctx) -> str | 
         if family(plan.base_image) in ("unknown", "distroless") or repository not in OS_REPOSITORIES:
             return f"no CMD or ENTRYPOINT: it starts base image {plan.base_image}'s own command, which dockopt cannot see"
         return "no CMD or ENTRYPOINT: it looks like a base for other builds, whose steps would run as the new user"
+    if plan.cmd is not None and plan.entrypoint is None and _interactive(plan.cmd[0]):
+        return f"CMD {' '.join(plan.cmd[0])} starts an interpreter or shell: it looks like a base for other builds"
     for stage in plan.chain:
         for instruction in stage.instructions:
             if instruction.cmd in ("RUN", "COPY", "ADD"):
@@ -290,6 +294,17 @@ def _must_stay_root(doc, plan: ImagePlan, facts: AppFacts | None, ctx) -> str | 
             if program in ROOT_PROGRAMS or program in DROP_PROGRAMS:
                 return f"the app runs `{program}` ({run.site}), which needs root"
     return None
+
+
+def _interactive(words: list[str]) -> bool:
+    """`python3`, `php -a`, `bash`, `node`: a CMD that only opens a prompt (official language images)."""
+    if len(words) == 1 and " " in words[0]:
+        words = words[0].split()
+    if not words:
+        return False
+    program = posixpath.basename(words[0])
+    rest = [w for w in words[1:] if w not in ("-a", "-i", "-l", "--login", "-il")]
+    return not rest and re.fullmatch(INTERACTIVE, program) is not None
 
 
 def _start_commands(plan: ImagePlan, ctx) -> list[list[str]]:
@@ -470,7 +485,10 @@ def _login_name(words: list[str]) -> str | None:
             skip = False
             continue
         if word.startswith("-"):
-            skip = word in _USER_OPTIONS_WITH_VALUE
+            # `-u 1000`, `--uid 1000`, and BusyBox's bundled short flags (`-Dh /home/x`)
+            skip = word in _USER_OPTIONS_WITH_VALUE or (
+                not word.startswith("--") and len(word) > 2 and "=" not in word and f"-{word[-1]}" in _USER_OPTIONS_WITH_VALUE
+            )
             continue
         return word
     return None

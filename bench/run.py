@@ -7,7 +7,8 @@
 
 Prints: files per second of `dockopt fix --check` (the CLI, as a subprocess) and of
 `dockopt.fix` in-process; the CLI's latency on one typical file (median of N runs); peak memory
-(max RSS of each child, from wait4's rusage, and of this process for the API run); and
+(max RSS of each child, from wait4's rusage, and of this process for the API run); where one
+round of checks spends its time (parsing, and the slowest transforms); and
 hadolint's files per second on the same files, with the ratio. Timings are wall-clock and noisy on
 a shared machine: run it on an idle one, and read the median. Tests never assert these figures.
 """
@@ -73,6 +74,12 @@ def main() -> int:
     say(f"dockopt.fix (API, 1 process): {api['seconds']:6.2f} s  {api['files_per_second']:8.1f} files/s"
         f"  (first call incl. imports {api['first_call_ms']:.0f} ms; peak RSS {api['peak_rss_mb']:.0f} MB;"
         f" {api['refused']} files refused as broken)")
+
+    costs = transform_costs(files)
+    figures["one_round_seconds"] = costs
+    slowest = sorted(((k, v) for k, v in costs.items() if k != "parse"), key=lambda kv: -kv[1])[:6]
+    say(f"one round over the corpus, in-process: parse {costs['parse']:.2f} s; slowest checks: "
+        + ", ".join(f"{code} {seconds:.2f} s" for code, seconds in slowest))
 
     if not args.no_hadolint:
         hadolint = hadolint_binary()
@@ -175,6 +182,32 @@ def measure_api(files: list[Path], runs: int) -> dict:
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "refused": refused,
     }
+
+
+def transform_costs(files: list[Path]) -> dict[str, float]:
+    """Seconds spent parsing, and in each transform's check, for one round over the files.
+
+    Views are cached per document, so the first check to ask for a RUN's shell parse pays for it.
+    """
+    from dockopt.document import Document, decode
+    from dockopt.errors import DockoptError
+    from dockopt.registry import all_transforms
+    from dockopt.transform import Context
+
+    costs = {"parse": 0.0}
+    transforms = [cls() for cls in all_transforms()]
+    for path in files:
+        start = time.perf_counter()
+        try:
+            doc = Document(decode(path.read_bytes()))
+        except DockoptError:
+            continue
+        costs["parse"] += time.perf_counter() - start
+        for transform in transforms:
+            start = time.perf_counter()
+            list(transform.check(doc, Context()))
+            costs[transform.code] = costs.get(transform.code, 0.0) + time.perf_counter() - start
+    return costs
 
 
 def hadolint_binary() -> str | None:

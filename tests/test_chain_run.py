@@ -66,6 +66,7 @@ NO_OP = [
         id="a-stage-inherits-the-shell-of-the-stage-it-builds-on",
     ),
     pytest.param("FROM mcr.microsoft.com/windows/servercore\nRUN a\nRUN b\n", id="a-windows-base-runs-cmd"),
+    pytest.param("FROM --platform=windows/amd64 img\nRUN a\nRUN b\n", id="a-windows-platform-runs-cmd"),
     pytest.param("FROM debian\nENV BASH_ENV=/etc/x\nRUN a\nRUN b\n", id="bash-env-may-run-code-before-every-body"),
     pytest.param("FROM debian\nRUN a\n# hadolint ignore=DL3059\nRUN b\n", id="a-hadolint-pragma-keeps-the-run-apart"),
     pytest.param("FROM debian\nRUN a\n# dockopt: ignore=chain-run\nRUN b\n", id="a-dockopt-pragma-keeps-the-run-apart"),

@@ -155,7 +155,8 @@ def _stage_shells(doc) -> list[tuple[str, ...]]:
         elif base.isdigit() and int(base) < stage.index:
             shell = ends[int(base)]
         else:
-            shell = _UNKNOWN_SHELL if _WINDOWS_BASE.search(base) else DEFAULT_SHELL
+            windows = _WINDOWS_BASE.search(base) or _WINDOWS_BASE.search(stage.platform or "")
+            shell = _UNKNOWN_SHELL if windows else DEFAULT_SHELL
         starts.append(shell)
         for instruction in stage.instructions:
             if instruction.cmd == "SHELL":

@@ -16,6 +16,7 @@ from dockopt.transforms.slim_base import (
     apt_installed,
     base_site,
     data,
+    exec_names as _exec_names,
     expand,
     global_args,
     pip_installs,
@@ -129,6 +130,10 @@ class MultiStage(Transform):
         if len(doc.stages) != 1:
             return  # an existing multi-stage layout is the author's: other passes improve it
         stage = doc.stages[0]
+        at = stage.from_instruction
+        if not (len(at.args) == 1 or (len(at.args) == 3 and at.args[1].lower() == "as")):
+            yield self.fix("not split into stages: the FROM line has extra words (an inline comment?), which Docker rejects", at)
+            return
         site = base_site(doc, stage)
         if site is None:
             return
@@ -138,10 +143,6 @@ class MultiStage(Transform):
         resolved = ImageRef.parse(site.resolved) if site.resolved else None
         new_tag = slim_tag(site.image.repo, site.image.tag, resolved.tag if resolved else None)
         if new_tag is None:
-            return
-        at = stage.from_instruction
-        if len(at.args) not in (1, 3):
-            yield self.fix("not split into stages: the FROM line has extra words (an inline comment?)", at)
             return
         if site.via_arg:
             yield self.fix(f"not split into stages: the image comes from ARG {site.via_arg}, so the slim runtime image cannot be named safely", at)
@@ -191,7 +192,8 @@ def _plan(doc, ctx, stage) -> Plan | None:
     needs = Needs()
     kinds: list[str] = []  # per block: pip, apt, both, runtime
     apt_packages: list[str] = []
-    providers: list[object] = []  # COPYs the builder needs, in order
+    providers: list[object] = []  # COPYs the builder needs whole, in order
+    manifests: list[tuple] = []  # (context path, container path, COPY, pip RUN): single files the builder needs
     for block in blocks:
         instruction = block.instruction
         copies.see(instruction)
@@ -205,7 +207,9 @@ def _plan(doc, ctx, stage) -> Plan | None:
                     found = copies.provider(path)
                     if found is None:
                         raise NotMapped(f"line {instruction.line}: `{path}` does not come from a COPY of the build context")
-                    if found[1] not in providers:
+                    if path in install.files and _plain_requirements(ctx, found[0]):
+                        manifests.append((found[0], copies.absolute(path), found[1], instruction))
+                    elif found[1] not in providers:
                         providers.append(found[1])
                 _pip_needs(needs, install, copies, ctx, set())
         elif kind == "apt":
@@ -217,7 +221,8 @@ def _plan(doc, ctx, stage) -> Plan | None:
     if needs.unsure:
         raise NotMapped(needs.unsure[0])
     runtime_packages, build_packages = _split_packages(apt_packages)
-    build_packages += sorted(set(needs.build_packages) - set(build_packages))
+    # the full image already ships the usual -dev libraries (buildpack-deps); install only the others
+    build_packages += sorted(set(needs.build_packages) - set(build_packages) - set(data()["full_image_dev_packages"]))
     runtime_packages += sorted(set(needs.runtime) - set(runtime_packages))
     runtime_packages += _tools_used_at_runtime(doc, blocks, kinds, runtime_packages)
     plan = Plan(runtime_packages=runtime_packages)
@@ -228,9 +233,14 @@ def _plan(doc, ctx, stage) -> Plan | None:
         plan.builder.append({"kind": "apt", "packages": build_packages})
         builder_cmds.append("RUN")
     install_cmds: list[str] = []
+    manifests = [m for m in manifests if m[2] not in providers]
     for index, block in enumerate(blocks[: last_pip + 1]):
         instruction = block.instruction
         if kinds[index] == "pip":
+            for source, dest, _, run in manifests:
+                if run is instruction and {"kind": "copy", "src": source, "dest": dest} not in plan.install:
+                    plan.install.append({"kind": "copy", "src": source, "dest": dest})
+                    install_cmds.append("COPY")
             plan.install.append(_verbatim(block.comments + block.body))
         elif instruction.cmd in _BOTH or instruction in providers:
             plan.install.append(_verbatim(block.body))
@@ -238,7 +248,7 @@ def _plan(doc, ctx, stage) -> Plan | None:
             continue
         install_cmds.append(instruction.cmd)
 
-    venv_at = next(i for i, (b, k) in enumerate(zip(blocks, kinds)) if k == "pip" or _context_copy(b.instruction))
+    venv_at = _venv_position(blocks, kinds)
     apt_indexes = [i for i, kind in enumerate(kinds) if kind == "apt"]
     apt_at = min([*apt_indexes[:1], venv_at]) if needs.runtime or not apt_indexes else apt_indexes[0]
     user_at = _user_position(doc, stage, blocks, kinds, plan)
@@ -249,11 +259,14 @@ def _plan(doc, ctx, stage) -> Plan | None:
             plan.runtime.append({"kind": "apt", "packages": runtime_packages})
             runtime_cmds.append("RUN")
         if index == venv_at:
+            if user_at is not None:
+                plan.runtime.append({"kind": "useradd", "id": USER_ID, "name": "app"})
+                runtime_cmds.append("RUN")
             plan.runtime.append({"kind": "venv"})
             runtime_cmds += ["COPY", "ENV"]
         if index == user_at:
-            plan.runtime.append({"kind": "user", "id": USER_ID, "name": "app"})
-            runtime_cmds += ["RUN", "USER"]
+            plan.runtime.append({"kind": "user", "id": USER_ID})
+            runtime_cmds.append("USER")
         if block is None:
             break
         kind = kinds[index]
@@ -270,6 +283,15 @@ def _plan(doc, ctx, stage) -> Plan | None:
         runtime_cmds.append(block.instruction.cmd)
     plan.expected = [builder_cmds, install_cmds, runtime_cmds]
     return plan
+
+
+def _plain_requirements(ctx, source: str) -> bool:
+    """A requirements file that names no other file or local path: copying it alone is enough."""
+    text = ctx.build.read_text(source) if ctx is not None and ctx.build is not None else None
+    if text is None:
+        return False
+    lines = [line.strip() for line in text.splitlines()]
+    return not any(line.startswith(("-r", "-c", "--requirement", "--constraint", "-e", "--editable", ".", "/", "file:")) for line in lines)
 
 
 def _blocks(doc, stage) -> list[Block]:
@@ -415,27 +437,9 @@ def _tools_used_at_runtime(doc, blocks, kinds, runtime_packages) -> list[str]:
     return extra
 
 
-def _exec_names(instruction) -> list[str]:
-    args = list(instruction.args)
-    if instruction.cmd == "HEALTHCHECK":
-        if not args or args[0].upper() != "CMD":
-            return []
-        args = args[1:]
-    if not args:
-        return []
-    if instruction.json:
-        return [posixpath.basename(args[0])]
-    from dockopt.shell import parse_script
-
-    tree = parse_script(" ".join(args))
-    names = []
-    stack = [tree.root_node]
-    while stack:
-        node = stack.pop()
-        if node.type == "command_name":
-            names.append(posixpath.basename(node.text.decode()))
-        stack.extend(node.children)
-    return names
+def _venv_position(blocks, kinds) -> int:
+    """Before the first pip install or copy of the context: the venv changes less often than the app."""
+    return next(i for i, (b, k) in enumerate(zip(blocks, kinds)) if k == "pip" or _context_copy(b.instruction))
 
 
 def _context_copy(instruction) -> bool:
@@ -470,6 +474,6 @@ def _user_position(doc, stage, blocks, kinds, plan) -> int | None:
             if starts:
                 plan.root_reason = f"`{sorted(starts)[0]}` starts as root and drops privileges itself"
                 return None
-    last = max((i for i, block in enumerate(blocks) if block.instruction.cmd in ("RUN", "COPY", "ADD", "WORKDIR")), default=-1)
+    last = max((i for i, block in enumerate(blocks) if block.instruction.cmd in ("RUN", "COPY", "ADD", "WORKDIR") and kinds[i] != "pip"), default=-1)
     plan.added_user = True
-    return last + 1
+    return max(last + 1, _venv_position(blocks, kinds))

@@ -138,6 +138,9 @@ class BaseSite:
 
 def base_site(doc, stage) -> BaseSite | None:
     """Locate the image reference of a stage; None for stage names, scratch and unknown images."""
+    args = stage.from_instruction.args
+    if not (len(args) == 1 or (len(args) == 3 and args[1].lower() == "as")):
+        return None  # Docker rejects this FROM (an inline comment?): nothing to swap safely
     base = stage.base
     names = {s.name for s in doc.stages[: stage.index] if s.name}
     if base.lower() in names or base.lower() == "scratch":
@@ -280,6 +283,11 @@ def stage_needs(doc, stages, ctx, *, check_tools: bool = True) -> Needs:
         copies = CopyMap(doc, stage)
         for instruction in stage.instructions:
             copies.see(instruction)
+            if instruction.cmd in ("CMD", "ENTRYPOINT", "HEALTHCHECK") and check_tools:
+                for name in exec_names(instruction):
+                    package = fat_only.get(name)
+                    if package and not _provided(package, installed):
+                        needs.unsure.append(f"line {instruction.line}: {instruction.cmd} runs `{name}`, which only the full image has")
             if instruction.cmd != "RUN":
                 continue
             view = doc.shell(instruction)
@@ -302,6 +310,30 @@ def stage_needs(doc, stages, ctx, *, check_tools: bool = True) -> Needs:
             for install in pip_installs(view, instruction):
                 _pip_needs(needs, install, copies, ctx, installed)
     return needs
+
+
+def exec_names(instruction) -> list[str]:
+    """Programs a CMD, ENTRYPOINT or HEALTHCHECK runs (their basenames)."""
+    args = list(instruction.args)
+    if instruction.cmd == "HEALTHCHECK":
+        if not args or args[0].upper() != "CMD":
+            return []
+        args = args[1:]
+    if not args:
+        return []
+    if instruction.json:
+        return [posixpath.basename(args[0])]
+    from dockopt.shell import parse_script
+
+    tree = parse_script(" ".join(args))
+    names = []
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        if node.type == "command_name":
+            names.append(posixpath.basename(node.text.decode()))
+        stack.extend(node.children)
+    return names
 
 
 def _provided(package: str, installed: set[str]) -> bool:

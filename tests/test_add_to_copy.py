@@ -83,6 +83,9 @@ CONTEXT_CASES = [
     pytest.param("ADD bin/* /opt/\n", "ADD bin/* /opt/\n", id="a-glob-that-matches-an-archive-stays"),
     pytest.param("ADD nothing-here-* /opt/\n", "ADD nothing-here-* /opt/\n", id="a-glob-that-matches-nothing-stays"),
     pytest.param("ADD vendor /opt/\n", "COPY vendor /opt/\n", id="a-folder-holding-archives-becomes-copy-as-add-does-not-unpack-them"),
+    pytest.param("ADD LICENSE /opt/\n", "COPY LICENSE /opt/\n", id="a-plain-file-with-no-extension-is-checked-and-becomes-copy"),
+    pytest.param("ONBUILD ADD LICENSE /opt/\n", "ONBUILD ADD LICENSE /opt/\n",
+                 id="onbuild-is-not-judged-by-this-builds-context"),
 ]
 
 
@@ -91,6 +94,7 @@ def test_with_a_build_context(tmp_path, line, expected):
     (tmp_path / "payload").write_bytes(_tar_bytes())
     (tmp_path / "packed").write_bytes(b"\x1f\x8b\x08\x00rest")
     (tmp_path / "notes.txt").write_text("notes\n")
+    (tmp_path / "LICENSE").write_text("MIT\n")
     (tmp_path / "conf").mkdir()
     (tmp_path / "conf" / "a.ini").write_text("[a]\n")
     (tmp_path / "bin").mkdir()

@@ -75,7 +75,9 @@ class AddToCopy(Transform):
             flags, args = _flags_and_args(instruction)
             if len(args) < 2 or any(_flag_name(flag) not in COPY_FLAGS for flag in flags):
                 continue
-            verdicts = [_source_verdict(source, ctx.build) for source in args[:-1]]
+            # ONBUILD runs in a later build, with that build's context: ours proves nothing.
+            build = None if instruction.cmd == "ONBUILD" else ctx.build
+            verdicts = [_source_verdict(source, build) for source in args[:-1]]
             if KEEP in verdicts:
                 continue
             unchecked = [source for source, verdict in zip(args, verdicts) if verdict is UNCHECKED]

@@ -178,6 +178,11 @@ def test_stdin_with_write_echoes_a_clean_file(run):
     assert run("fix", *DO101, "--write", "-", stdin=AFTER.encode())[:2] == (0, AFTER.encode())
 
 
+def test_stdin_with_write_echoes_a_skipped_file(run):
+    text = "# dockopt: skip-file\n" + BEFORE
+    assert run("fix", *DO101, "--write", "-", stdin=text.encode())[:2] == (0, text.encode())
+
+
 def test_stdin_that_is_binary_is_an_error(run):
     assert run("fix", "-", stdin=b"FROM x\x00") == (2, b"", "dockopt: error: -: binary file (contains NUL bytes)\n")
 

@@ -63,6 +63,13 @@ def process(task: Task) -> FileResult:
 
 
 def _process(task: Task) -> FileResult:
+    outcome = _fix_one(task)
+    if task.data is not None and outcome.output is None and outcome.status != "error":
+        outcome.output = task.data  # stdin: whatever was not changed comes back as it was
+    return outcome
+
+
+def _fix_one(task: Task) -> FileResult:
     from dockopt.context import BuildContext
     from dockopt.engine import fix
     from dockopt.errors import DockoptError
@@ -94,7 +101,7 @@ def _process(task: Task) -> FileResult:
     if result.skipped:
         return FileResult(task.path, "skipped", fixes=fixes, skipped=result.skipped)
     if not result.changed:
-        return FileResult(task.path, "ok", fixes=fixes, output=data if task.data is not None else None)
+        return FileResult(task.path, "ok", fixes=fixes)
     output = result.output if isinstance(result.output, bytes) else result.output.encode("utf-8")
     from dockopt.output import hunks, unified_diff
 

@@ -5,7 +5,7 @@ imports nothing heavy at the top: typer is loaded when the command line is parse
 when a file is fixed, rich only when a progress bar is shown. Every error reaches the user as one
 line, `dockopt: error: PATH: reason`, with exit code 2; never a traceback.
 """
-
+# No `from __future__ import annotations` here: typer reads the parameter annotations at runtime.
 
 import enum
 import os
@@ -270,7 +270,6 @@ def _run_fix(options: FixOptions, streams) -> int:
     from dockopt.output import REPORTERS, Mode, Summary
 
     _validate(options)
-    stdin_text = options.paths.count("-") == 1
     show_diff = options.diff if options.diff is not None else not (options.write or options.check)
     jobs = options.jobs if options.jobs and options.jobs > 0 else default_jobs()
 
@@ -313,7 +312,8 @@ def _run_fix(options: FixOptions, streams) -> int:
     try:
         for result in run(tasks, jobs):
             summary.add(result)
-            if result.path == "-" and stdin_text and options.write and options.output_format == "text":
+            if result.path == "-" and options.write and options.output_format == "text":
+                # Editors pipe a buffer through `dockopt fix --write -` and read back the text.
                 if result.status == "error":
                     streams.error(result.path, result.error or "error")
                 elif result.output is not None:
@@ -392,11 +392,12 @@ class _Progress:
 def _progress(streams, options: FixOptions, total: int, threshold: int) -> "_Progress | None":
     if options.quiet or total < threshold or os.environ.get("TERM") == "dumb":
         return None
-    try:
-        if not sys.stderr.isatty():
-            return None
-    except (AttributeError, ValueError):
+    from dockopt.output import is_terminal
+
+    if not is_terminal(sys.stderr):
         return None
+    if options.output_format != "text" and is_terminal(sys.stdout):
+        return None  # rich would re-flow JSON/SARIF written to the same terminal
     return _Progress(total)
 
 

@@ -102,7 +102,7 @@ class Streams:
             stream.write(text)  # a terminal (maybe behind a progress bar): text is what it wants
             return
         stream.flush()
-        buffer.write(text.encode("utf-8"))
+        buffer.write(text.encode("utf-8", "surrogateescape"))  # undecodable file names stay as they were
         buffer.flush()
 
     def out_bytes(self, data: bytes) -> None:

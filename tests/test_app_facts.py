@@ -280,3 +280,9 @@ FAMILIES = [
 @pytest.mark.parametrize("reference, expected", FAMILIES, ids=[r for r, _ in FAMILIES])
 def test_base_image_family(reference, expected):
     assert family(reference) == expected
+
+
+def test_names_defined_through_themselves_end(tmp_path):
+    code = "p = 'a'\n" + "p = p + '/x'\n" * 4 + "open(p, 'w')\n"
+    facts = facts_for(tmp_path, {"app.py": code})
+    assert facts.writes == () and len(facts.unknown_writes) == 1

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 # -- limits -------------------------------------------------------------------------------------
 
 MAX_FILES = 400
+MAX_FOLDERS = 5000  # folders walked in search of sources
 MAX_FILE_BYTES = 256 * 1024
 MAX_TOTAL_BYTES = 4 * 1024 * 1024
 TIME_BUDGET_SECONDS = 10.0
@@ -209,7 +210,11 @@ def _discover(root: Path, build: BuildContext | None):
     skipped: list[str] = []
     complete = True
     total = 0
-    for folder, dirs, names in os.walk(root):
+    deadline = time.monotonic() + TIME_BUDGET_SECONDS
+    for visited, (folder, dirs, names) in enumerate(os.walk(root)):
+        if visited >= MAX_FOLDERS or time.monotonic() > deadline:
+            skipped.append(f"{Path(folder).relative_to(root).as_posix()}: over the analysis limits (folders)")
+            return files, skipped, False
         rel_folder = Path(folder).relative_to(root).as_posix()
         rel_folder = "" if rel_folder == "." else rel_folder + "/"
         keep = []
@@ -343,7 +348,11 @@ class _Analysis:
             if dotted.endswith(".__init__"):
                 dotted = dotted[: -len(".__init__")]
             module = _Module(rel, dotted, tree, wrapper, positions)
-            _Collector(module).collect()
+            try:
+                _Collector(module).collect()
+            except Exception as exc:  # a construct this analysis does not expect: skip the file, say so
+                self.skipped.append(f"{rel}: not analysed ({type(exc).__name__}: {exc})")
+                continue
             self.modules[rel] = module
             parts = dotted.split(".")
             for i in range(len(parts)):  # `src/pkg/config.py` is importable as pkg.config or config
@@ -353,7 +362,11 @@ class _Analysis:
                 self.complete = False
                 self.skipped.append(f"{module.rel}: over the time limit")
                 continue
-            _Finder(self, module).find()
+            try:
+                _Finder(self, module).find()
+            except Exception as exc:
+                self.complete = False
+                self.skipped.append(f"{module.rel}: not fully analysed ({type(exc).__name__}: {exc})")
         return AppFacts(
             root=str(self.root),
             files=tuple(self.modules),
@@ -435,6 +448,7 @@ class _Finder:
     def __init__(self, analysis: _Analysis, module: _Module):
         self.analysis = analysis
         self.module = module
+        self.active: set[tuple] = set()  # names being evaluated, against self-reference
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -850,8 +864,18 @@ class _Finder:
             candidates = module.local_assignments.get(scope, {}).get(key, [])
         if not candidates:
             candidates = module.assignments.get(key, [])
+            scope = None  # module-level values see module-level names only
         if candidates:
-            values = [self.evaluate(value, None, module, depth + 1) for value in candidates]
+            if len(candidates) > 4:
+                return UNKNOWN  # a variable that changes that often is not a fixed path
+            marker = (module.rel, scope, key)
+            if marker in self.active:
+                return UNKNOWN  # `x = x + "/a"`: a name defined through itself
+            self.active.add(marker)
+            try:
+                values = [self.evaluate(value, scope, module, depth + 1) for value in candidates]
+            finally:
+                self.active.discard(marker)
             first = values[0]
             return first if all(_same(first, value) for value in values) else UNKNOWN
         if key in module.imports:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from dockopt.edits import Edit
-from dockopt.transform import Transform
+from dockopt.transform import Safety, Transform
 from dockopt.transforms.slim_base import (
     CopyMap,
     ImageRef,
@@ -121,6 +121,7 @@ class MultiStage(Transform):
     """
 
     code = "DO502"
+    safety = Safety.UNSAFE
     name = "multi-stage"
     title = "Build in a builder stage, run from a slim image"
     aliases = ()

@@ -16,7 +16,7 @@ from functools import lru_cache
 from importlib import resources
 
 from dockopt.edits import Edit
-from dockopt.transform import Transform
+from dockopt.transform import Safety, Transform
 
 _VAR = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?::?[-+][^}]*)?\}|([A-Za-z_][A-Za-z0-9_]*))")
 _ONLY_VAR = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$")
@@ -309,7 +309,36 @@ def stage_needs(doc, stages, ctx, *, check_tools: bool = True) -> Needs:
                     needs.compiles.append(f"line {instruction.line} runs setup.py on a project that may have C sources")
             for install in pip_installs(view, instruction):
                 _pip_needs(needs, install, copies, ctx, installed)
+            _lock_needs(needs, view, instruction, ctx, installed)
     return needs
+
+
+_LOCK_FILES = {"uv": ["uv.lock"], "poetry": ["poetry.lock"], "pdm": ["pdm.lock"], "pipenv": ["Pipfile.lock"]}
+_LOCK_ENTRY = re.compile(r'^\[\[package\]\]\s*\nname = "([^"]+)"\s*\nversion = "([^"]+)"', re.M)
+
+
+def _lock_needs(needs: Needs, view, run, ctx, installed: set[str]) -> None:
+    """uv / poetry / pdm / pipenv installs: check the packages of their lock file like requirements."""
+    for command in view.commands:
+        tool = posixpath.basename(command.name or "")
+        if tool not in _LOCK_FILES or not {"sync", "install"} & set(command.args):
+            continue
+        at = f"line {run.line}"
+        text = next((ctx.build.read_text(name) for name in _LOCK_FILES[tool] if ctx and ctx.build and ctx.build.exists(name)), None)
+        if text is None:
+            needs.unsure.append(f"{at}: `{tool}` installs from a lock file that is not in the build context")
+            continue
+        if tool == "pipenv":
+            try:
+                lock = json.loads(text)
+            except ValueError:
+                needs.unsure.append(f"{at}: Pipfile.lock does not parse")
+                continue
+            pins = [(name, str(info.get("version", "")).lstrip("=")) for name, info in lock.get("default", {}).items()]
+        else:
+            pins = _LOCK_ENTRY.findall(text)
+        for name, version in pins:
+            _requirement_needs(needs, f"{name}=={version}" if version else name, run, at, installed)
 
 
 def exec_names(instruction) -> list[str]:
@@ -543,6 +572,7 @@ class SlimBase(Transform):
     """
 
     code = "DO501"
+    safety = Safety.UNSAFE
     name = "slim-base"
     title = "Use the slim variant of the base image"
     aliases = ()

@@ -48,11 +48,13 @@ def _finalize(value: object) -> str:
 
 
 def _shell_quote(value: object) -> str:
-    return shlex.quote(safe_value(value))
+    # checked before quoting; the quoted form is one shell word on one line
+    return Verbatim(shlex.quote(safe_value(value)))
 
 
 def _json_string(value: object) -> str:
-    return json.dumps(safe_value(value), ensure_ascii=False)
+    # checked before encoding; JSON escapes (`\"`) are read by Docker's JSON parser, never as line ends
+    return Verbatim(json.dumps(safe_value(value), ensure_ascii=False))
 
 
 @lru_cache(maxsize=1)

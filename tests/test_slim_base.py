@@ -1,0 +1,105 @@
+"""DO501 slim-base: swap to the slim variant only when the build cannot notice."""
+
+from __future__ import annotations
+
+import pytest
+
+import dockopt
+from dockopt.transforms.slim_base import slim_tag
+
+
+def fix(source, context=None):
+    return dockopt.fix(source, select=["DO501"], unsafe_fixes=True, context=context)
+
+
+@pytest.mark.parametrize(
+    ("repo", "tag", "expected"),
+    [
+        pytest.param("python", "3.11", "3.11-slim", id="python-version-gets-slim"),
+        pytest.param("python", "3.11-bookworm", "3.11-slim-bookworm", id="python-puts-slim-before-the-distro"),
+        pytest.param("python", None, "slim", id="python-latest-is-slim"),
+        pytest.param("node", "20-bookworm", "20-bookworm-slim", id="node-puts-slim-after-the-distro"),
+        pytest.param("debian", "bookworm", "bookworm-slim", id="debian-codename"),
+        pytest.param("debian", "latest", "stable-slim", id="debian-latest-is-stable-slim"),
+        pytest.param("ruby", "3.3", "3.3-slim", id="ruby"),
+        pytest.param("eclipse-temurin", "21-jdk-jammy", "21-jre-jammy", id="temurin-jdk-to-jre"),
+        pytest.param("python", "3.11-slim", None, id="already-slim"),
+        pytest.param("python", "3.12-alpine", None, id="alpine-is-already-small"),
+        pytest.param("golang", "1.22", None, id="images-without-a-slim-variant"),
+    ],
+)
+def test_slim_tag_mapping(repo, tag, expected):
+    assert slim_tag(repo, tag) == expected
+
+
+NO_OP = [
+    pytest.param("FROM python:3.11-slim\n", id="already-slim"),
+    pytest.param("FROM gcr.io/distroless/python3\n", id="other-registries-are-left-alone"),
+    pytest.param("FROM myorg/python:3.11\n", id="user-images-are-left-alone"),
+    pytest.param("FROM python:3.11 AS base\nFROM base\nRUN make\n", id="a-later-stage-built-from-it-runs-make"),
+    pytest.param("FROM python:3.11\nRUN gcc -o /hello hello.c\n", id="the-build-uses-a-compiler"),
+    pytest.param("FROM python:3.11\nRUN pip install psycopg2\n", id="a-package-that-compiles-from-source"),
+    pytest.param("FROM python:3.11\nRUN pip install --no-binary :all: flask\n", id="no-binary-builds-from-source"),
+    pytest.param("FROM python:3.11\nRUN pip install -r requirements.txt\n", id="requirements-it-cannot-read"),
+    pytest.param("FROM python:3.11\nHEALTHCHECK CMD curl -f http://localhost/\n", id="healthcheck-needs-curl"),
+    pytest.param("FROM python:3.11@sha256:" + "0" * 64 + "\n", id="a-digest-pins-one-exact-image"),
+    pytest.param("FROM python:3.11 # comment\n", id="a-from-docker-rejects"),
+    pytest.param("ARG PY=3.11-slim\nFROM python:${PY}\n", id="the-arg-default-is-already-slim"),
+    pytest.param("FROM node:20\nCOPY . .\nRUN npm ci\n", id="npm-without-a-lock-file-may-compile"),
+    pytest.param("FROM eclipse-temurin:21\nRUN ./mvnw package\n", id="maven-needs-the-jdk"),
+    pytest.param("FROM python:3.11\nUSER app\nRUN curl -o /x https://x/\n", id="cannot-apt-install-as-a-non-root-user"),
+]
+
+
+@pytest.mark.parametrize("source", NO_OP)
+def test_no_op(source):
+    result = fix(source)
+    assert result.error is None
+    assert result.output == source
+
+
+def test_digest_is_reported():
+    result = fix("FROM python:3.11@sha256:" + "0" * 64 + "\n")
+    assert any("pinned by digest" in f.message for f in result.fixes)
+
+
+FIXES = [
+    pytest.param("FROM python:3.11\n", "FROM python:3.11-slim\n", id="python"),
+    pytest.param("FROM --platform=linux/amd64 python:3.11 AS app\n", "FROM --platform=linux/amd64 python:3.11-slim AS app\n", id="keeps-platform-and-stage-name"),
+    pytest.param("FROM docker.io/library/python:3.11\n", "FROM docker.io/library/python:3.11-slim\n", id="keeps-the-registry-prefix"),
+    pytest.param("ARG PYTHON_VERSION=3.11\nFROM python:${PYTHON_VERSION}\n", "ARG PYTHON_VERSION=3.11\nFROM python:${PYTHON_VERSION}-slim\n", id="tag-from-an-arg-edits-the-from"),
+    pytest.param('ARG BASE="python:3.11"\nFROM $BASE\n', 'ARG BASE="python:3.11-slim"\nFROM $BASE\n', id="image-from-an-arg-edits-the-default"),
+    pytest.param("from debian:bookworm\r\nrun apt-get update\r\n", "from debian:bookworm-slim\r\nrun apt-get update\r\n", id="crlf-and-lowercase-stay"),
+    pytest.param(
+        "FROM python:3.11\nRUN git clone https://x/y /y && ls /y\n",
+        "FROM python:3.11-slim\nRUN apt-get update && apt-get install -y --no-install-recommends ca-certificates git \\\n"
+        "    && rm -rf /var/lib/apt/lists/* \\\n    && git clone https://x/y /y && ls /y\n",
+        id="git-is-installed-in-the-run-that-uses-it",
+    ),
+    pytest.param(
+        "FROM python:3.11\nRUN apt-get update && apt-get install -y git && git clone https://x/y /y\n",
+        "FROM python:3.11-slim\nRUN apt-get update && apt-get install -y git && git clone https://x/y /y\n",
+        id="a-tool-the-build-installs-itself-needs-nothing",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), FIXES)
+def test_fix(source, expected):
+    result = fix(source)
+    assert result.error is None
+    assert result.output == expected
+    assert fix(result.output).output == result.output
+
+
+def test_fix_is_unsafe():
+    assert dockopt.fix("FROM python:3.11\n", select=["DO501"]).output == "FROM python:3.11\n"
+
+
+def test_requirements_are_read_from_the_context(tmp_path):
+    (tmp_path / "requirements.txt").write_text("flask\n-r more.txt\n")
+    (tmp_path / "more.txt").write_text("mysqlclient==2.2.4\n")
+    source = "FROM python:3.11\nCOPY . /app\nWORKDIR /app\nRUN pip install -r requirements.txt\n"
+    result = fix(source, context=tmp_path)
+    assert result.output == source
+    assert any("mysqlclient" in f.message and "DO502" in f.message for f in result.fixes)

@@ -1,0 +1,72 @@
+"""The teaching documents' "before" Dockerfiles (../shared/seeds/) as acceptance cases for DO501/DO502.
+
+Contexts are in fixtures/seeds/<seed>/ (see its README for which files Docker can build here).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+import dockopt
+
+SEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
+BUILDLAB = Path(__file__).resolve().parents[2] / "shared" / "buildlab"
+
+
+def rewrite(seed, name="Dockerfile", select=("DO501", "DO502")):
+    folder = SEEDS / seed
+    return dockopt.fix((folder / name).read_bytes(), select=list(select), unsafe_fixes=True, context=folder)
+
+
+def test_seed_000_as_printed_is_left_alone_with_the_reason():
+    result = rewrite("000")
+    assert not result.changed
+    assert any("extra words" in f.message for f in result.fixes)
+
+
+def test_seed_000_buildable_gets_the_slim_base_the_seed_proposes():
+    result = rewrite("000", "Dockerfile.buildable")
+    assert b"FROM python:3.10-slim\n" in result.output
+    assert result.output.replace(b"python:3.10-slim", b"python:3.10") == (SEEDS / "000" / "Dockerfile.buildable").read_bytes()
+
+
+def test_seed_000_multi_stage_alone_builds_deps_in_a_builder():
+    out = rewrite("000", "Dockerfile.buildable", select=("DO502",)).output.decode()
+    assert "FROM python:3.10 AS builder" in out and "FROM python:3.10-slim\n" in out
+    assert "nano vim" in out.split("FROM python:3.10-slim")[1]
+
+
+def test_seed_001_is_already_slim():
+    assert not rewrite("001").changed
+
+
+def test_seed_002_centos_has_no_slim_mapping_and_is_left_alone():
+    assert not rewrite("002").changed
+
+
+def test_seed_003_debian_gets_its_slim_variant():
+    assert rewrite("003").output.startswith(b"FROM debian:wheezy-slim\n")
+
+
+@pytest.mark.docker
+@pytest.mark.parametrize(("seed", "name", "smoke"), [("003", "Dockerfile", "nginx -v"), ("000", "Dockerfile.buildable", "python -c 'import fastapi, uvicorn'")])
+def test_seed_rewrite_builds_and_is_smaller(seed, name, smoke, tmp_path):
+    if shutil.which("docker") is None or not (BUILDLAB / "compare.py").exists():
+        pytest.skip("needs the Docker engine and ../shared/buildlab")
+    rewritten = tmp_path / "Dockerfile.rewritten"
+    rewritten.write_bytes(rewrite(seed, name).output)
+    report = tmp_path / "report.json"
+    run = subprocess.run(
+        [str(BUILDLAB / "compare.py"), str(SEEDS / seed / name), str(rewritten), str(SEEDS / seed), "--smoke", smoke, "--no-warm", "--json", str(report)],
+        capture_output=True, text=True,
+    )
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    import json
+
+    data = json.loads(report.read_text())
+    sizes = [data[side]["size_bytes"] for side in ("original", "rewritten")]
+    assert sizes[1] < sizes[0]

@@ -258,7 +258,8 @@ def _must_stay_root(doc, plan: ImagePlan, facts: AppFacts | None, ctx) -> str | 
         if family(plan.base_image) in ("unknown", "distroless") or repository not in OS_REPOSITORIES:
             return f"no CMD or ENTRYPOINT: it starts base image {plan.base_image}'s own command, which dockopt cannot see"
         return "no CMD or ENTRYPOINT: it looks like a base for other builds, whose steps would run as the new user"
-    if plan.cmd is not None and plan.entrypoint is None and _interactive(plan.cmd[0]):
+    passes_through = plan.entrypoint is None or "entrypoint" in " ".join(plan.entrypoint[0]).lower()
+    if plan.cmd is not None and passes_through and _interactive(plan.cmd[0]):
         return f"CMD {' '.join(plan.cmd[0])} starts an interpreter or shell: it looks like a base for other builds"
     for stage in plan.chain:
         for instruction in stage.instructions:

@@ -119,3 +119,17 @@ def test_syntax_errors_are_flagged_not_raised():
 def test_parse_script_for_other_shell_text():
     tree = parse_script("if [ -f x ]; then echo y; fi")
     assert tree.root_node.children[0].type == "if_statement"
+
+
+@pytest.mark.parametrize(
+    ("body", "operators"),
+    [
+        pytest.param("a || b > f", {"||"}, id="an-or-list-with-a-trailing-redirect-still-shows-its-operator"),
+        pytest.param("a && b 2>/dev/null", {"&&"}, id="an-and-list-with-a-trailing-redirect-still-shows-its-operator"),
+    ],
+)
+def test_operators_seen_through_a_redirect(body, operators):
+    doc = Document(f"FROM a\nRUN {body}\n")
+    view = doc.shell(doc.instructions[1])
+    assert view.top_level_operators == operators
+    assert view.and_chain() is None  # the redirect's scope is ambiguous in the tree: not a clean chain

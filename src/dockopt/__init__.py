@@ -1,7 +1,7 @@
 """dockopt: rewrite Dockerfiles into optimized ones, as a reviewable diff.
 
     >>> import dockopt
-    >>> result = dockopt.fix("FROM debian\\nMAINTAINER Jo <jo@example.com>\\n")
+    >>> result = dockopt.fix("FROM debian\\nMAINTAINER Jo <jo@example.com>\\n", select=["DO101"], unsafe_fixes=True)
     >>> result.changed, result.output
     (True, 'FROM debian\\nLABEL maintainer="Jo <jo@example.com>"\\n')
 """

@@ -121,6 +121,8 @@ class ShellView:
             return None
         parts: list[Node] = []
         node = statements[0][0]
+        if node.type == "redirected_statement" and node.children and node.children[0].type == "list":
+            return None  # tree-sitter hangs `a && b > f`'s redirect on the whole list: not a clean chain
         while node.type == "list":
             operator = node.children[1].type
             if operator != "&&":
@@ -224,10 +226,14 @@ def _chain_operators(node: Node) -> set[str]:
             stack.extend((current.children[0], current.children[2]))
         elif current.type == "pipeline":
             found.add("|")
+        elif current.type == "redirected_statement" and current.children:
+            stack.append(current.children[0])  # `a || b > f` parses as a redirect around the list
     return found
 
 
 def _unescape(text: str) -> str:
+    if "\\" not in text:
+        return text
     out = []
     chars = iter(text)
     for char in chars:

@@ -279,6 +279,40 @@ def test_output_is_not_coloured_when_not_a_terminal(dockerfile, tmp_path):
     assert b"\x1b[" not in dockopt("fix", *DO101, "Dockerfile", cwd=tmp_path).stdout
 
 
+def _on_a_terminal(tmp_path: Path, *args: str, env: dict | None = None) -> bytes:
+    """stdout of the command when it is a terminal (a pseudo-terminal)."""
+    import pty
+
+    leader, follower = pty.openpty()
+    environment = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+    child = subprocess.Popen(
+        [sys.executable, "-m", "dockopt", *args], cwd=tmp_path, stdout=follower, stderr=subprocess.DEVNULL, env={**environment, **(env or {})}
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    child.wait(timeout=120)
+    os.close(leader)
+    return b"".join(chunks)
+
+
+def test_the_diff_is_coloured_on_a_terminal(dockerfile, tmp_path):
+    assert b"\x1b[31m-MAINTAINER" in _on_a_terminal(tmp_path, "fix", *DO101, "Dockerfile")
+
+
+@pytest.mark.parametrize(("option", "env"), [("--no-color", None), ("--quiet", {"NO_COLOR": "1"})], ids=["no-color-option", "NO_COLOR-set"])
+def test_no_colour_when_asked_even_on_a_terminal(dockerfile, tmp_path, option, env):
+    out = _on_a_terminal(tmp_path, "fix", *DO101, option, "Dockerfile", env=env)
+    assert b"-MAINTAINER" in out and b"\x1b[" not in out
+
+
 # -- batch ----------------------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ that nobody edited gives back the input exactly.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -124,19 +125,34 @@ class Stage:
 class Logical:
     """An instruction's text as BuildKit reads it: continuations joined, comment lines dropped.
 
-    `positions[i]` is the (line, column) in the file of character `i`; `body` is where the
-    instruction's arguments start (after the keyword and any `--flags`).
+    `segments` maps the text back to the file: each is (offset in `text`, line, column) of a run
+    of characters from one line. `body` is where the instruction's arguments start (after the
+    keyword and any `--flags`).
     """
 
     text: str
-    positions: tuple[tuple[int, int], ...]
+    segments: tuple[tuple[int, int, int], ...]
     body: int
 
     def position(self, offset: int) -> tuple[int, int]:
-        if offset < len(self.positions):
-            return self.positions[offset]
-        line, col = self.positions[-1]
-        return line, col + 1 + offset - len(self.positions)
+        """(line, column) in the file of character `offset` of the text."""
+        index = max(bisect_right(self._starts, offset) - 1, 0)
+        start, line, col = self.segments[index]
+        return line, col + offset - start
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [segment[0] for segment in self.segments]
+
+    @cached_property
+    def positions(self) -> tuple[tuple[int, int], ...]:
+        """(line, column) of every character (prefer `position()`: this is built on demand)."""
+        return tuple(self.position(offset) for offset in range(len(self.text)))
+
+    @property
+    def lines(self) -> tuple[int, ...]:
+        """The file lines the text comes from."""
+        return tuple(segment[1] for segment in self.segments)
 
 
 class Document:
@@ -316,8 +332,9 @@ def _assign_stages(instructions: list[Instruction]) -> list[Stage]:
 
 
 def _logical(doc: Document, instruction: Instruction) -> Logical:
-    chars: list[str] = []
-    positions: list[tuple[int, int]] = []
+    pieces: list[str] = []
+    segments: list[tuple[int, int, int]] = []
+    length = 0
     escape = doc.escape
     line = instruction.start
     first = True
@@ -331,15 +348,16 @@ def _logical(doc: Document, instruction: Instruction) -> Logical:
         trimmed = body.rstrip(" \t")
         continued = trimmed.endswith(escape)
         end_col = len(trimmed) - 1 if continued else len(body)
-        for col in range(start_col, end_col):
-            chars.append(body[col])
-            positions.append((line, col))
+        segments.append((length, line, start_col))
+        piece = body[start_col:end_col]
+        pieces.append(piece)
+        length += len(piece)
         first = False
         if not continued:
             break
         line += 1
-    text = "".join(chars)
-    return Logical(text, tuple(positions), _body_offset(text, instruction))
+    text = "".join(pieces)
+    return Logical(text, tuple(segments), _body_offset(text, instruction))
 
 
 def _body_offset(text: str, instruction: Instruction) -> int:

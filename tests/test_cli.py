@@ -269,6 +269,15 @@ def test_sarif_is_2_1_0_with_rules_and_fixes(dockerfile, run):
     assert run_["invocations"][0]["executionSuccessful"] is True
 
 
+@pytest.mark.parametrize("output_format", ["json", "sarif"])
+@pytest.mark.parametrize("paths", [["missing"], ["clean"]], ids=["only-a-missing-path", "a-clean-file"])
+def test_machine_output_is_valid_json_even_with_nothing_to_report(tmp_path, run, output_format, paths):
+    (tmp_path / "clean").write_text(AFTER)
+    code, out, _ = run("fix", *DO101, "--format", output_format, *paths)
+    assert code == (2 if paths == ["missing"] else 0)
+    assert json.loads(out)
+
+
 def test_github_format_prints_workflow_annotations(dockerfile, run):
     code, out, _ = run("fix", *DO101, "--format", "github", "Dockerfile")
     assert code == 0

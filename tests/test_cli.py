@@ -75,7 +75,7 @@ def test_default_prints_the_diff_and_the_change_list_and_leaves_the_file(dockerf
     result = dockopt("fix", *DO101, "Dockerfile", cwd=tmp_path)
     assert result.returncode == 0
     assert result.stdout.decode() == DIFF
-    assert result.stderr.decode() == 'Dockerfile:2: DO101 [*] ' + _message() + "\n"
+    assert result.stderr.decode() == f"Dockerfile:2: DO101 [*] {_message()}\n1 fix marked [*]: apply with --write.\n"
     assert dockerfile.read_text() == BEFORE
 
 
@@ -337,7 +337,11 @@ def test_batch_walks_the_tree_and_ends_with_a_summary(monorepo, tmp_path):
     assert result.returncode == 1
     assert "would fix monorepo/services/api/Dockerfile" in err
     assert "would fix monorepo/services/worker/Containerfile" in err
-    assert err[-2:] == ["Scanned 4 files: 2 would change, 1 unchanged, 0 failed, 1 skipped.", "Fixes: DO101 \u00d72"]
+    assert err[-3:] == [
+        "Scanned 4 files: 2 would change, 1 unchanged, 0 failed, 1 skipped.",
+        "Fixes: DO101 \u00d72",
+        "2 fixes marked [*]: apply with --write.",
+    ]
 
 
 def test_batch_write_fixes_what_git_tracks_and_nothing_else(monorepo, tmp_path):

@@ -259,6 +259,8 @@ class TextReporter(Reporter):
                 lines.append(f"Fixes: {parts}")
         elif summary.fixes_by_code and self.mode.write:
             lines.append(f"Fixed {_count(sum(summary.fixes_by_code.values()), 'issue')}.")
+        if summary.fixes_by_code and not self.mode.write:
+            lines.append(f"{_count(sum(summary.fixes_by_code.values()), 'fix', 'fixes')} marked [*]: apply with --write.")
         if summary.unsafe_left_out:
             lines.append(f"{_count(summary.unsafe_left_out, 'unsafe fix', 'unsafe fixes')} left out (use --unsafe-fixes).")
         if lines:

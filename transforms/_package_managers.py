@@ -76,17 +76,27 @@ class Invocation:
 
 def command_words(view: ShellView, command: Command) -> list[Word]:
     """The name and arguments of a simple command, each with its node."""
-    node = command.node
-    words = []
-    for index, child in enumerate(node.children):
-        field = node.field_name_for_child(index)
-        if field in ("name", "argument"):
-            words.append(Word(view.word(child), child))
-    return words
+    cache = view.memo.setdefault("command_words", {})
+    words = cache.get(command.start)
+    if words is None:
+        node = command.node
+        words = cache[command.start] = [
+            Word(view.word(child), child)
+            for index, child in enumerate(node.children)
+            if node.field_name_for_child(index) in ("name", "argument")
+        ]
+    return list(words)
 
 
 def top_level_commands(view: ShellView) -> list[Command]:
     """Commands that run as part of the top-level script (not inside if/for/subshells/$(...))."""
+    cached = view.memo.get("top_level_commands")
+    if cached is None:
+        cached = view.memo["top_level_commands"] = _top_level_commands(view)
+    return list(cached)
+
+
+def _top_level_commands(view: ShellView) -> list[Command]:
     found = []
     for command in view.commands:
         parent = command.node.parent
@@ -140,13 +150,15 @@ def invocation(view: ShellView, command: Command, programs: Iterable[str]) -> In
 
 
 def invocations(view: ShellView, programs: Iterable[str], *, top_level: bool = True) -> list[Invocation]:
-    commands = top_level_commands(view) if top_level else view.commands
-    found = []
-    for command in commands:
-        call = invocation(view, command, programs)
-        if call is not None:
-            found.append(call)
-    return found
+    # Every package-manager transform asks the same question of the same RUN text in every
+    # round: remember the answer with the text (view.memo is shared by views of one text).
+    programs = frozenset(programs)
+    cache = view.memo.setdefault("package_manager_calls", {})
+    key = (programs, top_level)
+    if key not in cache:
+        commands = top_level_commands(view) if top_level else view.commands
+        cache[key] = [call for command in commands if (call := invocation(view, command, programs)) is not None]
+    return list(cache[key])
 
 
 def subcommand(call: Invocation, options_with_value: frozenset[str] = frozenset()) -> tuple[int, str] | None:

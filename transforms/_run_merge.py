@@ -62,26 +62,30 @@ def read_body(doc: Document, instruction: Instruction) -> Body | None:
     view = doc.shell(instruction)
     if view is None or not view.script.strip():
         return None
-    root = view.root
+    facts = view.memo.get("run_merge")  # depends on the text alone: shared across re-parses
+    if facts is None:
+        facts = view.memo["run_merge"] = _body_facts(view)
+    return Body(instruction=instruction, view=view, **facts)
+
+
+def _body_facts(view: ShellView) -> dict:
     nodes = list(view.walk())
     ends_with_comment = any(node.type == "comment" for node in nodes)
     needs_group = _needs_group(view)
     unmergeable = None
-    if root.has_error:
+    if view.root.has_error:
         unmergeable = "its shell text does not parse"
     elif any(node.type == "&" for node in nodes) or any(_name(view, node) == "coproc" for node in nodes):
         unmergeable = "it starts a background job"
     elif ends_with_comment and needs_group:
         unmergeable = "it ends with a shell comment"
-    return Body(
-        instruction=instruction,
-        view=view,
-        unmergeable=unmergeable,
-        must_be_last=_must_be_last(view, nodes, ends_with_comment),
-        leaks_state=any(_changes_shell(view, node) for node in nodes),
-        needs_group=needs_group,
-        ends_with_comment=ends_with_comment,
-    )
+    return {
+        "unmergeable": unmergeable,
+        "must_be_last": _must_be_last(view, nodes, ends_with_comment),
+        "leaks_state": any(_changes_shell(view, node) for node in nodes),
+        "needs_group": needs_group,
+        "ends_with_comment": ends_with_comment,
+    }
 
 
 def _needs_group(view: ShellView) -> bool:

@@ -56,6 +56,32 @@ class Command:
         return any(arg in values for arg in self.args)
 
 
+class _Script:
+    """What depends only on the shell text: shared by every view of the same text, so the
+    engine's re-parse after each pass does not analyse unchanged RUN bodies again."""
+
+    __slots__ = ("encoded", "tree", "ascii", "memo")
+
+    def __init__(self, script: str):
+        self.encoded = script.encode("utf-8")
+        self.tree = _parser().parse(self.encoded)
+        self.ascii = len(self.encoded) == len(script)
+        self.memo: dict = {}
+
+
+_SCRIPTS: dict[str, _Script] = {}
+_SCRIPTS_LIMIT = 4096  # bounded, so a batch over thousands of files keeps memory flat
+
+
+def _script(text: str) -> _Script:
+    shared = _SCRIPTS.get(text)
+    if shared is None:
+        if len(_SCRIPTS) >= _SCRIPTS_LIMIT:
+            _SCRIPTS.clear()
+        shared = _SCRIPTS[text] = _Script(text)
+    return shared
+
+
 class ShellView:
     def __init__(self, doc: Document, instruction: Instruction):
         self.doc = doc
@@ -63,10 +89,13 @@ class ShellView:
         self.logical = doc.logical(instruction)
         self.offset = self.logical.body  # where the shell text starts in the logical text
         self.script = self.logical.text[self.offset :]
-        self._encoded = self.script.encode("utf-8")
-        self.tree = _parser().parse(self._encoded)
+        shared = _script(self.script)
+        self._encoded = shared.encoded
+        self.tree = shared.tree
         self.root = self.tree.root_node
-        self._ascii = len(self._encoded) == len(self.script)
+        self._ascii = shared.ascii
+        # Facts derived from the text alone (never from file positions) may be kept here.
+        self.memo = shared.memo
 
     # -- positions ---------------------------------------------------------------------------
 
@@ -158,10 +187,13 @@ class ShellView:
             stack.extend(node.children)
         return sorted(found, key=lambda node: node.start_byte)
 
-    @cached_property
+    @property
     def commands(self) -> list[Command]:
         """Every simple command in the body, in source order, nested ones included."""
-        return [self._command(node) for node in self.walk() if node.type == "command"]
+        found = self.memo.get("commands")
+        if found is None:
+            found = self.memo["commands"] = [self._command(node) for node in self.walk() if node.type == "command"]
+        return found
 
     def walk(self, node: Node | None = None) -> Iterator[Node]:
         stack = [node or self.root]

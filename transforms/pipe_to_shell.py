@@ -44,13 +44,23 @@ class PipeToShell(Transform):
             view = doc.shell(instruction)
             if view is None:
                 continue
-            for node in view.walk():
-                if node.type != "pipeline":
-                    continue
-                names = [_name(view, child) for child in node.children if child.type in ("command", "redirected_statement")]
-                if len(names) >= 2 and names[0] in _DOWNLOADERS and names[-1] in _INTERPRETERS:
-                    line, _ = view.position(node)
-                    yield self.fix(f"`{names[0]} ... | {names[-1]}` runs a download unverified: save it, check a checksum, then run it", line)
+            if "|" not in view.script:
+                continue
+            found = view.memo.get("pipe_to_shell")
+            if found is None:
+                found = view.memo["pipe_to_shell"] = list(_downloads_into_interpreters(view))
+            for node, downloader, interpreter in found:
+                line, _ = view.position(node)
+                yield self.fix(f"`{downloader} ... | {interpreter}` runs a download unverified: save it, check a checksum, then run it", line)
+
+
+def _downloads_into_interpreters(view):
+    for node in view.walk():
+        if node.type != "pipeline":
+            continue
+        names = [_name(view, child) for child in node.children if child.type in ("command", "redirected_statement")]
+        if len(names) >= 2 and names[0] in _DOWNLOADERS and names[-1] in _INTERPRETERS:
+            yield node, names[0], names[-1]
 
 
 def _name(view, node):

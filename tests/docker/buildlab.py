@@ -19,6 +19,10 @@ BUILDLAB = REPO.parent / "shared" / "buildlab"
 DOCKER = os.environ.get("DOCKER", "/usr/bin/docker")
 DEFAULT_CONTEXT = REPO / "fixtures" / "docker" / "default-context"
 
+# Written at package install time from random bytes (dbus, systemd postinst scripts), so they
+# differ between two builds of the same Dockerfile; equiv.py does not leave them out by itself.
+RANDOM_PER_BUILD = ("/etc/machine-id", "/var/lib/dbus/machine-id")
+
 # Generous: a cold apt or pip build on two cores takes minutes, not hours. A hung build must end
 # the test, not the CI job.
 SCRIPT_TIMEOUT = 1500
@@ -102,7 +106,8 @@ class Equivalence:
 
 def equiv(original: Path, rewritten: Path, context: Path, *extra: str) -> Equivalence:
     """Build both files on `context` (BuildKit cache on) and compare filesystem and config."""
-    proc = run_script("equiv.py", original, rewritten, context, "--json", *extra)
+    ignores = [arg for path in RANDOM_PER_BUILD for arg in ("--ignore", path)]
+    proc = run_script("equiv.py", original, rewritten, context, "--json", *ignores, *extra)
     try:
         report = _json_object(proc.stdout)
     except json.JSONDecodeError:
@@ -137,3 +142,28 @@ def measure(dockerfile: Path, context: Path, out: Path, *extra: str) -> Measurem
     proc = run_script("measure.py", dockerfile, context, "--no-warm", "--json", out, *extra)
     facts = json.loads(out.read_text()) if out.exists() else {}
     return Measurement(proc.returncode, facts, proc.stderr)
+
+
+@dataclass
+class Comparison:
+    """What compare.py said: both cold builds measured, and its side-by-side table."""
+
+    returncode: int
+    original: Measurement
+    rewritten: Measurement
+    table: str
+
+    def explain(self) -> str:
+        return f"{self.table}\n--- rewritten ---\n{self.rewritten.explain()}".rstrip()
+
+
+def compare(original: Path, rewritten: Path, context: Path, out: Path, *extra: str) -> Comparison:
+    """Cold-build both files, one after the other (compare.py exits 1 when the rewrite fails)."""
+    proc = run_script("compare.py", original, rewritten, context, "--no-warm", "--json", out, *extra)
+    both = json.loads(out.read_text()) if out.exists() else {}
+    return Comparison(
+        proc.returncode,
+        Measurement(proc.returncode, both.get("original", {})),
+        Measurement(proc.returncode, both.get("rewritten", {}), proc.stderr),
+        proc.stdout.strip(),
+    )

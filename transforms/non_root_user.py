@@ -182,11 +182,13 @@ class NonRootUser(Transform):
         facts = _facts(ctx, plan)
         reason = _must_stay_root(doc, plan, facts, ctx)
         if reason:
-            yield self.fix(f"runs as root, and must: {reason}; left as is", at)
+            if ctx.unsafe_fixes:  # the reason answers "why was my unsafe fix not made?"
+                yield self.fix(f"runs as root, and must: {reason}; left as is", at)
             return
         fix_plan = _fix_plan(doc, plan, facts, ctx)
         if isinstance(fix_plan, str):
-            yield self.fix(f"runs as root; not changed: {fix_plan}", at)
+            if ctx.unsafe_fixes:
+                yield self.fix(f"runs as root; not changed: {fix_plan}", at)
             return
         edits = _edits(doc, stage, plan, fix_plan)
         if fix_plan.create:
@@ -233,8 +235,8 @@ def _start_instruction(plan: ImagePlan):
 
 def _facts(ctx, plan: ImagePlan) -> AppFacts | None:
     """The app's facts, for the sources the image really contains."""
-    if ctx.build is None:
-        return None
+    if ctx.build is None or not ctx.unsafe_fixes:
+        return None  # the fix is only counted, not applied: spare the libcst analysis
     facts = analyse(ctx.build.root, ctx.build)
     return facts.only(rel for rel in facts.files if plan.container_path(rel) is not None)
 

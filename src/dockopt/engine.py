@@ -64,7 +64,11 @@ def fix(
     text = decode(source) if isinstance(source, bytes) else source
     if isinstance(context, (str, Path)):
         context = BuildContext(context)
-    ctx = Context(build=context, path=str(context.dockerfile) if context and context.dockerfile else None)
+    ctx = Context(
+        build=context,
+        path=str(context.dockerfile) if context and context.dockerfile else None,
+        unsafe_fixes=unsafe_fixes,
+    )
     transforms = [cls() for cls in selected(select, ignore)]
     output, fixes, error, skipped = _run(Document(text), transforms, ctx, unsafe_fixes)
     if error:

@@ -57,6 +57,9 @@ class Context:
 
     build: BuildContext | None = None  # the build context folder, when known
     path: str | None = None  # the Dockerfile's path, for messages
+    # Will unsafe fixes be applied? An unsafe-only pass may then skip costly analysis (and its
+    # reasons for leaving a file alone): its fix is only counted, not shown in full.
+    unsafe_fixes: bool = False
     options: dict = field(default_factory=dict)
 
 

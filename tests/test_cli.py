@@ -278,6 +278,24 @@ def test_machine_output_is_valid_json_even_with_nothing_to_report(tmp_path, run,
     assert json.loads(out)
 
 
+def test_sarif_replacements_rebuild_what_write_produces(monorepo, tmp_path):
+    from tests.test_output import apply_hunks
+
+    sarif = json.loads(dockopt("fix", *DO101, "--format", "sarif", "monorepo", cwd=tmp_path).stdout)
+    replacements: dict[str, list[dict]] = {}
+    for result in sarif["runs"][0]["results"]:
+        for fix in result.get("fixes", []):
+            for change in fix["artifactChanges"]:
+                replacements.setdefault(change["artifactLocation"]["uri"], []).extend(
+                    {"region": r["deletedRegion"], "text": r["insertedContent"]["text"]} for r in change["replacements"]
+                )
+    before = {uri: (tmp_path / uri).read_bytes().decode() for uri in replacements}
+    assert dockopt("fix", *DO101, "--write", "monorepo", cwd=tmp_path).returncode == 0
+    assert len(replacements) == 2
+    for uri, found in replacements.items():
+        assert apply_hunks(before[uri], found) == (tmp_path / uri).read_bytes().decode()
+
+
 def test_github_format_prints_workflow_annotations(dockerfile, run):
     code, out, _ = run("fix", *DO101, "--format", "github", "Dockerfile")
     assert code == 0

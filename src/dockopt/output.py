@@ -381,6 +381,7 @@ class SarifReporter(Reporter):
                 0,
             )
             attached.setdefault(owner, []).append(hunk)
+        applied_index = {id(item): index for index, item in enumerate(applied)}
         for item in result.fixes:
             entry = {
                 "ruleId": item["code"],
@@ -393,7 +394,7 @@ class SarifReporter(Reporter):
                 "properties": {"applied": item["applied"], "safety": item["safety"]},
             }
             if item["applied"] and result.changed:
-                mine = attached.get(applied.index(item), [])
+                mine = attached.get(applied_index[id(item)], [])
                 if mine:
                     entry["fixes"] = [
                         {

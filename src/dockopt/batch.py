@@ -32,6 +32,9 @@ class Task:
     write: bool = False
     want_diff: bool = False
     want_hunks: bool = False  # SARIF fixes
+    want_output: bool = False  # return the fixed bytes (to verify them before writing)
+    want_bases: bool = False  # resolve the final stage's base image before and after (report)
+    group: str = ""  # the command-line argument the file was found under
     data: bytes | None = None
 
 
@@ -47,7 +50,10 @@ class FileResult:
     skipped: str | None = None
     diff: str | None = None  # unified diff, when asked for and the file changed
     hunks: list[dict] = field(default_factory=list)  # output.hunks(): line-based replacements (SARIF fixes)
-    output: bytes | None = None  # the fixed bytes, for stdin only
+    output: bytes | None = None  # the fixed bytes, for stdin or when asked for
+    group: str = ""
+    base_before: str | None = None
+    base_after: str | None = None
 
     @property
     def changed(self) -> bool:
@@ -64,6 +70,7 @@ def process(task: Task) -> FileResult:
 
 def _process(task: Task) -> FileResult:
     outcome = _fix_one(task)
+    outcome.group = task.group
     if task.data is not None and outcome.output is None and outcome.status != "error":
         outcome.output = task.data  # stdin: whatever was not changed comes back as it was
     return outcome
@@ -109,7 +116,11 @@ def _fix_one(task: Task) -> FileResult:
     outcome = FileResult(task.path, "changed", fixes=fixes, hunks=hunks(before, after) if task.want_hunks else [])
     if task.want_diff:
         outcome.diff = unified_diff(task.path, before, after)
-    if task.data is not None:
+    if task.want_bases:
+        from dockopt.report import final_base_image
+
+        outcome.base_before, outcome.base_after = final_base_image(before), final_base_image(after)
+    if task.data is not None or task.want_output:
         outcome.output = output
     elif task.write:
         try:

@@ -1,4 +1,4 @@
-"""The `dockopt` command: `fix`, `rules`, `explain`.
+"""The `dockopt` command: `fix`, `verify`, `rules`, `explain`.
 
 Start-up time matters (pre-commit runs it on every commit, editors on every save), so this module
 imports nothing heavy at the top: typer is loaded when the command line is parsed, the engine only
@@ -11,6 +11,7 @@ import enum
 import os
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterator
 
 EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
@@ -43,6 +44,21 @@ class FixOptions:
     quiet: bool = False
     context: str | None = None
     no_color: bool = False
+    report: str | None = None  # report.md / report.json for reviewers
+    verify: bool = False  # with --write: write only rewrites that build and pass the smoke test
+    probe: "VerifyOptions | None" = None
+
+
+@dataclass
+class VerifyOptions:
+    """How `dockopt verify` and `fix --verify` build and smoke-test."""
+
+    smoke: str | None = None
+    port: int | None = None
+    http_path: str = "/"
+    build_args: list[str] | None = None
+    target: str | None = None
+    timeout: int = 1800
 
 
 class UsageProblem(Exception):
@@ -134,6 +150,18 @@ def build_app():
             typer.Option("--context", help="Build context folder [default: each Dockerfile's folder].", show_default=False),
         ] = None,
         no_color: Annotated[bool, typer.Option("--no-color", help="Never colour the output.")] = False,
+        report: Annotated[
+            Optional[str],
+            typer.Option("--report", help="Write a report for reviewers: FILE.md (markdown) or FILE.json.", show_default=False),
+        ] = None,
+        verify: Annotated[
+            bool, typer.Option("--verify", help="With --write: build each rewrite first and write it only if it builds and passes the smoke test.")
+        ] = False,
+        smoke: Annotated[Optional[str], typer.Option("--smoke", help="Smoke test for --verify: a shell command run in the image.", show_default=False)] = None,
+        port: Annotated[Optional[int], typer.Option("--port", help="Smoke test for --verify: run the image and GET this port.", show_default=False)] = None,
+        http_path: Annotated[str, typer.Option("--path", help="URL path for --port.")] = "/",
+        build_arg: Annotated[Optional[List[str]], typer.Option("--build-arg", help="K=V for the --verify builds (repeatable).", show_default=False)] = None,
+        target: Annotated[Optional[str], typer.Option("--target", help="Build stage for the --verify builds.", show_default=False)] = None,
     ) -> None:
         """Fix Dockerfiles: print the diff (default), write it (--write), or check (--check)."""
         options = FixOptions(
@@ -149,8 +177,39 @@ def build_app():
             quiet=quiet,
             context=context,
             no_color=no_color,
+            report=report,
+            verify=verify,
+            probe=VerifyOptions(smoke=smoke, port=port, http_path=http_path, build_args=build_arg or [], target=target),
         )
         raise typer.Exit(run_fix(options))
+
+    @app.command("verify")
+    def verify_command(
+        path: Annotated[str, typer.Argument(help="The Dockerfile to rewrite and verify.", show_default=False, metavar="PATH")] = "Dockerfile",
+        context: Annotated[
+            Optional[str], typer.Option("--context", help="Build context folder [default: the Dockerfile's folder].", show_default=False)
+        ] = None,
+        smoke: Annotated[Optional[str], typer.Option("--smoke", help="A shell command run in each image; it must exit 0.", show_default=False)] = None,
+        port: Annotated[Optional[int], typer.Option("--port", help="Run each image and GET http://127.0.0.1:PORT/PATH.", show_default=False)] = None,
+        http_path: Annotated[str, typer.Option("--path", help="URL path for --port.")] = "/",
+        build_arg: Annotated[Optional[List[str]], typer.Option("--build-arg", help="K=V (repeatable).", show_default=False)] = None,
+        target: Annotated[Optional[str], typer.Option("--target", help="Build stage.", show_default=False)] = None,
+        select: Annotated[Optional[List[str]], typer.Option("--select", help="Transforms to run (as for fix).", show_default=False)] = None,
+        ignore: Annotated[Optional[List[str]], typer.Option("--ignore", help="Transforms to leave out (as for fix).", show_default=False)] = None,
+        unsafe_fixes: Annotated[
+            Optional[bool], typer.Option("--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes that may change the image.", show_default=False)
+        ] = None,
+        rewritten: Annotated[
+            Optional[str], typer.Option("--rewritten", help="Verify this file as the rewrite instead of dockopt's own.", show_default=False)
+        ] = None,
+        timeout: Annotated[int, typer.Option("--timeout", help="Seconds each build may take.")] = 1800,
+        output_format: Annotated[RulesFormat, typer.Option("--format", help="Output format.")] = RulesFormat.text,
+    ) -> None:
+        """Build the original and the rewritten Dockerfile with the local engine and compare them."""
+        probe = VerifyOptions(smoke=smoke, port=port, http_path=http_path, build_args=build_arg or [], target=target, timeout=timeout)
+        raise typer.Exit(
+            run_verify(path, context, probe, _split(select), _split(ignore), unsafe_fixes, rewritten, output_format.value)
+        )
 
     @app.command("rules")
     def rules_command(
@@ -271,6 +330,7 @@ def _run_fix(options: FixOptions, streams) -> int:
 
     _validate(options)
     show_diff = options.diff if options.diff is not None else not (options.write or options.check)
+    reports: list | None = [] if options.report else None
     jobs = options.jobs if options.jobs and options.jobs > 0 else default_jobs()
 
     found = list(discover(options.paths, _config_for_discovery))
@@ -292,9 +352,12 @@ def _run_fix(options: FixOptions, streams) -> int:
                     select=settings.select,
                     unsafe_fixes=settings.unsafe_fixes,
                     context=options.context,
-                    write=options.write and not options.check,
-                    want_diff=show_diff and options.output_format in ("text", "json"),
+                    write=options.write and not options.check and not options.verify,
+                    want_diff=(show_diff and options.output_format in ("text", "json")) or reports is not None,
                     want_hunks=options.output_format == "sarif",
+                    want_output=options.verify,
+                    want_bases=reports is not None,
+                    group=item.root,
                     data=_read_stdin() if item.path == "-" else None,
                 )
             )
@@ -311,6 +374,11 @@ def _run_fix(options: FixOptions, streams) -> int:
     progress = _progress(streams, options, len(tasks), IN_PROCESS_LIMIT)
     try:
         for result in run(tasks, jobs):
+            verdict = None
+            if options.verify and result.changed and result.path != "-":
+                verdict = _verify_then_write(result, options, streams)
+            if reports is not None:
+                reports.append(_file_report(result, verdict, show_diff))
             summary.add(result)
             if result.path == "-" and options.write and options.output_format == "text":
                 # Editors pipe a buffer through `dockopt fix --write -` and read back the text.
@@ -326,11 +394,132 @@ def _run_fix(options: FixOptions, streams) -> int:
         if progress:
             progress.stop()
     reporter.finish(summary)
+    if reports is not None:
+        _write_report(options.report, reports, streams)
     if summary.failed:
         return EXIT_ERROR
     if options.check and summary.changed:
         return EXIT_CHANGES
     return EXIT_OK
+
+
+def _verify_then_write(result, options: FixOptions, streams):
+    """Build the rewrite for real; write it only when it builds and its smoke test agrees."""
+    from dockopt.verify import EngineError, format_table, verify
+    from dockopt.writeback import FileError, read, write
+
+    probe = options.probe or VerifyOptions()
+    context = options.context or os.path.dirname(result.path) or "."
+    try:
+        snapshot = read(result.path)
+        verdict = verify(
+            Path(result.path), result.output.decode("utf-8"), Path(context), _smoke(probe), probe.build_args, probe.target, timeout=probe.timeout
+        )
+    except (EngineError, FileError) as exc:
+        result.status, result.error = "error", str(exc)
+        return None
+    streams.err(f"{result.path}: verify\n{format_table(verdict)}\n")
+    if not verdict.agrees:
+        result.status, result.error = "error", "verify refused the rewrite (it does not build or fails its smoke test); the file is unchanged"
+        return verdict
+    try:
+        write(result.path, result.output, snapshot)
+        result.written = True
+    except FileError as exc:
+        result.status, result.error = "error", str(exc)
+    return verdict
+
+
+def _smoke(probe: "VerifyOptions"):
+    from dockopt.verify import Smoke
+
+    return Smoke(command=probe.smoke, port=probe.port, path=probe.http_path)
+
+
+def _file_report(result, verdict, show_diff: bool):
+    from dockopt.report import FileReport
+
+    status = {"ok": "unchanged"}.get(result.status, result.status)
+    return FileReport(
+        path=result.path,
+        status=status,
+        diff=result.diff or "",
+        fixes=result.fixes,
+        error=result.error,
+        base_before=result.base_before,
+        base_after=result.base_after,
+        verify=verdict.as_dict() if verdict else None,
+    )
+
+
+def _write_report(target: str, reports: list, streams) -> None:
+    from dockopt.report import render_json, render_markdown
+
+    text = render_json(reports) if target.endswith(".json") else render_markdown(reports)
+    temporary = f"{target}.dockopt-tmp"
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, target)
+    except OSError as exc:
+        streams.error(target, f"cannot write the report: {exc.strerror or exc}")
+        raise SystemExit(EXIT_ERROR) from None
+    streams.err(f"report written to {target}\n")
+
+
+# -- verify ------------------------------------------------------------------------------------
+
+
+def run_verify(path, context, probe, select, ignore, unsafe_fixes, rewritten, output_format) -> int:
+    import json
+
+    from dockopt.config import ConfigError, config_for, settings_for
+    from dockopt.context import BuildContext
+    from dockopt.engine import fix
+    from dockopt.errors import DockoptError
+    from dockopt.verify import EngineError, format_table, verify
+    from dockopt.writeback import read
+
+    def fail(where: str, reason: str) -> int:
+        sys.stderr.write(f"dockopt: error: {where}: {reason}\n")
+        return EXIT_ERROR
+
+    if probe.smoke and probe.port:
+        return fail("verify", "give --smoke or --port, not both")
+    folder = context or os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        return fail(folder, "--context must be a folder")
+    try:
+        original = read(path).data
+        if rewritten is not None:
+            new_text = read(rewritten).data.decode("utf-8")
+        else:
+            settings = settings_for(path, config_for(os.path.dirname(path) or "."), select, ignore or [], unsafe_fixes)
+            result = fix(
+                original,
+                select=None if settings.select is None else list(settings.select),
+                unsafe_fixes=settings.unsafe_fixes,
+                context=BuildContext(folder, dockerfile=path),
+            )
+            if result.error:
+                return fail(path, result.error)
+            new_text = result.output.decode("utf-8")
+    except ConfigError as exc:
+        return fail(exc.path, exc.reason)
+    except (DockoptError, UnicodeDecodeError) as exc:
+        return fail(rewritten if rewritten and not isinstance(exc, DockoptError) else path, str(exc))
+    if new_text.encode("utf-8") == original:
+        sys.stdout.write(f"{path}: dockopt makes no change: nothing to verify\n")
+        return EXIT_OK
+    try:
+        verdict = verify(Path(path), new_text, Path(folder), _smoke(probe), probe.build_args, probe.target, timeout=probe.timeout)
+    except EngineError as exc:
+        return fail(path, str(exc))
+    if output_format == "json":
+        sys.stdout.write(json.dumps(verdict.as_dict(), indent=2) + "\n")
+    else:
+        sys.stdout.write(format_table(verdict) + "\n")
+    return EXIT_OK if verdict.agrees else EXIT_CHANGES
 
 
 def _config_for_discovery(folder: str):
@@ -347,6 +536,10 @@ def _validate(options: FixOptions) -> None:
         raise UsageProblem("--write and --check cannot be used together")
     if options.paths.count("-") > 1:
         raise UsageProblem("stdin (-) can be read only once")
+    if options.verify and not options.write:
+        raise UsageProblem("--verify goes with --write: it decides which rewrites are written")
+    if options.verify and "-" in options.paths:
+        raise UsageProblem("--verify needs files on disk, not stdin")
     if options.context is not None and not os.path.isdir(options.context):
         raise UsageProblem(f"{options.context}: --context must be a folder")
     selectors = (options.select or []) + (options.ignore or [])

@@ -49,6 +49,7 @@ def is_dockerfile_name(name: str) -> bool:
 class Found:
     path: str  # as the user will see it
     explicit: bool  # named on the command line (always processed)
+    root: str = ""  # the command-line argument it was found under (a repo, in a migration)
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ def discover(paths: list[str], config_for: Callable[[str], Config | None]) -> It
     seen: set[str] = set()
     for path in paths:
         if path == "-":
-            yield Found(path, True)
+            yield Found(path, True, path)
             continue
         if os.path.isdir(path):
             found_any = False
@@ -71,14 +72,14 @@ def discover(paths: list[str], config_for: Callable[[str], Config | None]) -> It
                 key = os.path.realpath(found)
                 if key not in seen:
                     seen.add(key)
-                    yield Found(found, False)
+                    yield Found(found, False, path)
             if not found_any:
                 yield NotFound(path, "no Dockerfile found in this directory")
         elif os.path.lexists(path):
             key = os.path.realpath(path)
             if key not in seen:
                 seen.add(key)
-                yield Found(path, True)
+                yield Found(path, True, path)
         else:
             yield NotFound(path, "no such file or directory")
 

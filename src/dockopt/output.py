@@ -156,8 +156,14 @@ class Summary:
     fixes_by_code: Counter = field(default_factory=Counter)
     unsafe_left_out: int = 0
     findings: int = 0
+    # per command-line argument (one repository each, in `dockopt fix ~/src/*/`)
+    by_root: dict = field(default_factory=dict)
 
     def add(self, result: FileResult) -> None:
+        row = self.by_root.setdefault(result.group, Counter())
+        row["scanned"] += 1
+        row[{"changed": "changed", "ok": "unchanged", "error": "failed"}.get(result.status, "skipped")] += 1
+        row["fixes"] += sum(1 for item in result.fixes if item["applied"]) if result.status != "error" else 0
         self.scanned += 1
         if result.status == "changed":
             self.changed += 1
@@ -191,7 +197,16 @@ class Summary:
             "fixes_by_code": dict(sorted(self.fixes_by_code.items())),
             "unsafe_fixes_left_out": self.unsafe_left_out,
             "findings": self.findings,
+            "by_root": {root: dict(row) for root, row in self.by_root.items()},
         }
+
+    def root_table(self) -> str:
+        """One row per command-line argument: the per-repository summary of a migration."""
+        headers = ("path", "scanned", "changed", "unchanged", "failed", "skipped", "fixes")
+        rows = [(root, *(str(row[key]) for key in headers[1:])) for root, row in self.by_root.items()]
+        widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+        render = lambda r: "  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r))  # noqa: E731
+        return "\n".join([render(headers), "  ".join("-" * w for w in widths), *map(render, rows)]) + "\n"
 
 
 @dataclass(frozen=True)
@@ -248,6 +263,8 @@ class TextReporter(Reporter):
         if self.mode.quiet:
             return
         lines = []
+        if self.mode.batch and len(summary.by_root) > 1:
+            self.streams.err(summary.root_table())
         if self.mode.batch and summary.scanned:
             verb = "fixed" if self.mode.write else "would change"
             lines.append(

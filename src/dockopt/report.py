@@ -33,7 +33,11 @@ def rationale(code: str) -> str:
     if transform is None:
         return ""
     match = re.search(r"## Why\n(.*?)(?:\n\n|\n##|$)", transform.doc(), re.S)
-    return " ".join(match.group(1).split()) if match else transform.title
+    if not match:
+        return transform.title
+    paragraph = " ".join(match.group(1).split())
+    first = re.match(r"(.+?[.!?])(?:\s|$)", paragraph)  # a table cell reads best as one sentence
+    return first.group(1) if first else paragraph
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +60,29 @@ def estimated_base_size(image: str | None) -> int | None:
         flavour = repository.rsplit("/", 1)[-1].split("-", 1)[0]  # static-debian12 -> static
         repository, variant = f"gcr.io/distroless/{flavour}", "distroless"
     return _sizes().get(f"{repository}:{variant}")
+
+
+def final_base_image(text: str) -> str | None:
+    """The image the final stage starts from, ARGs resolved (through `FROM <stage>` too)."""
+    import io
+
+    from dockerfile_parse import DockerfileParser
+
+    from dockopt.document import Document
+
+    try:
+        parents = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8"))).parent_images
+        stages = Document(text).stages
+    except Exception:  # the report is best effort: an odd file gets no estimate, not a crash
+        return None
+    if len(parents) != len(stages) or not stages:
+        return None
+    names = {stage.name: index for index, stage in enumerate(stages) if stage.name}
+    index, seen = len(stages) - 1, set()
+    while parents[index].lower() in names and index not in seen:
+        seen.add(index)
+        index = names[parents[index].lower()]
+    return parents[index]
 
 
 def expected_effect(report: FileReport) -> str:

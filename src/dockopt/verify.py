@@ -238,7 +238,9 @@ def verify(
         if touched:
             shutil.copytree(context, edited_context, symlinks=True)
             with open(edited_context / touched, "a", encoding="utf-8") as handle:
-                handle.write("\n# edited by dockopt verify\n" if touched.endswith(".py") else "\n")
+                # Unique per run: an edit seen before would hit that run's build cache.
+                marker = uuid.uuid4().hex
+                handle.write(f"\n# edited by dockopt verify {marker}\n" if touched.endswith(".py") else f"\n{marker}\n")
         try:
             results = []
             for label, dockerfile in (("original", original), ("rewritten", rewritten)):

@@ -67,3 +67,29 @@ def test_measured_effects_come_from_verify():
 def test_json_report_carries_rationales():
     payload = json.loads(render_json([_report()]))
     assert payload["files"][0]["rationales"]["DO101"] == rationale("DO101")
+
+
+def test_cli_report_and_per_folder_summary(tmp_path):
+    """`dockopt fix a/ b/ --report r.md`: a report a reviewer can read, and one row per folder."""
+    import subprocess
+    import sys
+
+    for repo in ("repo-a", "repo-b"):
+        folder = tmp_path / repo / "svc"
+        folder.mkdir(parents=True)
+        (folder / "Dockerfile").write_text("FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n")
+    report = tmp_path / "report.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "dockopt", "fix", "repo-a/", "repo-b/", "--report", str(report)],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    text = report.read_text()
+    assert "## `repo-a/svc/Dockerfile`" in text and "## `repo-b/svc/Dockerfile`" in text
+    assert "| 2 | DO211 `apt-get-update-with-install` | safe |" in text
+    assert "```diff" in text and "Estimate (not measured" in text
+    rows = [line.split() for line in done.stderr.splitlines() if line.startswith("repo-") and ":" not in line]
+    assert rows == [["repo-a/", "1", "1", "0", "0", "0", "2"], ["repo-b/", "1", "1", "0", "0", "0", "2"]]
+    payload = tmp_path / "report.json"
+    subprocess.run([sys.executable, "-m", "dockopt", "fix", "repo-a/", "--report", str(payload)], cwd=tmp_path, check=True, capture_output=True)
+    assert json.loads(payload.read_text())["files"][0]["status"] == "changed"

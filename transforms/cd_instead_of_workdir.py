@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dockopt.transform import Transform
+from dockopt.transform import Safety, Transform
 
 
 class CdInsteadOfWorkdir(Transform):
@@ -34,6 +34,7 @@ class CdInsteadOfWorkdir(Transform):
     code = "DO261"
     name = "cd-instead-of-workdir"
     title = "Use WORKDIR to switch directories, not cd in RUN"
+    safety = Safety.DISPLAY
     aliases = ("DL3003",)
     order = 261
 

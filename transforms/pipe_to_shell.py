@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dockopt.transform import Transform
+from dockopt.transform import Safety, Transform
 
 _DOWNLOADERS = frozenset({"curl", "wget", "fetch"})
 _INTERPRETERS = frozenset({"sh", "bash", "zsh", "ash", "dash", "ksh", "python", "python3", "perl", "ruby", "node"})
@@ -37,6 +37,7 @@ class PipeToShell(Transform):
     code = "DO263"
     name = "pipe-to-shell"
     title = "Do not pipe downloads into a shell"
+    safety = Safety.DISPLAY
     order = 263
 
     def check(self, doc, ctx):

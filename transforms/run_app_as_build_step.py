@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from dockopt.transform import Transform
+from dockopt.transform import Safety, Transform
 from dockopt.transforms._manifests import join, workdirs
 
 # Commands that start a long-running server: as a RUN they hang the build.
@@ -48,6 +48,7 @@ class RunAppAsBuildStep(Transform):
     code = "DO310"
     name = "run-app-as-build-step"
     title = "RUN starts the application where CMD was meant"
+    safety = Safety.DISPLAY
     order = 400
 
     def check(self, doc, ctx):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dockopt.transform import Transform
+from dockopt.transform import Safety, Transform
 
 # Name parts that mark a secret, as BuildKit's SecretsUsedInArgOrEnv check reads names.
 _SECRET_WORDS = frozenset({"apikey", "auth", "credential", "credentials", "key", "password", "passwd", "pword", "secret", "token"})
@@ -48,6 +48,7 @@ class SecretInEnvOrArg(Transform):
     code = "DO262"
     name = "secret-in-env-or-arg"
     title = "Do not pass secrets through ENV or ARG"
+    safety = Safety.DISPLAY
     aliases = ("SecretsUsedInArgOrEnv",)
     order = 262
 

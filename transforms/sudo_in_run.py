@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dockopt.transform import Transform
+from dockopt.transform import Safety, Transform
 
 
 class SudoInRun(Transform):
@@ -31,6 +31,7 @@ class SudoInRun(Transform):
     code = "DO260"
     name = "sudo-in-run"
     title = "Do not use sudo in RUN: switch with USER"
+    safety = Safety.DISPLAY
     aliases = ("DL3004",)
     order = 260
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import posixpath
 
-from dockopt.transform import Transform
+from dockopt.transform import Safety, Transform
 from dockopt.transforms._manifests import GLOB_CHARS, is_under, join, source_copy, workdirs
 
 _CODE_FOLDERS = {"src", "app", "code", "lib", "source", "server", "api", "web"}
@@ -38,6 +38,7 @@ class VolumeOverCode(Transform):
     code = "DO312"
     name = "volume-over-code"
     title = "VOLUME over the application code"
+    safety = Safety.DISPLAY
     order = 400
 
     def check(self, doc, ctx):

@@ -600,17 +600,17 @@ def _progress(streams, options: FixOptions, total: int, threshold: int) -> "_Pro
 def _print_rules(output_format: str) -> None:
     from dockopt.registry import all_transforms
 
-    rules = all_transforms()
+    rules = sorted(all_transforms(), key=lambda rule: rule.code)
     if output_format == "json":
         import json
 
         items = [
-            {"code": r.code, "name": r.name, "safety": r.safety.value, "title": r.title, "aliases": list(r.aliases), "order": r.order}
+            {"code": r.code, "name": r.name, "safety": r.safety_label(), "title": r.title, "aliases": list(r.aliases), "order": r.order}
             for r in rules
         ]
         sys.stdout.write(json.dumps(items, indent=2) + "\n")
         return
-    rows = [("CODE", "NAME", "SAFETY", "TITLE")] + [(r.code, r.name, r.safety.value, r.title) for r in rules]
+    rows = [("CODE", "NAME", "SAFETY", "TITLE")] + [(r.code, r.name, r.safety_label(), r.title) for r in rules]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
         sys.stdout.write("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3] + "\n")
@@ -636,7 +636,7 @@ def _explain(selector: str) -> int:
 
 
 def _explain_text(rule) -> Iterator[str]:
-    yield f"{rule.code} {rule.name} ({rule.safety.value})\n"
+    yield f"{rule.code} {rule.name} ({rule.safety_label()})\n"
     yield f"{rule.title}\n"
     if rule.aliases:
         yield f"Aliases: {', '.join(rule.aliases)}\n"

@@ -100,7 +100,7 @@ def _run(doc: Document, transforms: list[Transform], ctx: Context, unsafe_fixes:
             for item in fixes:
                 if pragmas.suppressed(item, kind, doc):
                     continue
-                if item.is_finding or (item.safety is Safety.UNSAFE and not unsafe_fixes):
+                if item.is_finding or item.safety is Safety.DISPLAY or (item.safety is Safety.UNSAFE and not unsafe_fixes):
                     left_out.append(item)
                     continue
                 if any(e.start < doc.directive_end for e in item.edits):

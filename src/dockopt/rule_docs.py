@@ -17,7 +17,7 @@ def page(transform: type[Transform]) -> str:
     return (
         f"# {transform.code} `{transform.name}`\n\n"
         f"{transform.title}\n\n"
-        f"- Fix safety: **{transform.safety.value}**\n"
+        f"- Fix safety: **{transform.safety_label()}**\n"
         f"- Also known as: {aliases}\n\n"
         f"{transform.doc()}\n"
     )
@@ -25,8 +25,8 @@ def page(transform: type[Transform]) -> str:
 
 def index() -> str:
     lines = ["# dockopt rules", "", "| code | name | safety | title |", "|---|---|---|---|"]
-    for transform in all_transforms():
-        lines.append(f"| [{transform.code}]({filename(transform)}) | `{transform.name}` | {transform.safety.value} | {transform.title} |")
+    for transform in sorted(all_transforms(), key=lambda t: t.code):
+        lines.append(f"| [{transform.code}]({filename(transform)}) | `{transform.name}` | {transform.safety_label()} | {transform.title} |")
     return "\n".join(lines) + "\n"
 
 

@@ -96,6 +96,11 @@ class Transform:
         return Fix(self.code, self.name, message, line + 1, safety, edits)
 
     @classmethod
+    def safety_label(cls) -> str:
+        """What `dockopt rules` shows: safe, unsafe, or finding (reported, never rewritten)."""
+        return "finding" if cls.safety is Safety.DISPLAY else cls.safety.value
+
+    @classmethod
     def doc(cls) -> str:
         return inspect.cleandoc(cls.__doc__ or "")
 

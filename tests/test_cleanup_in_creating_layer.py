@@ -22,6 +22,10 @@ NO_OP = [
     pytest.param("FROM d\nRUN make\nLABEL a=b\nRUN rm -rf /tmp/x | tee log\n", id="pipes-are-not-plain-cleanups"),
     pytest.param("FROM d AS a\nRUN make\nFROM d\nLABEL a=b\nRUN rm -rf /tmp/x\n", id="a-cleanup-never-crosses-a-stage"),
     pytest.param("FROM d\nRUN export X=1\nLABEL a=b\nRUN rm -rf /tmp/x\n", id="shell-state-in-the-creator-blocks-the-move"),
+    pytest.param(
+        "FROM d\nRUN mkdir /junk && touch /junk/a # make junk\nEXPOSE 80\nRUN rm -rf /junk\n",
+        id="a-creator-ending-in-a-shell-comment-would-comment-the-cleanup-out",
+    ),
 ]
 
 FIXES = [

@@ -93,6 +93,8 @@ def _creator(doc, runs, position):
             view = doc.shell(instruction)
             if view is None or view.has_error or not view.top_level_operators <= {"&&"}:
                 return None
+            if any(node.type == "comment" for node in view.walk()):
+                return None  # `cmd # note && rm ...` would comment the cleanup out
             if any(not view.text(node).startswith("cd") for node in view.state_changes()):
                 return None  # the cleanup names absolute paths, so only a `cd` is harmless
             return instruction

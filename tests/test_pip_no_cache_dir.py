@@ -15,12 +15,21 @@ NOOP = [
     pytest.param('ENV PIP_NO_CACHE_DIR=off\nRUN pip install flask', id='env before'),
     pytest.param('RUN --mount=type=cache,target=/root/.cache/pip pip install flask', id='pip cache mount'),
     pytest.param('RUN pip download flask', id='pip download'),
+    pytest.param('ENV PIP_CACHE_DIR=/pipcache\nRUN pip install flask', id='a cache dir set in ENV is kept on purpose'),
+    pytest.param('RUN PIP_CACHE_DIR=/c pip install flask', id='a cache dir set in the RUN is kept on purpose'),
+    pytest.param('ENV XDG_CACHE_HOME=/cache\nRUN pip install flask', id='a moved cache home keeps the cache'),
+    pytest.param('COPY pip.conf /etc/pip.conf\nRUN pip install flask', id='a pip config file may choose the cache'),
 ]
 
 FIX = [
     pytest.param('RUN pip install flask', 'RUN pip install --no-cache-dir flask', id='pip'),
     pytest.param('RUN pip3.11 install flask', 'RUN pip3.11 install --no-cache-dir flask', id='pip3.11'),
     pytest.param('RUN python3 -m pip install -U pip', 'RUN python3 -m pip install --no-cache-dir -U pip', id='python -m pip'),
+    pytest.param(
+        'RUN pip install --no-cache-dir a\nRUN pip install b',
+        'RUN pip install --no-cache-dir a\nRUN pip install --no-cache-dir b',
+        id='an earlier --no-cache-dir places no cache',
+    ),
 ]
 
 

@@ -16,6 +16,9 @@ from dockopt.transforms._package_managers import (
 
 # pip older than 6.0 has no --no-cache-dir; it is what these releases ship.
 _OLD_PIP_BASE_RE = re.compile(r"(?i)\b(precise|trusty|wheezy|jessie|squeeze|12\.04|14\.04)\b|centos:6|python:2\.6")
+# Settings that put pip's cache somewhere chosen on purpose (or outside ~/.cache): a later step
+# may read it, so dropping it is not ours to decide.
+_CACHE_PLACED_RE = re.compile(r"\b(PIP_CACHE_DIR|PIP_CONFIG_FILE|XDG_CACHE_HOME|HOME)=|pip\.conf|pip config|(?<!no-)cache-dir")
 
 
 class PipNoCacheDir(Transform):
@@ -42,6 +45,8 @@ class PipNoCacheDir(Transform):
 
     ## Fix safety
     Safe: pip installs the same files; only its download and wheel cache is not written.
+    Left alone when the cache was placed on purpose (`PIP_CACHE_DIR`, `XDG_CACHE_HOME`, `HOME`, a pip
+    config file or `--cache-dir`): a later step may read it.
     """
 
     code = "DO240"
@@ -53,7 +58,8 @@ class PipNoCacheDir(Transform):
     def check(self, doc, ctx):
         for instruction in doc.instructions:
             view = doc.shell(instruction)
-            if view is None or view.has_error or "PIP_NO_CACHE_DIR" in text_of(doc, instruction):
+            text = text_of(doc, instruction)
+            if view is None or view.has_error or "PIP_NO_CACHE_DIR" in text or _CACHE_PLACED_RE.search(text):
                 continue
             if any("pip" in target or target.endswith("/.cache") for target in mount_targets(instruction)):
                 continue
@@ -75,5 +81,7 @@ class PipNoCacheDir(Transform):
             if item.cmd in ("ENV", "ARG") and "PIP_NO_CACHE_DIR" in item.original:
                 return True
             if item.cmd == "FROM" and _OLD_PIP_BASE_RE.search(item.original):
+                return True
+            if item.cmd in ("ENV", "ARG", "RUN", "COPY", "ADD") and _CACHE_PLACED_RE.search(item.original):
                 return True
         return False

@@ -34,6 +34,11 @@ REQ = {"requirements.txt": "flask\n", "app.py": "print(1)\n"}
 PY = "FROM python:3.11\nWORKDIR /app\n"
 
 NO_OP = [
+    pytest.param("FROM python:3.11\nENV PIP_FIND_LINKS=/app/vendor PIP_NO_INDEX=1\nWORKDIR /app\nCOPY . .\n"
+                 "RUN pip install -r requirements.txt\n", {**REQ, "vendor/six.whl": ""},
+                 id="an-env-setting-that-points-pip-into-the-source-keeps-the-install-below-it"),
+    pytest.param(PY + "COPY . .\nRUN PIP_FIND_LINKS=wheels pip install -r requirements.txt\n", {**REQ, "wheels/a.whl": ""},
+                 id="a-relative-setting-in-the-run-itself-reads-the-source"),
     pytest.param(PY + "COPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n", REQ,
                  id="manifests-already-come-first"),
     pytest.param(PY + "COPY . .\nRUN python setup.py build\nRUN pip install -r requirements.txt\n", REQ,
@@ -77,6 +82,11 @@ NO_OP = [
 ]
 
 FIX = [
+    pytest.param("FROM python:3.11\nENV PIP_INDEX_URL=https://pypi.org/simple PIP_NO_INDEX=0\nWORKDIR /app\nCOPY . .\n"
+                 "RUN pip install -r requirements.txt\n", REQ,
+                 "FROM python:3.11\nENV PIP_INDEX_URL=https://pypi.org/simple PIP_NO_INDEX=0\nWORKDIR /app\n"
+                 "COPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY . .\n",
+                 id="settings-that-name-no-source-path-do-not-block-the-move"),
     pytest.param(PY + "COPY . .\nRUN pip install -r requirements.txt\n", REQ,
                  PY + "COPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY . .\n",
                  id="requirements-go-first-into-the-workdir"),

@@ -165,7 +165,7 @@ class _Plan:
                 break
             if run.splits and all((tool, cwd) in deps_only for tool in run.tools):
                 break  # the project step of an install already split: it needs the source
-            reason = self._reads_source(run, cwd)
+            reason = self._reads_source(run, cwd) or self._settings_read_source(item, cwd)
             if reason:
                 stop = self._finding(item, reason)
                 break
@@ -230,6 +230,18 @@ class _Plan:
                 problem = manifest_problem(self.build, relative)
                 if problem:
                     return problem
+        return None
+
+    def _settings_read_source(self, item, cwd: str) -> str | None:
+        """Installer settings from ENV, ARG or the RUN itself that name a path the source copy
+        provides (`ENV PIP_FIND_LINKS=/app/vendor`): the install reads it, so it needs the source."""
+        for key, value in _installer_settings(self.doc, item):
+            for word in value.replace(",", " ").split():
+                if "://" in word or word.lower() in _PLAIN_SETTING_VALUES or word.isdigit():
+                    continue
+                path = join(cwd, word.removeprefix("file:"))
+                if self._touches(path.split("*")[0].rstrip("/") or "/"):
+                    return f"{key}={word} names {path}, which the source copy provides"
         return None
 
     # -- which manifests come first ----------------------------------------------------------------
@@ -336,6 +348,27 @@ class _Plan:
             self.message = f"install before `{source}`: the install does not read the source, so a source edit does not re-run it"
         if self.unsafe_reason:
             self.message += f" (unsafe: {self.unsafe_reason})"
+
+
+_INSTALLER_SETTING_PREFIXES = ("PIP_", "UV_", "PIPENV_", "POETRY_", "PDM_", "NPM_CONFIG_", "YARN_", "BUNDLE_", "GO")
+_PLAIN_SETTING_VALUES = frozenset("true false yes no on off".split())
+
+
+def _installer_settings(doc, item) -> list[tuple[str, str]]:
+    """(name, value) of installer settings in effect for `item`: every earlier ENV/ARG (any stage,
+    to stay on the safe side) and the RUN's own `NAME=value` prefixes."""
+    found: list[tuple[str, str]] = []
+    for instruction in doc.instructions[: item.index]:
+        if instruction.cmd == "ENV":
+            args = list(instruction.args)
+            found.extend(zip(args[::2], args[1::2]))
+        elif instruction.cmd == "ARG":
+            found.extend(tuple(arg.split("=", 1)) for arg in instruction.args if "=" in arg)
+    view = doc.shell(item)
+    if view is not None:
+        for command in view.commands:
+            found.extend(tuple(text.split("=", 1)) for text in command.assignments if "=" in text)
+    return [(key, value.strip("\"'")) for key, value in found if key.upper().startswith(_INSTALLER_SETTING_PREFIXES)]
 
 
 def _dependencies_only(doc, instruction) -> set[str]:

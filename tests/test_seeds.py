@@ -44,8 +44,14 @@ def test_seed_001_is_already_slim():
     assert not rewrite("001").changed
 
 
-def test_seed_002_centos_has_no_slim_mapping_and_is_left_alone():
-    assert not rewrite("002").changed
+def test_seed_002_centos_compiles_in_a_builder_and_runs_on_ubi_minimal():
+    out = rewrite("002").output.decode()
+    builder, runtime = out.split("\n\nFROM ")
+    assert "FROM centos:7.5.1804 AS builder" in builder and "make myrand" in builder
+    assert runtime.startswith("registry.access.redhat.com/ubi7/ubi-minimal:7.9\n")
+    assert 'COPY --from=builder ["/app/myrand", "/app/myrand"]' in runtime
+    assert "yum" not in runtime and "myrand.c" not in runtime
+    assert runtime.endswith("ENV VAL=1\nENTRYPOINT /app/myrand $VAL\n")  # shell form kept: it expands $VAL
 
 
 def test_seed_003_debian_gets_its_slim_variant():

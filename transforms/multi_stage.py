@@ -139,7 +139,10 @@ class MultiStage(Transform):
         if site is None:
             return
         rule = data()["images"].get(site.image.repo)
-        if rule is None or rule.get("language") != "python" or site.image.digest:
+        if rule is None or rule.get("language") != "python":
+            yield from self._check_compiled(doc, ctx, stage, site)
+            return
+        if site.image.digest:
             return
         resolved = ImageRef.parse(site.resolved) if site.resolved else None
         new_tag = slim_tag(site.image.repo, site.image.tag, resolved.tag if resolved else None)
@@ -185,6 +188,41 @@ class MultiStage(Transform):
             message += f" (runtime packages: {', '.join(plan.runtime_packages)})"
         message += "; runs as uid 10001" if plan.added_user else (f"; stays root: {plan.root_reason}" if plan.root_reason else "")
         yield self.fix(message, at, [Edit.replace(at.start, last.end, text)])
+
+    def _check_compiled(self, doc, ctx, stage, site):
+        """Go, Node and C/C++ builds: planned in `_multi_stage_compiled`, rendered from one template."""
+        from dockopt.templating import UnsafeValue, render_dockerfile
+        from dockopt.transforms._multi_stage_compiled import plan_for
+
+        at = stage.from_instruction
+        try:
+            if site.via_arg and plan_for(doc, ctx, stage, site) is not None:
+                raise NotMapped(f"the image comes from ARG {site.via_arg}, so the builder and runtime images cannot be named safely")
+            plan = plan_for(doc, ctx, stage, site)
+        except NotMapped as exc:
+            yield self.fix(f"not split into stages: {exc}", at)
+            return
+        if plan is None:
+            return
+        upper = at.keyword.isupper()
+        try:
+            text = render_dockerfile(
+                "compiled_multistage.Dockerfile.j2",
+                plan.expected(),
+                escape=doc.escape,
+                kw=(lambda word: word if upper else word.lower()),
+                from_flags=list(at.flags),
+                builder_image=site.text,
+                builder="builder" if stage.name != "builder" else "build-stage",
+                runtime_image=plan.runtime_image,
+                stage_name=at.args[2] if len(at.args) == 3 else None,
+                builder_steps=plan.builder,
+                runtime_steps=plan.runtime,
+            )
+        except UnsafeValue as exc:
+            yield self.fix(f"not split into stages: {exc}", at)
+            return
+        yield self.fix(plan.message, at, [Edit.replace(at.start, stage.instructions[-1].end, text)])
 
 
 def _plan(doc, ctx, stage) -> Plan | None:

@@ -60,6 +60,8 @@ NO_OP = [
                  {"package.json": "{}"}, id="npm-install-of-a-package-changes-package-json"),
     pytest.param("FROM golang:1.22\nWORKDIR /s\nCOPY . .\nRUN go mod download\n",
                  {"go.mod": "module m\nreplace x => ./x\n"}, id="a-go-replace-with-a-local-folder-needs-the-source"),
+    pytest.param("FROM golang:1.22\nWORKDIR /s\nCOPY go.* ./\nRUN go mod download\nCOPY . .\nRUN go build -o /app .\n",
+                 {"go.mod": "module m\n", "go.sum": ""}, id="modules-already-downloaded-from-go-mod-are-not-downloaded-again"),
     pytest.param("FROM ruby:3\nWORKDIR /a\nCOPY . .\nRUN bundle install\n",
                  {"Gemfile": "gemspec\n", "Gemfile.lock": ""}, id="a-gemspec-gemfile-needs-the-source"),
     pytest.param(PY + "COPY . .\nRUN uv sync\n", {"pyproject.toml": "[tool.uv.workspace]\nmembers = ['p/*']\n", "uv.lock": ""},

@@ -125,7 +125,7 @@ class _Plan:
         if stop is not None:
             self.findings.append(stop)
         if not runs:
-            self._go_download(cwds, single_files)
+            self._go_download(cwds, single_files, deps_only)
             return
         precopy: list[str] = []
         for _, run in runs:
@@ -273,7 +273,7 @@ class _Plan:
                 add(path, relative)
         return [relative for _, relative in wanted]
 
-    def _go_download(self, cwds, single_files):
+    def _go_download(self, cwds, single_files, deps_only):
         """`COPY . .` then `RUN go build`: download the modules first, from go.mod and go.sum alone."""
         item = self.blocker
         view = self.doc.shell(item) if item is not None and item.cmd == "RUN" else None
@@ -282,6 +282,8 @@ class _Plan:
         ):
             return
         cwd = cwds[item.index]
+        if ("go", cwd) in deps_only:
+            return  # an earlier `go mod download` in this folder already did it
         relative = self.copy.context_path(join(cwd, "go.mod"))
         if relative is None or (join(cwd, "go.mod"), relative) in single_files:
             return
@@ -377,7 +379,10 @@ def _dependencies_only(doc, instruction) -> set[str]:
     if view is None:
         return set()
     flags = {spec.no_project_flag: spec.tool for spec in PROJECT_INSTALLERS.values() if spec.no_project_flag}
-    return {flags[arg] for command in view.commands for arg in command.args if arg in flags}
+    tools = {flags[arg] for command in view.commands for arg in command.args if arg in flags}
+    if any(command.name == "go" and list(command.args or ())[:2] == ["mod", "download"] for command in view.commands):
+        tools.add("go")  # the modules are already downloaded from go.mod alone
+    return tools
 
 
 def _single_files(instruction, cwd) -> set[tuple[str, str]]:

@@ -15,6 +15,7 @@ NOOP = [
     pytest.param('ENV PIP_NO_CACHE_DIR=off\nRUN pip install flask', id='env before'),
     pytest.param('RUN --mount=type=cache,target=/root/.cache/pip pip install flask', id='pip cache mount'),
     pytest.param('RUN pip download flask', id='pip download'),
+    pytest.param('RUN pip3 install --no-cache --upgrade pip', id='pip reads --no-cache as the abbreviation of --no-cache-dir'),
     pytest.param('ENV PIP_CACHE_DIR=/pipcache\nRUN pip install flask', id='a cache dir set in ENV is kept on purpose'),
     pytest.param('RUN PIP_CACHE_DIR=/c pip install flask', id='a cache dir set in the RUN is kept on purpose'),
     pytest.param('ENV XDG_CACHE_HOME=/cache\nRUN pip install flask', id='a moved cache home keeps the cache'),

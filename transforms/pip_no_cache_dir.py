@@ -66,7 +66,7 @@ class PipNoCacheDir(Transform):
             calls = [
                 (call, index)
                 for call, index in pip_installs(view)
-                if not call.has_prefix("--no-cache-dir", "--cache-dir")
+                if not call.has_prefix("--no-cache-dir", "--cache-dir") and not _abbreviates_no_cache_dir(call)
             ]
             if not calls or self._cache_disabled(doc, instruction):
                 continue
@@ -85,3 +85,12 @@ class PipNoCacheDir(Transform):
             if item.cmd in ("ENV", "ARG", "RUN", "COPY", "ADD") and _CACHE_PLACED_RE.search(item.original):
                 return True
         return False
+
+
+def _abbreviates_no_cache_dir(call) -> bool:
+    """pip (optparse) takes an unambiguous prefix of a long option: `--no-cache` is `--no-cache-dir`."""
+    return any(
+        word.value is not None and len(word.value.split("=")[0]) >= len("--no-cache")
+        and "--no-cache-dir".startswith(word.value.split("=")[0])
+        for word in call.words
+    )

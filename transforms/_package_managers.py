@@ -153,12 +153,15 @@ def invocations(view: ShellView, programs: Iterable[str], *, top_level: bool = T
     # Every package-manager transform asks the same question of the same RUN text in every
     # round: remember the answer with the text (view.memo is shared by views of one text).
     programs = frozenset(programs)
+    # One search for every package manager answers them all: a command names at most one
+    # program, and a search stops at the first word that is not a wrapper either way.
+    search = _KNOWN_PROGRAMS if programs <= _KNOWN_PROGRAMS else programs
     cache = view.memo.setdefault("package_manager_calls", {})
-    key = (programs, top_level)
+    key = (search, top_level)
     if key not in cache:
         commands = top_level_commands(view) if top_level else view.commands
-        cache[key] = [call for command in commands if (call := invocation(view, command, programs)) is not None]
-    return list(cache[key])
+        cache[key] = [call for command in commands if (call := invocation(view, command, search)) is not None]
+    return [call for call in cache[key] if call.program in programs]
 
 
 def subcommand(call: Invocation, options_with_value: frozenset[str] = frozenset()) -> tuple[int, str] | None:
@@ -514,3 +517,6 @@ def pip_installs(view: ShellView, *, top_level: bool = True) -> list[tuple[Invoc
         if sub is not None and sub[1] == "install":
             found.append((call, sub[0]))
     return found
+
+
+_KNOWN_PROGRAMS = frozenset(APT_PROGRAMS) | frozenset(RPM_PROGRAMS) | {"apk", "pip", "gem", "npm", "yarn"}

@@ -73,6 +73,17 @@ NO_OP = [
     pytest.param("FROM debian\nRUN a\n# hadolint ignore=DL3008\nRUN b\n", id="any-pragma-keeps-pointing-at-its-own-run"),
     pytest.param("FROM debian\n# hadolint global ignore=DL3059\nRUN a\nRUN b\n", id="a-global-pragma-suppresses-the-merge"),
     pytest.param("FROM debian\nRUN a\n# odd \\\nRUN b\n", id="a-comment-ending-in-the-escape-character-is-ambiguous"),
+    pytest.param('FROM debian\nSHELL ["/bin/bash", "-c"]\nRUN shopt -so errexit; false\nRUN b\n',
+                 id="shopt-o-errexit-is-set-e-and-must-come-last"),
+    pytest.param("FROM debian\nRUN eval 'set -e'; false\nRUN b\n", id="eval-of-set-e-must-come-last"),
+    pytest.param('FROM debian\nRUN eval "$X"\nRUN b\n', id="eval-of-unknown-text-must-come-last"),
+    pytest.param("FROM debian\nRUN command set -e; false\nRUN b\n", id="command-set-e-is-set-e"),
+    pytest.param('FROM debian\nSHELL ["/bin/bash", "-c"]\nRUN a\nRUN echo "$_" > f\n',
+                 id="dollar-underscore-reads-the-previous-command"),
+    pytest.param('FROM debian\nSHELL ["/bin/bash", "-c"]\nRUN false | true\nRUN echo "${PIPESTATUS[*]}" > f\n',
+                 id="pipestatus-reads-the-previous-pipeline"),
+    pytest.param('FROM debian\nSHELL ["/bin/bash", "-c"]\nRUN [[ ab =~ (b) ]]\nRUN echo "${BASH_REMATCH[1]}" > f\n',
+                 id="bash-rematch-reads-the-previous-match"),
 ]
 
 
@@ -292,6 +303,11 @@ BODIES = [
     "! true",
     "true | false && echo piped >> \"$LOG\"",
     "if true; then X=4; fi; echo if >> \"$LOG\"",
+    "shopt -so errexit; false; echo after-shopt >> \"$LOG\"",
+    "eval 'set -e'; false; echo after-eval >> \"$LOG\"",
+    "command set -e; false; echo after-command >> \"$LOG\"",
+    'eval "cd sub"; echo evaled >> "$LOG"',
+    'echo "last=$_" >> "$LOG"',
 ]
 SHELLS = [shell for shell in ("/bin/dash", "/bin/bash") if __import__("os").path.exists(shell)]
 

@@ -34,6 +34,11 @@ _OUTLIVING_COMMANDS = frozenset(
 _OUTLIVING_ARGS = frozenset("--daemon --daemonize --fork --background --detach -daemon".split())
 # Files BuildKit mounts afresh for every RUN: a write to them is gone by the next RUN.
 _PER_RUN_MOUNTS = re.compile(r"/etc/(hosts|resolv\.conf|hostname)\b|/dev/shm\b")
+# Variables that describe the command run just before (bash): at the start of a RUN they hold the
+# shell's start-up values, after a `&&` they hold the previous body's.
+_LAST_COMMAND_STATE = re.compile(r"\$(_(?![A-Za-z0-9_])|\{_[^A-Za-z0-9_])|\b(PIPESTATUS|BASH_REMATCH|BASH_COMMAND)\b")
+# Words in eval'd text that may turn on errexit: `set`, `shopt -o`, `trap ... ERR`, sourcing.
+_ERREXIT_WORDS = re.compile(r"\b(set|shopt|trap|source|eval|command|builtin)\b|(^|[\s;&|(])\.\s")
 # Nodes whose contents run in a child shell, so state changed inside them stays there.
 _ISOLATING = frozenset({"subshell", "command_substitution", "process_substitution"})
 
@@ -79,6 +84,8 @@ def _body_facts(view: ShellView) -> dict:
         unmergeable = "it starts a background job"
     elif ends_with_comment and needs_group:
         unmergeable = "it ends with a shell comment"
+    elif _LAST_COMMAND_STATE.search(view.script):
+        unmergeable = "it reads what the previous command left (`$_`, PIPESTATUS, BASH_REMATCH)"
     return {
         "unmergeable": unmergeable,
         "must_be_last": _must_be_last(view, nodes, ends_with_comment),
@@ -114,6 +121,14 @@ def _must_be_last(view: ShellView, nodes: list[Node], ends_with_comment: bool) -
         name = _name(view, node)
         if node.type == "command" and name is not None:
             args = _args(view, node)
+            while name in ("command", "builtin") and args and args[0] is not None and not args[0].startswith("-"):
+                name, args = args[0], args[1:]  # `command set -e` is `set -e`
+            if (name == "eval" and _may_set_errexit(args)) or (name in ("command", "builtin") and args[:1] == [None]):
+                return f"`{name}` may run `set -e`, which a following `&&` would switch off"
+            if name == "shopt" and any(arg is None or (arg.startswith("-") and "o" in arg) for arg in args) and (
+                "errexit" in args or None in args
+            ):
+                return "it turns on `set -e` (`shopt -o errexit`), which a following `&&` would switch off"
             if name == "set" and any(arg is None or _enables_errexit(arg, args) for arg in args):
                 # `set -e` is ignored on the left of `&&` (POSIX), even inside ( ) or { }.
                 return "it turns on `set -e`, which a following `&&` would switch off"
@@ -126,6 +141,11 @@ def _must_be_last(view: ShellView, nodes: list[Node], ends_with_comment: bool) -
     if _PER_RUN_MOUNTS.search(view.script):
         return "it touches a file BuildKit mounts afresh for every RUN"
     return None
+
+
+def _may_set_errexit(args: list[str | None]) -> bool:
+    """Could `eval ARGS` turn on `set -e` (or an ERR trap, or source a script)?"""
+    return None in args or bool(_ERREXIT_WORDS.search(" ".join(args)))  # type: ignore[arg-type]
 
 
 def _enables_errexit(arg: str, args: list[str | None]) -> bool:

@@ -64,8 +64,10 @@ class ChainRun(Transform):
     in exec form or a heredoc, when the `SHELL` is not a POSIX shell or runs with `-e`, when any
     other instruction (or a suppression comment) sits between them, or when a body starts a
     background job or a daemon, touches `/etc/hosts`-like per-RUN mounts, or turns on `set -e`,
-    an ERR trap or sources a script (`set -e` is ignored on the left of `&&`, so such a body can
-    only be the last one of a merge). A RUN under a `# hadolint ignore=` or `# dockopt: ignore=`
+    an ERR trap or sources a script, also through `shopt -o errexit`, `eval` or `command set`
+    (`set -e` is ignored on the left of `&&`, so such a body can only be the last one of a
+    merge), or when a body reads what the previous command left behind (`$_`, `PIPESTATUS`,
+    `BASH_REMATCH`). A RUN under a `# hadolint ignore=` or `# dockopt: ignore=`
     comment is left alone, so the suppression keeps covering the same command.
     """
 

@@ -90,3 +90,102 @@ def test_builder_copies_only_the_requirements_file(tmp_path):
 def test_fix_is_unsafe():
     source = "FROM python:3.11\nRUN pip install flask\n"
     assert dockopt.fix(source, select=["DO502"]).output == source
+
+
+# -- Go, Node and compiled C/C++ (planned in transforms/_multi_stage_compiled.py) -------------------
+
+COMPILED_NO_OP = [
+    pytest.param("FROM golang:1.22 AS b\nRUN CGO_ENABLED=0 go build -o /app .\nFROM scratch\nCOPY --from=b /app /app\n", id="a-go-file-already-multi-stage-keeps-its-stages"),
+    pytest.param("FROM golang:latest\nCOPY . /app\nWORKDIR /app\nRUN go build -o app .\nCMD [\"./app\"]\n", id="go-with-cgo-unknown-and-no-known-debian"),
+    pytest.param("FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN CGO_ENABLED=0 go build -o app .\nCMD ./app | tee log\n", id="a-shell-form-cmd-with-a-pipe-needs-a-shell"),
+    pytest.param("FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN CGO_ENABLED=0 go build -o app .\nCMD [\"sh\", \"-c\", \"./app\"]\n", id="a-cmd-that-runs-a-shell-distroless-lacks"),
+    pytest.param("FROM golang:1.22-alpine\nRUN apk add gcc musl-dev\nWORKDIR /app\nCOPY . .\nRUN go build -o app .\nCMD [\"./app\"]\n", id="a-cgo-build-on-alpine-links-musl"),
+    pytest.param("FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN CGO_ENABLED=0 go build -o app .\nRUN useradd app\nUSER app\nCMD [\"./app\"]\n", id="a-run-after-the-go-build"),
+    pytest.param("FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN CGO_ENABLED=0 go build -o app .\nHEALTHCHECK CMD curl -f localhost\nCMD [\"./app\"]\n", id="a-healthcheck-with-curl-on-distroless"),
+    pytest.param("FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go run .\n", id="go-run-is-not-a-build"),
+    pytest.param("FROM node:20\nRUN npm ci\n", id="node-without-an-app-folder"),
+    pytest.param("FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"index.js\"]\n", id="node-already-small"),
+    pytest.param("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"npm\", \"start\"]\n", id="npm-start-without-a-context-to-read"),
+    pytest.param("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm install -g pm2 && npm ci\nCMD [\"node\", \"index.js\"]\n", id="a-global-npm-install"),
+    pytest.param("FROM node:20\nWORKDIR /app\nCOPY . .\nCOPY conf /etc/app\nRUN npm ci\nCMD [\"node\", \"index.js\"]\n", id="a-copy-outside-the-app-folder"),
+    pytest.param("FROM debian:bookworm\nRUN apt-get update && apt-get install -y gcc make\nCOPY . /src\nRUN cd /src && make && make install\nCMD [\"tool\"]\n", id="make-install-is-not-compile-and-run"),
+    pytest.param("FROM centos:7\nRUN yum -y install gcc openssl-devel\nCOPY a.c /a.c\nRUN gcc -o /a /a.c\nCMD [\"/a\"]\n", id="a-devel-package-the-runtime-may-need"),
+    pytest.param("FROM centos:latest\nRUN yum -y install gcc\nCOPY a.c /a.c\nRUN gcc -o /a /a.c\nCMD [\"/a\"]\n", id="centos-without-a-release"),
+]
+
+
+@pytest.mark.parametrize("source", COMPILED_NO_OP)
+def test_compiled_no_op(source):
+    result = fix(source)
+    assert result.error is None
+    assert result.output == source
+
+
+COMPILED_FIXES = [
+    pytest.param(
+        "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN CGO_ENABLED=0 go build -o server .\n# run\nCMD ./server --port 8080\n",
+        ["FROM golang:1.22 AS builder", "FROM gcr.io/distroless/static-debian12:nonroot", 'COPY --from=builder ["/app/server", "/app/server"]',
+         "USER 65532:65532", '# run\nCMD ["./server", "--port", "8080"]'],
+        id="a-plain-shell-form-cmd-becomes-exec-form-on-distroless",
+    ),
+    pytest.param(
+        "FROM golang:1.21\nWORKDIR /app\nCOPY . .\nRUN go build -o /bin/app .\nEXPOSE 80\nENTRYPOINT [\"/bin/app\"]\n",
+        ["FROM gcr.io/distroless/base-debian12\n", 'COPY --from=builder ["/bin/app", "/bin/app"]'],
+        id="cgo-unknown-gets-a-glibc-runtime-and-a-low-port-stays-root",
+    ),
+    pytest.param(
+        "FROM golang:1.22-alpine\nWORKDIR /app\nCOPY . .\nRUN go build -o app .\nCMD [\"./app\"]\n",
+        ["ENV CGO_ENABLED=0", "FROM gcr.io/distroless/static-debian12:nonroot"],
+        id="alpine-without-a-c-compiler-builds-static",
+    ),
+    pytest.param(
+        "FROM node:18\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD [\"node\", \"server.js\"]\n",
+        ["RUN npm ci\nRUN npm prune --omit=dev\n", "FROM node:18-slim", 'COPY --from=builder ["/app", "/app"]\nCOPY . .\nUSER node'],
+        id="node-prunes-dev-dependencies-and-runs-on-slim-as-node",
+    ),
+    pytest.param(
+        "FROM centos:7.5.1804\nCOPY ./a.c /app/a.c\nRUN yum -y install gcc make && cd /app && make a\nENTRYPOINT /app/a $N\n",
+        ["FROM registry.access.redhat.com/ubi7/ubi-minimal:7.9", 'COPY --from=builder ["/app/a", "/app/a"]\nENTRYPOINT /app/a $N'],
+        id="c-compiled-on-centos-runs-on-ubi-minimal",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "expected"), COMPILED_FIXES)
+def test_compiled_fix(source, expected):
+    out = fix(source).output
+    for text in expected:
+        assert text in out
+    assert fix(out).output == out
+
+
+def test_go_reads_the_context_for_cgo_and_files(tmp_path):
+    (tmp_path / "go.mod").write_text("module example.com/x\n")
+    (tmp_path / "main.go").write_text('package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("x") }\n')
+    source = "FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN go build -o x .\nCMD [\"./x\"]\n"
+    out = fix(source, context=tmp_path).output
+    assert "ENV CGO_ENABLED=0" in out
+    assert out.split("\n\n")[1].count("COPY") == 1  # only the binary: the program reads no files
+    (tmp_path / "main.go").write_text('package main\n\n// #include <stdio.h>\nimport "C"\n\nfunc main() {}\n')
+    out = fix(source, context=tmp_path).output
+    assert "ENV CGO_ENABLED=0" not in out and "distroless/base-debian12" in out
+
+
+def test_npm_start_is_checked_against_dev_dependencies(tmp_path):
+    (tmp_path / "package.json").write_text('{"scripts": {"start": "nodemon index.js"}, "devDependencies": {"nodemon": "3"}}')
+    result = fix("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"npm\", \"start\"]\n", context=tmp_path)
+    assert not result.changed and "nodemon" in result.fixes[0].message
+
+
+@pytest.mark.parametrize(
+    "crafted",
+    [
+        pytest.param('CMD ["./app\\nRUN rm -rf /"]', id="a-json-newline-escape-stays-inside-the-word"),
+        pytest.param("CMD ./app 'a\"b' \"x]\"", id="quotes-and-brackets-in-a-converted-shell-form-cmd"),
+    ],
+)
+def test_crafted_values_never_add_an_instruction(crafted):
+    source = f"FROM golang:1.22\nWORKDIR /app\nCOPY . .\nRUN CGO_ENABLED=0 go build -o app .\n{crafted}\n"
+    out = fix(source).output  # left alone (the CMD names no built binary) or split: never an extra instruction
+    cmds = [i.cmd for i in Document(out).instructions]
+    assert out == source or cmds == ["FROM", "WORKDIR", "COPY", "RUN", "FROM", "WORKDIR", "COPY", "COPY", "USER", "CMD"]

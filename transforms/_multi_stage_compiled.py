@@ -322,9 +322,9 @@ def _plan_go(doc, ctx, stage, site) -> CompiledPlan | None:
             if not check or _match_output(check[0] if check[0].startswith("/") or "/" not in check[0] else None, binaries) is None:
                 raise NotMapped(f"line {instruction.line}: the HEALTHCHECK runs a program the distroless runtime does not have")
 
-    cgo, why = _go_cgo(walk, builds, last, ctx)
     image = ImageRef.parse(site.resolved) if site.resolved else site.image
     tag = (image.tag if image else None) or "latest"
+    cgo, why = _go_cgo(walk, builds, last, ctx, tag)
     if cgo is False:
         runtime = table["static"]
     else:
@@ -384,7 +384,7 @@ def _go_output(command) -> str | None:
     return None
 
 
-def _go_cgo(walk: Walk, builds, last: int, ctx) -> tuple[bool | None, str]:
+def _go_cgo(walk: Walk, builds, last: int, ctx, tag: str) -> tuple[bool | None, str]:
     """(False, "set"/"add") for a static build, (True, why) when it uses cgo, (None, why) when unknown."""
     setting = None
     for index, block in enumerate(walk.blocks[: last + 1]):
@@ -421,6 +421,8 @@ def _go_cgo(walk: Walk, builds, last: int, ctx) -> tuple[bool | None, str]:
                 return True, f"it needs `{module}`"
         if sources:
             return False, "add"
+    if "alpine" in tag:
+        return False, "add"  # golang:alpine has no C compiler, so cgo cannot be in use
     return None, "cgo unknown: no build context to read"
 
 
@@ -608,9 +610,19 @@ def _plan_native(doc, ctx, stage, site) -> CompiledPlan | None:
         for command in view.commands if view is not None else ():
             if _name(command) in table["compilers"] or _name(command) == "make":
                 compiles.append((index, command, view))
-    if not compiles:
+    found = _entry(walk, shell_ok=True) if compiles else None
+    if found is None:
         return None
-    runtime = _native_runtime(site)
+    entry, words = found
+    program = _program(walk, entry, words)
+    candidates = set()
+    for index, command, view in compiles:
+        try:
+            candidates |= {posixpath.basename(o) for o in _native_outputs(command, walk.blocks[index].instruction, strict=False)}
+        except NotMapped:
+            continue
+    if program is None or posixpath.basename(program) not in candidates:
+        return None  # not a compile-and-run build (a `make install` of a tool, say)
     last = compiles[-1][0]
     for index, block in enumerate(walk.blocks):
         view = walk.shell(index)
@@ -629,14 +641,10 @@ def _plan_native(doc, ctx, stage, site) -> CompiledPlan | None:
             if cwd is None and not output.startswith("/"):
                 raise NotMapped(f"line {walk.blocks[index].instruction.line}: cannot tell the folder the compile runs in")
             outputs.append(posixpath.normpath(posixpath.join(cwd or "/", output)))
-    found = _entry(walk, shell_ok=True)
-    if found is None:
-        raise NotMapped("no CMD or ENTRYPOINT runs the compiled program")
-    entry, words = found
-    program = _program(walk, entry, words)
     binary = _match_output(program, outputs)
     if binary is None:
-        raise NotMapped(f"line {entry.line}: cannot tell that the compile makes `{program or entry.args[0]}`, the program the image runs")
+        raise NotMapped(f"line {entry.line}: cannot tell that the compile makes `{program}`, the program the image runs")
+    runtime = _native_runtime(site)
     plan = CompiledPlan(runtime, "")
     for index, block in enumerate(walk.blocks):
         instruction = block.instruction
@@ -663,6 +671,8 @@ def _native_runtime(site) -> str:
             raise NotMapped(f"`{site.text}` names no release: pin one so the runtime is the same")
         return site.text
     if rules.get("slim"):
+        if tag and "slim" in tag:
+            return site.text  # already the small variant: the split still drops the compilers
         new_tag = slim_tag(site.image.repo, site.image.tag, tag)
         if new_tag is None or not tag or tag in ("latest", "stable"):
             raise NotMapped(f"`{site.text}` has no slim variant of the same release")
@@ -674,7 +684,8 @@ def _native_runtime(site) -> str:
     return image
 
 
-def _native_outputs(command, instruction) -> list[str]:
+def _native_outputs(command, instruction, strict: bool = True) -> list[str]:
+    """What a compile or `make` writes; `strict` also refuses links to libraries the runtime may lack."""
     name = _name(command)
     args = list(command.args)
     if name == "make":
@@ -684,7 +695,7 @@ def _native_outputs(command, instruction) -> list[str]:
         return targets
     if "-c" in args or "-E" in args or "-S" in args:
         return []  # object files or preprocessing: not the program
-    for position, arg in enumerate(args):
+    for arg in args if strict else ():
         if arg is None:
             raise NotMapped(f"line {instruction.line}: `{command.name}` arguments expand variables")
         if arg.startswith("-l") and arg[2:] not in runtimes()["runtime_libraries_in_link"]:
@@ -692,7 +703,7 @@ def _native_outputs(command, instruction) -> list[str]:
     for position, arg in enumerate(args):
         if arg == "-o" and position + 1 < len(args):
             return [args[position + 1]]
-        if arg.startswith("-o") and len(arg) > 2:
+        if arg and arg.startswith("-o") and len(arg) > 2:
             return [arg[2:]]
     return ["a.out"]
 

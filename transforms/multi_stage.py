@@ -72,6 +72,21 @@ class MultiStage(Transform):
       ENTRYPOINT, ENV, EXPOSE, WORKDIR, LABEL, HEALTHCHECK ...) in its original order, with its
       comments.
 
+    Other builds get the same split (planned in `transforms/_multi_stage_compiled.py`, rendered
+    from `templates/compiled_multistage.Dockerfile.j2`, images from
+    `dockopt/data/multi_stage_runtimes.json`); the builder keeps the original instructions:
+
+    - Go (`golang` image, `go build -o`): the binary runs on `gcr.io/distroless/static-debian12:nonroot`,
+      with `ENV CGO_ENABLED=0` added when the build context shows no cgo (or the file already turns
+      it off); when cgo is used or cannot be ruled out, on `distroless/base-debian12` (glibc). Shell-form
+      CMD/ENTRYPOINT become exec form when plain (no shell there). Context files are copied too unless
+      the Go sources show the program reads none. Runs as uid 65532.
+    - Node (`npm ci`/`npm install` and npm scripts): `npm prune --omit=dev` in the builder, the app
+      folder copied onto `node:X-slim`, tools the runtime uses (a `curl` HEALTHCHECK) installed,
+      `USER node`. `npm start` is checked against package.json's devDependencies.
+    - C/C++ compiled on a distro image and run by CMD/ENTRYPOINT: the program is copied onto the same
+      release's minimal image (`centos:7` → `ubi7/ubi-minimal`, `debian:X` → `debian:X-slim`).
+
     It only rewrites when it can place every instruction; otherwise it reports why not. A file
     that is already multi-stage keeps its stages.
 
@@ -118,6 +133,11 @@ class MultiStage(Transform):
     Unsafe: the runtime image no longer has compilers, headers or the tools of the full image,
     Python packages live in `/opt/venv` instead of `/usr/local`, and the process runs as a
     non-root user. Programs the application starts at run time are not checked.
+    Go, Node and C/C++: the runtime has no toolchain, and distroless has no shell or package
+    manager; a static Go binary uses Go's own DNS resolver; pruned dev dependencies are gone; the
+    app folder is owned by root. These splits could not be built here (no stand-in for `golang`,
+    `node`, `centos` or the distroless/UBI images); they are checked for BuildKit parse and
+    idempotence only.
     """
 
     code = "DO502"

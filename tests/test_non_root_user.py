@@ -107,6 +107,16 @@ NO_OP = [
     ),
     pytest.param(
         """
+        FROM amazonlinux:2
+        RUN yum -y install wget && yum clean all
+        CMD ["/app/server"]
+        """,
+        None,
+        "without useradd",
+        id="amazonlinux-has-no-useradd-so-it-is-only-reported",
+    ),
+    pytest.param(
+        """
         FROM python:3.11-slim
         WORKDIR /app
         COPY . .

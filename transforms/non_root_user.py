@@ -397,6 +397,9 @@ def _fix_plan(doc, plan: ImagePlan, facts: AppFacts | None, ctx) -> _Plan | str:
         name = BUILTIN_USERS[repository]
         fix = _Plan(user=name, owner=f"{name}:{name}")
     elif base_family in CREATE_USER:
+        if _lacks_useradd(repository):
+            return (f"base image {plan.base_image} ships without useradd (no shadow-utils); "
+                    "install shadow-utils, then add the user and a USER yourself")
         fix = _Plan(user=USER_NAME, owner=f"{USER_NAME}:{USER_NAME}")
     else:
         return f"cannot tell how base image {plan.base_image} adds users; add a USER yourself"
@@ -414,6 +417,15 @@ def _fix_plan(doc, plan: ImagePlan, facts: AppFacts | None, ctx) -> _Plan | str:
     if fix.prepare and base_family in ("distroless", "scratch"):
         return f"the app writes {', '.join(fix.writable)}, and base image {plan.base_image} has no shell to prepare it"
     return fix
+
+
+# RPM-based images that leave out shadow-utils, so `groupadd`/`useradd` do not exist there.
+_NO_USERADD_RE = re.compile(r"(^|/)(amazonlinux|ubi\d*-(minimal|micro)|ubi-(minimal|micro))$")
+
+
+def _lacks_useradd(repository: str) -> bool:
+    # Even when the file installs shadow-utils, the user is created above that RUN: leave it to the author.
+    return bool(_NO_USERADD_RE.search(repository))
 
 
 def _family(doc, plan: ImagePlan) -> str:

@@ -20,7 +20,18 @@ FIX = [
     pytest.param('RUN yum install -y a', 'RUN yum install -y a && yum clean all', id='yum'),
     pytest.param('RUN microdnf install a', 'RUN microdnf install a && microdnf clean all', id='microdnf'),
     pytest.param('RUN zypper -n in a', 'RUN zypper -n in a && zypper clean --all', id='zypper'),
+    pytest.param(
+        'RUN yum update -y\nRUN yum install -y a',
+        'RUN yum update -y\nRUN yum install -y a && yum clean all',
+        id='consecutive yum runs: the clean goes on the last, where chain-run will join them',
+    ),
 ]
+
+
+def test_consecutive_yum_runs_end_with_one_clean():
+    source = FROM + "RUN yum update -y\nRUN yum install -y a\nRUN yum clean all\n"
+    output = dockopt.fix(source).output
+    assert output.count("yum clean all") == 1 and output.count("RUN") == 1
 
 
 @pytest.mark.parametrize("body", NOOP)

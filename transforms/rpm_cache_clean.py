@@ -76,6 +76,8 @@ class RpmCacheClean(Transform):
             if any(call.has_prefix("--installroot") for call in calls):
                 continue
             tools = list(dict.fromkeys(call.program for call in calls))
+            if _next_run_uses(doc, instruction, tools):
+                continue  # the clean belongs at the end of the chain chain-run (DO201) makes of them
             safety = None
             if "zypper" in tools:
                 later = [item for item in later_instructions(doc, instruction) if "RUN" in (item.cmd, item.sub_cmd)]
@@ -91,3 +93,12 @@ class RpmCacheClean(Transform):
             if safety is Safety.UNSAFE:
                 message += " (unsafe: a later script may need zypper's metadata)"
             yield self.fix(message, instruction, edits, safety=safety)
+
+
+def _next_run_uses(doc, instruction, tools) -> bool:
+    """Is the very next instruction of the stage a RUN that calls one of these tools too?"""
+    following = doc.instructions[instruction.index + 1] if instruction.index + 1 < len(doc.instructions) else None
+    if following is None or following.cmd != "RUN" or following.stage != instruction.stage:
+        return False
+    view = doc.shell(following)
+    return view is not None and any(call.program in tools for call, _, _ in rpm_calls(view))

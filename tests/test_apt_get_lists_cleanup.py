@@ -17,6 +17,10 @@ NOOP = [
     pytest.param('RUN apt-get update && apt-get install -y curl || true', id='|| is not a clean chain'),
     pytest.param('RUN apt-get install -y curl', id='no update, no lists'),
     pytest.param('RUN apt-get update && apt-get install -y curl # c', id='a trailing comment'),
+    pytest.param(
+        'RUN apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*',
+        id='the next RUN removes the lists already (chain-run joins it)',
+    ),
 ]
 
 FIX = [

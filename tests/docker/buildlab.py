@@ -93,6 +93,12 @@ class Equivalence:
     def error(self) -> str:
         return str(self.report.get("error") or _tail(self.stderr, 5) or f"exit {self.returncode}")
 
+    @property
+    def failure(self) -> str:
+        """The error with the build log's last line, which names the step that failed."""
+        last = next((line for line in reversed(self.report.get("log_tail", [])) if line.strip()), "")
+        return f"{self.error}: {last.strip()}" if last else self.error
+
     def explain(self) -> str:
         """Enough of equiv.py's answer to act on from a test failure."""
         if self.both_built:

@@ -210,3 +210,22 @@ def test_go_build_without_a_context_copies_go_sum_only_if_present(tmp_path):
 def test_a_go_workspace_is_left_alone(tmp_path):
     files = {"go.mod": "module m\n", "go.work": "go 1.22\n"}
     assert run(GO_BUILD, files, tmp_path).output == GO_BUILD
+
+
+@pytest.mark.parametrize(
+    ("install", "safety"),
+    [
+        pytest.param("RUN npm ci", "safe", id="npm-ci-never-writes-the-lock"),
+        pytest.param("RUN npm install", "unsafe", id="npm-install-may-rewrite-the-lock-the-full-copy-puts-back"),
+        pytest.param("RUN yarn install --frozen-lockfile", "safe", id="a-frozen-yarn-lock-stays-as-it-is"),
+        pytest.param("RUN yarn install", "unsafe", id="yarn-may-rewrite-its-lock"),
+    ],
+)
+def test_installers_that_may_rewrite_their_lock_move_only_as_unsafe(tmp_path, install, safety):
+    (tmp_path / "package.json").write_text('{"name": "x", "version": "1.0.0"}\n')
+    (tmp_path / "package-lock.json").write_text("{}\n")
+    (tmp_path / "yarn.lock").write_text("\n")
+    (tmp_path / "index.js").write_text("\n")
+    source = f"FROM node:20\nWORKDIR /app\nCOPY . .\n{install}\nCMD [\"node\", \"index.js\"]\n"
+    result = dockopt.fix(source, select=["DO301"], unsafe_fixes=True, context=tmp_path)
+    assert [f.safety.value for f in result.fixes if f.edits] == [safety]

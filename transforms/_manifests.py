@@ -255,6 +255,8 @@ class InstallRun:
     splits: list[tuple[int, str]] = field(default_factory=list)  # (logical offset after the subcommand, flag)
     requirement_files: list[str] = field(default_factory=list)  # pip -r / -c files (followed for includes)
     tools: list[str] = field(default_factory=list)
+    # Why the install may rewrite a manifest (a lock file) that the full copy would then put back.
+    rewrites_manifest: str | None = None
 
     @property
     def uses_manifests(self) -> bool:
@@ -401,6 +403,7 @@ def _project(name: str, args: list[str], cwd: str, run: InstallRun, command, vie
     if key is None:
         return f"`{' '.join([name, *positional[:1]])}` is not a dependency install"
     spec = PROJECT_INSTALLERS[key]
+    run.rewrites_manifest = run.rewrites_manifest or _may_rewrite_lock(key, args)
     run.tools.append(spec.tool)
     run.manifests.extend(join(cwd, item) for item in spec.required)
     run.optional.extend(join(cwd, item) for item in spec.optional)
@@ -413,6 +416,27 @@ def _project(name: str, args: list[str], cwd: str, run: InstallRun, command, vie
         subcommand = next(node for node in command.node.children if view.word(node) == positional[0])
         run.splits.append((view.char(subcommand.end_byte), spec.no_project_flag))
     return None
+
+
+# Installers that may write their lock file unless told not to, and the flags that forbid it.
+# Moved above the full copy, the lock they wrote is replaced by the context's copy: a real
+# change (found by building a pipenv project whose lock pipenv rewrote).
+_LOCK_WRITERS = {
+    "npm": ("`npm install` may rewrite package-lock.json", ()),
+    "yarn": ("`yarn install` may rewrite yarn.lock", ("--frozen-lockfile", "--immutable")),
+    "pnpm": ("`pnpm install` may rewrite pnpm-lock.yaml", ("--frozen-lockfile",)),
+    "bundle": ("`bundle install` may rewrite Gemfile.lock", ("--frozen", "--deployment")),
+    "pipenv": ("pipenv may rewrite Pipfile.lock", ()),
+    "uv sync": ("`uv sync` may rewrite uv.lock", ("--frozen", "--locked")),
+    "pdm": ("pdm may rewrite pdm.lock", ("--frozen-lockfile", "--check")),
+}
+
+
+def _may_rewrite_lock(key: str, args: list[str]) -> str | None:
+    reason, forbidding = _LOCK_WRITERS.get(key, (None, ()))
+    if reason is None or any(arg in forbidding for arg in args):
+        return None
+    return f"{reason}, which the full copy would then replace"
 
 
 _CONFIG_TOOLS = {"poetry", "npm", "pip", "pip3", "yarn", "pnpm", "pdm", "uv"}

@@ -60,6 +60,7 @@ class AddToCopy(Transform):
     or a glob matches is opened and checked; folders are never unpacked. A source missing from
     the context is judged by its name: one with a non-archive extension (`app.py`) is safe, one
     with no extension (`payload`) makes the fix unsafe, since only its content could tell.
+    Inside ONBUILD the fix is unsafe too: the image stores the trigger's text in its config.
     """
 
     code = "DO102"
@@ -87,14 +88,17 @@ class AddToCopy(Transform):
             line, col = at
             body = line_body(doc.lines[line])
             new = body[:col] + _same_case("COPY", body[col : col + 3]) + body[col + 3 :] + "\n"
-            if unchecked:
+            safety = Safety.UNSAFE if unchecked or instruction.cmd == "ONBUILD" else None
+            if instruction.cmd == "ONBUILD":
+                message = "ONBUILD ADD of local files: use COPY (unsafe: the image's stored ONBUILD trigger changes)"
+            elif unchecked:
                 message = (
                     f"ADD of local files: use COPY (unsafe: {', '.join(unchecked)} could be a tar archive, which ADD"
                     " unpacks; it was not found in the build context to check)"
                 )
             else:
                 message = "ADD of local files that are not archives: use COPY, which has no URL or unpacking rules"
-            yield self.fix(message, instruction, [Edit.replace(line, line, new)], safety=Safety.UNSAFE if unchecked else None)
+            yield self.fix(message, instruction, [Edit.replace(line, line, new)], safety=safety)
 
 
 def _flags_and_args(instruction) -> tuple[list[str], list[str]]:

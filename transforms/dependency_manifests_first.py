@@ -132,6 +132,9 @@ class _Plan:
             precopy.extend(item for item in self._precopy(run, single_files) if item not in precopy)
         if any(run.splits for _, run in runs):
             self.unsafe_reason = self.unsafe_reason or "the project is now installed in a second step after the full copy"
+        rewrites = next((run.rewrites_manifest for _, run in runs if run.rewrites_manifest), None)
+        if rewrites:
+            self.unsafe_reason = self.unsafe_reason or rewrites
         self._render(block, runs, precopy)
 
     # -- which instructions move -----------------------------------------------------------------

@@ -237,3 +237,12 @@ def test_a_broken_transform_after_good_ones_still_returns_the_source(monkeypatch
     source = "FROM d\nRUN a\nRUN b\n"
     result = dockopt.fix(source)
     assert result.output == source and "DO902" in result.error
+
+
+def test_an_unsafe_transform_explains_itself_only_to_who_asked_for_unsafe_fixes():
+    """DO502's 'not split into stages: ...' answers a question only --unsafe-fixes asks."""
+    source = "FROM python:3.11\nRUN apt-get update && apt-get install -y curl && pip install flask\nCMD [\"python\"]\n"
+    quiet = dockopt.fix(source, select=["DO502"])
+    asked = dockopt.fix(source, select=["DO502"], unsafe_fixes=True)
+    assert [f for f in quiet.fixes if f.is_finding] == []
+    assert [f.code for f in asked.fixes if f.is_finding] == ["DO502"]

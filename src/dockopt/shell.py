@@ -70,7 +70,7 @@ class _Script:
 
 
 _SCRIPTS: dict[str, _Script] = {}
-_SCRIPTS_LIMIT = 4096  # bounded, so a batch over thousands of files keeps memory flat
+_SCRIPTS_LIMIT = 512  # bounded, so a batch over thousands of files keeps memory flat
 
 
 def _script(text: str) -> _Script:

@@ -61,10 +61,7 @@ class AptGetAssumeYes(Transform):
     order = 210
 
     def check(self, doc, ctx):
-        for instruction in doc.instructions:
-            view = doc.shell(instruction)
-            if view is None or view.has_error:
-                continue
+        for instruction, view in doc.shell_views():
             changes = []
             for call, index, sub in apt_calls(view):
                 if sub not in _ASKING or answers_yes(call.values()):

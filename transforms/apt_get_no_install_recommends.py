@@ -43,10 +43,7 @@ class AptGetNoInstallRecommends(Transform):
     order = 215
 
     def check(self, doc, ctx):
-        for instruction in doc.instructions:
-            view = doc.shell(instruction)
-            if view is None or view.has_error:
-                continue
+        for instruction, view in doc.shell_views():
             changes = []
             for call, index, sub in apt_calls(view):
                 if sub != "install" or any(value is not None and "install-recommends" in value.lower() for value in call.values()):

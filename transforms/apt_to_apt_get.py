@@ -58,10 +58,7 @@ class AptToAptGet(Transform):
     order = 200
 
     def check(self, doc, ctx):
-        for instruction in doc.instructions:
-            view = doc.shell(instruction)
-            if view is None or view.has_error:
-                continue
+        for instruction, view in doc.shell_views():
             changes = []
             for call, index, sub in apt_calls(view):
                 if call.program != "apt" or sub not in _IN_APT_GET:

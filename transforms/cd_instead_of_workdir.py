@@ -39,10 +39,7 @@ class CdInsteadOfWorkdir(Transform):
     order = 261
 
     def check(self, doc, ctx):
-        for instruction in doc.instructions:
-            view = doc.shell(instruction)
-            if view is None or view.has_error:
-                continue
+        for instruction, view in doc.shell_views():
             for command in view.commands:
                 if command.name != "cd" or not _top_level(command.node):
                     continue

@@ -40,10 +40,7 @@ class GemNoDocument(Transform):
     order = 270
 
     def check(self, doc, ctx):
-        for instruction in doc.instructions:
-            view = doc.shell(instruction)
-            if view is None or view.has_error:
-                continue
+        for instruction, view in doc.shell_views():
             changes = []
             for call in invocations(view, ("gem",)):
                 sub = subcommand(call)

@@ -72,10 +72,7 @@ class RpmAssumeYes(Transform):
     order = 230
 
     def check(self, doc, ctx):
-        for instruction in doc.instructions:
-            view = doc.shell(instruction)
-            if view is None or view.has_error:
-                continue
+        for instruction, view in doc.shell_views():
             changes = []
             for call, index, sub in rpm_calls(view):
                 if call.program == "microdnf" or not _asks(call.program, sub) or _answered(call.program, call.values()):

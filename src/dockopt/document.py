@@ -234,6 +234,13 @@ class Document:
             cached = self._logical[instruction.index] = _logical(self, instruction)
         return cached
 
+    def shell_views(self):
+        """(instruction, shell view) of every shell-form RUN whose shell text parses cleanly."""
+        for instruction in self.instructions:
+            view = self.shell(instruction)
+            if view is not None and not view.has_error:
+                yield instruction, view
+
     def shell(self, instruction: Instruction) -> ShellView | None:
         """The shell parse of a shell-form RUN (or ONBUILD RUN) body; None for exec form or heredocs."""
         if instruction.index not in self._shell:

@@ -23,7 +23,15 @@ from dockopt.transforms.multi_stage import (
     _tools_used_at_runtime,
     _verbatim,
 )
-from dockopt.transforms.slim_base import ImageRef, data as slim_data, exec_names, expand, global_args, slim_tag
+from dockopt.transforms.slim_base import (
+    ImageRef,
+    data as slim_data,
+    exec_names,
+    expand,
+    global_args,
+    slim_tag,
+    track_variables,
+)
 
 _RUNTIME_ONLY = {"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "VOLUME", "MAINTAINER"}
 _BOTH = {"ARG", "ENV", "WORKDIR"}
@@ -82,13 +90,7 @@ class Walk:
             if instruction.cmd == "WORKDIR" and instruction.args:
                 target = expand(instruction.args[0], values)
                 workdir = None if target is None or workdir is None else posixpath.normpath(posixpath.join(workdir, target))
-            elif instruction.cmd == "ENV":
-                for name, value in zip(instruction.args[::2], instruction.args[1::2]):
-                    values[name] = expand(value, values)
-            elif instruction.cmd == "ARG":
-                for item in instruction.args:
-                    name, sep, value = item.partition("=")
-                    values[name] = expand(value.strip("\"'"), values) if sep else values.get(name)
+            track_variables(instruction, values)
             self.workdirs.append(workdir)
             self.values.append(dict(values))
 

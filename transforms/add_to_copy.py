@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import tarfile
 
-from dockopt.document import line_body
+from dockopt.document import line_body, same_case
 from dockopt.edits import Edit
 from dockopt.transform import Safety, Transform
 
@@ -87,7 +87,7 @@ class AddToCopy(Transform):
                 continue
             line, col = at
             body = line_body(doc.lines[line])
-            new = body[:col] + _same_case("COPY", body[col : col + 3]) + body[col + 3 :] + "\n"
+            new = body[:col] + same_case("COPY", body[col : col + 3]) + body[col + 3 :] + "\n"
             safety = Safety.UNSAFE if unchecked or instruction.cmd == "ONBUILD" else None
             if instruction.cmd == "ONBUILD":
                 message = "ONBUILD ADD of local files: use COPY (unsafe: the image's stored ONBUILD trigger changes)"
@@ -205,10 +205,3 @@ def _keyword_position(doc, instruction) -> tuple[int, int] | None:
         return None
     return first
 
-
-def _same_case(word: str, like: str) -> str:
-    if like.isupper():
-        return word.upper()
-    if like.islower():
-        return word.lower()
-    return word.capitalize()

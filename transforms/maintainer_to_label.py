@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dockopt.document import same_case
 from dockopt.edits import Edit
 from dockopt.transform import Safety, Transform
 
@@ -50,7 +51,7 @@ class MaintainerToLabel(Transform):
                 continue
             label = f"maintainer={quote_label_value(value, doc.escape)}"
             text = "".join(doc.comment_lines(instruction))
-            text += f"{doc.indent(instruction.start)}{_same_case('LABEL', instruction.keyword)} {label}\n"
+            text += f"{doc.indent(instruction.start)}{same_case('LABEL', instruction.keyword)} {label}\n"
             yield self.fix(
                 f"MAINTAINER is deprecated: use LABEL {label} (the image's labels change)",
                 instruction,
@@ -71,11 +72,3 @@ def quote_label_value(value: str, escape: str) -> str:
         out.append(char)
     return '"' + "".join(out) + '"'
 
-
-def _same_case(word: str, like: str) -> str:
-    """`word` in the case of the keyword as written: LABEL, label, or Label."""
-    if like.isupper():
-        return word.upper()
-    if like.islower():
-        return word.lower()
-    return word.capitalize()

@@ -21,6 +21,7 @@ from dockopt.transforms.slim_base import (
     global_args,
     pip_installs,
     slim_tag,
+    track_variables,
 )
 
 VENV = "/opt/venv"
@@ -512,13 +513,7 @@ def _user_position(doc, stage, blocks, kinds, plan) -> int | None:
     values = dict(global_args(doc))
     for block in blocks:
         instruction = block.instruction
-        if instruction.cmd == "ENV":
-            for name, value in zip(instruction.args[::2], instruction.args[1::2]):
-                values[name] = expand(value, values)
-        elif instruction.cmd == "ARG":
-            for item in instruction.args:
-                name, sep, value = item.partition("=")
-                values[name] = expand(value.strip("\"'"), values) if sep else values.get(name)
+        track_variables(instruction, values)
         if instruction.cmd == "EXPOSE":
             for port in instruction.args:
                 number = expand(port.split("/", 1)[0], values)

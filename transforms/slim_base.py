@@ -88,6 +88,17 @@ def slim_tag(repo: str, tag: str | None, resolved_tag: str | None = None) -> str
     return tag + rule["slim"]
 
 
+def track_variables(instruction, values: dict) -> None:
+    """Record what an ENV or ARG sets, expanded with the values known so far (others: nothing)."""
+    if instruction.cmd == "ENV":
+        for name, value in zip(instruction.args[::2], instruction.args[1::2]):
+            values[name] = expand(value, values)
+    elif instruction.cmd == "ARG":
+        for item in instruction.args:
+            name, sep, value = item.partition("=")
+            values[name] = expand(value.strip("\"'"), values) if sep else values.get(name)
+
+
 def global_args(doc) -> dict[str, str | None]:
     """ARGs declared before the first FROM, with their default values (quotes removed)."""
     found: dict[str, str | None] = {}

@@ -52,6 +52,15 @@ def split_lines(text: str) -> list[str]:
     return _LINE_RE.findall(text)
 
 
+def same_case(word: str, like: str) -> str:
+    """`word` in the case of a keyword as the file writes it: LABEL, label, or Label."""
+    if like.isupper():
+        return word.upper()
+    if like.islower():
+        return word.lower()
+    return word.capitalize()
+
+
 def line_body(line: str) -> str:
     """A line without its line ending."""
     return line.rstrip("\r\n")

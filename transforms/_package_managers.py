@@ -150,11 +150,11 @@ def invocation(view: ShellView, command: Command, programs: Iterable[str]) -> In
 
 
 def invocations(view: ShellView, programs: Iterable[str], *, top_level: bool = True) -> list[Invocation]:
-    # Every package-manager transform asks the same question of the same RUN text in every
-    # round: remember the answer with the text (view.memo is shared by views of one text).
+    # Every package-manager transform asks about the same RUN text in every round: one search
+    # for all known managers answers them all (a command names at most one program, and a
+    # search stops at the first word that is not a wrapper either way), and view.memo keeps
+    # the answer with the text.
     programs = frozenset(programs)
-    # One search for every package manager answers them all: a command names at most one
-    # program, and a search stops at the first word that is not a wrapper either way.
     search = _KNOWN_PROGRAMS if programs <= _KNOWN_PROGRAMS else programs
     cache = view.memo.setdefault("package_manager_calls", {})
     key = (search, top_level)

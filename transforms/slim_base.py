@@ -15,6 +15,7 @@ from fnmatch import fnmatch
 from functools import lru_cache
 from importlib import resources
 
+from dockopt.document import unquote
 from dockopt.edits import Edit
 from dockopt.transform import Safety, Transform
 
@@ -101,15 +102,7 @@ def track_variables(instruction, values: dict) -> None:
 
 def global_args(doc) -> dict[str, str | None]:
     """ARGs declared before the first FROM, with their default values (quotes removed)."""
-    found: dict[str, str | None] = {}
-    for instruction in doc.instructions:
-        if instruction.cmd == "FROM":
-            break
-        if instruction.cmd == "ARG":
-            for item in instruction.args:
-                name, sep, value = item.partition("=")
-                found[name] = _unquote(value) if sep else None
-    return found
+    return doc.global_args()
 
 
 def expand(text: str, values: dict[str, str | None]) -> str | None:
@@ -126,12 +119,6 @@ def expand(text: str, values: dict[str, str | None]) -> str | None:
 
     result = _VAR.sub(substitute, text)
     return None if missing else result
-
-
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        return value[1:-1]
-    return value
 
 
 @dataclass
@@ -186,7 +173,7 @@ def _arg_site(doc, stage, name: str) -> BaseSite | None:
             key, sep, value = item.partition("=")
             if key != name or not sep:
                 continue
-            text = _unquote(value)
+            text = unquote(value)
             image = ImageRef.parse(text) if "$" not in text else None
             if image is None:
                 return None

@@ -31,6 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
+from dockopt.document import unquote
+
 if TYPE_CHECKING:
     from dockopt.context import BuildContext
     from dockopt.document import Document, Instruction, Stage
@@ -1129,11 +1131,11 @@ def image_plan(doc: Document, stage: Stage | None = None) -> ImagePlan | None:
             elif instruction.cmd == "ARG":
                 for word in instruction.args:
                     name, sep, value = word.partition("=")
-                    args[name] = _expand(_unquote(value), scope) if sep else global_args.get(name, args.get(name, ""))
+                    args[name] = _expand(unquote(value), scope) if sep else global_args.get(name, args.get(name, ""))
             elif instruction.cmd == "ENV":
                 values = list(instruction.args)
                 for name, value in zip(values[::2], values[1::2]):
-                    env[name] = _expand(_unquote(value), scope)
+                    env[name] = _expand(unquote(value), scope)
             elif instruction.cmd == "WORKDIR" and instruction.args:
                 workdir = posixpath.normpath(posixpath.join(workdir, _expand(instruction.args[0], scope)))
             elif instruction.cmd == "USER" and instruction.args:
@@ -1400,16 +1402,8 @@ def _clean_source(source: str) -> str:
 
 
 def _global_args(doc: Document) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for instruction in doc.instructions:
-        if instruction.cmd == "FROM":
-            break
-        if instruction.cmd == "ARG":
-            for word in instruction.args:
-                name, sep, value = word.partition("=")
-                if sep:
-                    found[name] = _unquote(value)
-    return found
+    """ARG defaults before the first FROM; an ARG without a default is left out."""
+    return {name: value for name, value in doc.global_args().items() if value is not None}
 
 
 _VAR_RE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
@@ -1431,7 +1425,3 @@ def _expand(text: str, env: Mapping[str, str]) -> str:
     return _VAR_RE.sub(replace, text)
 
 
-def _unquote(value: str) -> str:
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        return value[1:-1]
-    return value

@@ -61,6 +61,13 @@ def same_case(word: str, like: str) -> str:
     return word.capitalize()
 
 
+def unquote(value: str) -> str:
+    """A value without one pair of surrounding quotes (as ARG and ENV defaults are written)."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
 def line_body(line: str) -> str:
     """A line without its line ending."""
     return line.rstrip("\r\n")
@@ -209,6 +216,18 @@ class Document:
 
     def stage_of(self, instruction: Instruction) -> Stage | None:
         return None if instruction.stage is None else self.stages[instruction.stage]
+
+    def global_args(self) -> dict[str, str | None]:
+        """ARGs declared before the first FROM, with their defaults unquoted (None: no default)."""
+        found: dict[str, str | None] = {}
+        for instruction in self.instructions:
+            if instruction.cmd == "FROM":
+                break
+            if instruction.cmd == "ARG":
+                for item in instruction.args:
+                    name, sep, value = item.partition("=")
+                    found[name] = unquote(value) if sep else None
+        return found
 
     @property
     def final_stage(self) -> Stage | None:

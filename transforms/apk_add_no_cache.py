@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dockopt.transform import Transform
-from dockopt.transforms._package_managers import APK_CACHES, add_option_after, apk_calls, line_edits, mounted_over
+from dockopt.package_managers import APK_CACHES, add_option_after, apk_calls, line_edits, mounted_over
 
 
 class ApkAddNoCache(Transform):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dockopt.transform import Transform
-from dockopt.transforms._package_managers import (
+from dockopt.package_managers import (
     apk_calls,
     invocation,
     later_instructions,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from dockopt.transform import Transform
-from dockopt.transforms._package_managers import add_option_after, apt_calls, line_edits
+from dockopt.package_managers import add_option_after, apt_calls, line_edits
 
 # Subcommands that stop to ask "Do you want to continue? [Y/n]" when they would change more
 # than was asked for; in a build there is nobody to answer and apt-get aborts.

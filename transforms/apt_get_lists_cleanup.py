@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dockopt.transform import Safety, Transform
-from dockopt.transforms._package_managers import (
+from dockopt.package_managers import (
     append_to_chain,
     apt_calls,
     later_instructions,

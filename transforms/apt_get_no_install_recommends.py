@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dockopt.transform import Safety, Transform
-from dockopt.transforms._package_managers import add_option_after, apt_calls, end_position, line_edits
+from dockopt.package_managers import add_option_after, apt_calls, end_position, line_edits
 
 _QUIET_YES = frozenset({"-y", "--yes", "--assume-yes", "-q", "-qq", "--quiet", "-qy", "-yq", "-qqy"})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dockopt.document import line_body
 from dockopt.edits import Edit
 from dockopt.transform import Transform
-from dockopt.transforms._package_managers import APT_NEEDS_LISTS, apt_calls
+from dockopt.package_managers import APT_NEEDS_LISTS, apt_calls
 
 
 class AptGetUpdateWithInstall(Transform):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dockopt.transform import Transform
-from dockopt.transforms._package_managers import add_option_after, apt_calls, line_edits, word_span
+from dockopt.package_managers import add_option_after, apt_calls, line_edits, word_span
 
 # apt subcommand -> the apt-get words that do the same (None: the same word). Others (list,
 # search, show...) have no apt-get form and are left alone.

@@ -11,7 +11,7 @@ from dockopt.document import line_body
 from dockopt.edits import Edit
 from dockopt.pragmas import parse_pragmas
 from dockopt.transform import Transform
-from dockopt.transforms._run_merge import Body, read_body
+from dockopt.run_merge import Body, read_body
 
 DEFAULT_SHELL = ("/bin/sh", "-c")
 _POSIX_SHELLS = frozenset("sh bash dash ash ksh mksh posh yash".split())

@@ -8,7 +8,7 @@ import posixpath
 from dockopt.document import line_body
 from dockopt.edits import Edit
 from dockopt.transform import Safety, Transform
-from dockopt.transforms._manifests import (
+from dockopt.manifests import (
     GLOB_CHARS,
     InstallRun,
     PROJECT_INSTALLERS,

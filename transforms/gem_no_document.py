@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dockopt.transform import Safety, Transform
-from dockopt.transforms._package_managers import add_option_after, invocations, line_edits, subcommand
+from dockopt.package_managers import add_option_after, invocations, line_edits, subcommand
 
 _DOC_OPTIONS = ("--no-document", "-N", "--document", "--no-ri", "--no-rdoc", "--ri", "--rdoc")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 
 from dockopt.transform import Safety, Transform
-from dockopt.transforms._package_managers import earlier_instructions, invocations, line_edits, subcommand, word_span
+from dockopt.package_managers import earlier_instructions, invocations, line_edits, subcommand, word_span
 
 _LOCK_FILES = ("package-lock.json", "npm-shrinkwrap.json")
 

@@ -7,7 +7,7 @@ import re
 from dockopt.document import line_body
 from dockopt.edits import Edit
 from dockopt.transform import Safety, Transform
-from dockopt.transforms._package_managers import PIP_INSTALL_OPTIONS_WITH_VALUE, pip_installs
+from dockopt.package_managers import PIP_INSTALL_OPTIONS_WITH_VALUE, pip_installs
 
 _REQUIREMENT_OPTIONS = frozenset({"-r", "--requirement", "-e", "--editable"})
 # Installed first on purpose: the installs after them use the new pip/setuptools/wheel.

@@ -7,7 +7,7 @@ import re
 
 from dockopt.edits import Edit
 from dockopt.transform import Safety, Transform
-from dockopt.transforms._manifests import PIP_VALUE_OPTIONS, join, workdirs
+from dockopt.manifests import PIP_VALUE_OPTIONS, join, workdirs
 
 
 class PipInstallMissingR(Transform):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from dockopt.transform import Transform
-from dockopt.transforms._package_managers import (
+from dockopt.package_managers import (
     add_option_after,
     earlier_instructions,
     line_edits,

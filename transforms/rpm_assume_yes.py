@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from dockopt.transform import Transform
-from dockopt.transforms._package_managers import add_option_after, line_edits, rpm_calls
+from dockopt.package_managers import add_option_after, line_edits, rpm_calls
 
 # Subcommands that ask "Is this ok [y/N]" (yum, dnf) or "Continue? [y/n]" (zypper).
 _YUM_ASKING = frozenset(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from dockopt.transform import Safety, Transform
-from dockopt.transforms._package_managers import (
+from dockopt.package_managers import (
     append_to_chain,
     later_instructions,
     mounted_over,

@@ -6,7 +6,7 @@ import posixpath
 import re
 
 from dockopt.transform import Safety, Transform
-from dockopt.transforms._manifests import join, workdirs
+from dockopt.manifests import join, workdirs
 
 # Commands that start a long-running server: as a RUN they hang the build.
 _SERVERS = {"uvicorn", "gunicorn", "hypercorn", "daphne", "waitress-serve", "granian"}

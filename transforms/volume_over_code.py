@@ -6,7 +6,7 @@ import json
 import posixpath
 
 from dockopt.transform import Safety, Transform
-from dockopt.transforms._manifests import GLOB_CHARS, is_under, join, source_copy, workdirs
+from dockopt.manifests import GLOB_CHARS, is_under, join, source_copy, workdirs
 
 _CODE_FOLDERS = {"src", "app", "code", "lib", "source", "server", "api", "web"}
 _CODE_SUFFIXES = (".py", ".js", ".mjs", ".ts", ".rb", ".php", ".go", ".java", ".jar", ".sh", ".pl", ".war")

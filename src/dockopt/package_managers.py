@@ -1,4 +1,4 @@
-"""Shared helpers for the package-manager hygiene transforms (DO210-DO249).
+"""What package managers do in a RUN body: shared by the package-manager transforms (DO210-DO249).
 
 They find package-manager invocations in a RUN body (through `sudo`, `env`, `xargs` and friends),
 insert option words without reflowing lines, append a cleanup command to a `&&` chain in the

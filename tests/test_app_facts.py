@@ -7,7 +7,8 @@ import textwrap
 import pytest
 
 from dockopt import app_facts
-from dockopt.app_facts import PathRef, analyse, image_plan, server_ports, unwrap
+from dockopt.app_facts import PathRef, analyse
+from dockopt.commands import server_ports, unwrap
 from dockopt.base_images import family
 from dockopt.document import Document
 
@@ -238,7 +239,7 @@ def test_image_plan_follows_the_stage_chain():
             """
         )
     )
-    plan = image_plan(doc)
+    plan = doc.image.runtime()
     assert [s.name for s in plan.chain] == ["base", "final"]
     assert plan.base_image == "python:3.12-slim" and plan.workdir == "/srv" and plan.user == "1000"
     assert plan.commands() == [["entrypoint.sh"], ["gunicorn", "-b", ":$PORT", "app:app"]]

@@ -25,12 +25,14 @@ from dockopt.transforms.multi_stage import (
 )
 from dockopt.transforms.slim_base import (
     ImageRef,
-    data as slim_data,
     exec_names,
     expand,
     global_args,
     slim_tag,
     track_variables,
+)
+from dockopt.transforms.slim_base import (
+    data as slim_data,
 )
 
 _RUNTIME_ONLY = {"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "VOLUME", "MAINTAINER"}

@@ -7,21 +7,19 @@ import posixpath
 
 from dockopt.document import line_body
 from dockopt.edits import Edit
-from dockopt.transform import Safety, Transform
+from dockopt.image import is_under, join
 from dockopt.manifests import (
     GLOB_CHARS,
-    InstallRun,
     PROJECT_INSTALLERS,
+    InstallRun,
     NotInstall,
     classify_run,
-    is_under,
-    join,
     manifest_problem,
     present,
     requirement_files,
     source_copy,
-    workdirs,
 )
+from dockopt.transform import Safety, Transform
 
 # Instructions that only set config or build state: the source COPY may move below them.
 _CONFIG_ONLY = {"ENV", "ARG", "LABEL", "EXPOSE", "USER", "STOPSIGNAL", "HEALTHCHECK", "MAINTAINER", "CMD",
@@ -80,10 +78,10 @@ class DependencyManifestsFirst(Transform):
     code = "DO301"
     name = "dependency-manifests-first"
     title = "Copy dependency manifests and install before copying the source"
-    order = 400
+    order = 30
 
     def check(self, doc, ctx):
-        cwds = workdirs(doc)
+        cwds = doc.image.workdirs
         for stage in doc.stages:
             yield from self._stage(doc, stage, cwds, ctx.build)
 

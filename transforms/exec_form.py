@@ -5,18 +5,10 @@ from __future__ import annotations
 import json
 import re
 
+from dockopt.commands import exec_words
 from dockopt.edits import Edit
-from dockopt.shell import SHELL_STATE_BUILTINS, parse_script
 from dockopt.transform import Safety, Transform
 
-# Names the shell runs itself, with no program of that name to exec.
-SHELL_ONLY = SHELL_STATE_BUILTINS | frozenset(
-    ": eval wait read shift getopts command builtin type let time times jobs fg bg disown "
-    "break continue logout mapfile readarray caller compgen complete help history suspend".split()
-)
-# Unquoted characters the shell gives no meaning to (no globs, `~`, braces, escapes, `$`...).
-_PLAIN_WORD = re.compile(r"[A-Za-z0-9_./:=@%+,-]+")
-_QUOTED_SPECIALS = frozenset('$`\\"')  # inside double quotes these still do something
 _WINDOWS_BASE = re.compile(r"windows|nanoserver|servercore", re.IGNORECASE)
 _KEYWORD = re.compile(r"\S+[ \t]+")
 
@@ -86,47 +78,6 @@ class ExecForm(Transform):
                 instruction,
                 [Edit.replace(instruction.start, instruction.end, text)],
             )
-
-
-def exec_words(script: str) -> list[str] | None:
-    """The argv `sh -c script` would run, when the script is one command with no shell feature."""
-    if not script.strip() or "\n" in script:
-        return None
-    root = parse_script(script).root_node
-    if root.has_error or len(root.children) != 1 or root.children[0].type != "command":
-        return None
-    command = root.children[0]
-    data = script.encode("utf-8")
-    words = []
-    for index, child in enumerate(command.children):
-        field = command.field_name_for_child(index)
-        node = child.children[0] if field == "name" and child.child_count == 1 else child
-        if field not in ("name", "argument"):
-            return None  # `FOO=1 cmd`, or anything else before or around the command
-        word = _static_word(node, data)
-        if word is None:
-            return None
-        words.append(word)
-    if not words or words[0] in SHELL_ONLY or not words[0]:
-        return None
-    return words
-
-
-def _static_word(node, data: bytes) -> str | None:
-    text = data[node.start_byte : node.end_byte].decode("utf-8")
-    if node.type in ("word", "number"):
-        return text if _PLAIN_WORD.fullmatch(text) else None
-    if node.type == "raw_string":
-        return text[1:-1]
-    if node.type == "string":
-        body = text[1:-1]
-        if any(child.type not in ('"', "string_content") for child in node.children):
-            return None
-        return None if _QUOTED_SPECIALS & set(body) else body
-    if node.type == "concatenation":
-        parts = [_static_word(child, data) for child in node.children]
-        return None if any(part is None for part in parts) else "".join(parts)  # type: ignore[arg-type]
-    return None
 
 
 def _prefix(text: str, onbuild: bool) -> str | None:

@@ -6,8 +6,6 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from dockopt.edits import Edit
-from dockopt.transform import Safety, Transform
 from dockopt.transforms.slim_base import (
     CopyMap,
     ImageRef,
@@ -16,13 +14,18 @@ from dockopt.transforms.slim_base import (
     apt_installed,
     base_site,
     data,
-    exec_names as _exec_names,
     expand,
     global_args,
     pip_installs,
     slim_tag,
     track_variables,
 )
+from dockopt.transforms.slim_base import (
+    exec_names as _exec_names,
+)
+
+from dockopt.edits import Edit
+from dockopt.transform import Safety, Transform
 
 VENV = "/opt/venv"
 USER_ID = 10001
@@ -146,7 +149,7 @@ class MultiStage(Transform):
     name = "multi-stage"
     title = "Build in a builder stage, run from a slim image"
     aliases = ()
-    order = 700
+    order = 20
 
     def check(self, doc, ctx):
         if len(doc.stages) != 1:
@@ -212,8 +215,9 @@ class MultiStage(Transform):
 
     def _check_compiled(self, doc, ctx, stage, site):
         """Go, Node and C/C++ builds: planned in `_multi_stage_compiled`, rendered from one template."""
-        from dockopt.templating import UnsafeValue, render_dockerfile
         from dockopt.transforms._multi_stage_compiled import plan_for
+
+        from dockopt.templating import UnsafeValue, render_dockerfile
 
         at = stage.from_instruction
         try:

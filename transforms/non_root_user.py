@@ -6,9 +6,11 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from dockopt.app_facts import AppFacts, ImagePlan, analyse, exposed_ports, image_plan, server_ports
+from dockopt.app_facts import AppFacts, analyse
 from dockopt.base_images import family, split_reference
+from dockopt.commands import server_ports, unwrap_shell
 from dockopt.edits import Edit
+from dockopt.image import Runtime
 from dockopt.transform import Safety, Transform
 
 UID = 10001  # as `docker init` does: far above the ranges distributions hand out
@@ -169,10 +171,10 @@ class NonRootUser(Transform):
     title = "The container runs as root: add a non-root USER"
     safety = Safety.UNSAFE
     aliases = ("DL3002", "DS002", "AVD-DS-0002", "CKV_DOCKER_3", "CKV_DOCKER_8")
-    order = 500
+    order = 40
 
     def check(self, doc, ctx):
-        plan = image_plan(doc)
+        plan = doc.image.runtime()
         if plan is None:
             return
         stage = doc.final_stage
@@ -213,7 +215,7 @@ def _is_root(user: str) -> bool:
     return name in ("root", "0", "")
 
 
-def _runs_as_root(plan: ImagePlan) -> bool:
+def _runs_as_root(plan: Runtime) -> bool:
     if plan.user is not None:
         return _is_root(plan.user) and "$" not in plan.user
     reference = plan.base_image.lower()
@@ -222,7 +224,7 @@ def _runs_as_root(plan: ImagePlan) -> bool:
     return "$" not in reference  # an image chosen at build time: its user is unknown
 
 
-def _start_instruction(plan: ImagePlan):
+def _start_instruction(plan: Runtime):
     for stage in reversed(plan.chain):
         for instruction in reversed(stage.instructions):
             if instruction.cmd in ("CMD", "ENTRYPOINT"):
@@ -233,7 +235,7 @@ def _start_instruction(plan: ImagePlan):
 # -- must it stay root? --------------------------------------------------------------------------
 
 
-def _facts(ctx, plan: ImagePlan) -> AppFacts | None:
+def _facts(ctx, plan: Runtime) -> AppFacts | None:
     """The app's facts, for the sources the image really contains."""
     if ctx.build is None or not ctx.unsafe_fixes:
         return None  # the fix is only counted, not applied: spare the libcst analysis
@@ -241,7 +243,7 @@ def _facts(ctx, plan: ImagePlan) -> AppFacts | None:
     return facts.only(rel for rel in facts.files if plan.container_path(rel) is not None)
 
 
-def _must_stay_root(doc, plan: ImagePlan, facts: AppFacts | None, ctx) -> str | None:
+def _must_stay_root(doc, plan: Runtime, facts: AppFacts | None, ctx) -> str | None:
     if any("--privileged" in line or "--cap-add" in line for line in doc.lines):
         return "the file mentions --privileged/--cap-add"
     for stage in plan.chain:
@@ -310,10 +312,8 @@ def _interactive(words: list[str]) -> bool:
     return not rest and re.fullmatch(INTERACTIVE, program) is not None
 
 
-def _start_commands(plan: ImagePlan, ctx) -> list[list[str]]:
+def _start_commands(plan: Runtime, ctx) -> list[list[str]]:
     """Start commands, plus the commands of entrypoint scripts found in the context."""
-    from dockopt.app_facts import _unwrap_shell
-
     found = []
     for argv in plan.commands():
         found.append([plan.expand(word) for word in argv])
@@ -326,12 +326,12 @@ def _start_commands(plan: ImagePlan, ctx) -> list[list[str]]:
             source = plan.context_path(candidate, ctx.build.root)
             text = ctx.build.read_text(source) if source else None
             if text and not text.startswith("\x7fELF"):
-                found.extend(_unwrap_shell(text))
+                found.extend(unwrap_shell(text))
                 break
     return found
 
 
-def _locations(plan: ImagePlan, program: str) -> list[str]:
+def _locations(plan: Runtime, program: str) -> list[str]:
     """Where the image may hold a program: its path, or each folder of PATH for a bare name."""
     if "/" in program:
         return [posixpath.normpath(posixpath.join(plan.workdir, program))]
@@ -339,7 +339,7 @@ def _locations(plan: ImagePlan, program: str) -> list[str]:
     return [posixpath.join(folder, program) for folder in path.split(":") if folder.startswith("/")]
 
 
-def _low_ports(doc, plan: ImagePlan, facts: AppFacts | None) -> str | None:
+def _low_ports(doc, plan: Runtime, facts: AppFacts | None) -> str | None:
     """Why the image binds a port below 1024, if it does."""
     strong: list[tuple[int, str]] = []
     scripts_run = set()
@@ -361,13 +361,13 @@ def _low_ports(doc, plan: ImagePlan, facts: AppFacts | None) -> str | None:
     if low:
         return low[0]
     if not strong:
-        exposed = [port for port in exposed_ports(doc, plan.chain, plan.variables) if port < 1024]
+        exposed = [port for port in doc.image.exposed_ports(plan.stage) if port < 1024]
         if exposed:
             return f"EXPOSE {exposed[0]}: it listens on a port below 1024"
     return None
 
 
-def _runs_script(plan: ImagePlan, rel: str, scripts: set[str]) -> bool:
+def _runs_script(plan: Runtime, rel: str, scripts: set[str]) -> bool:
     """Does the start command run this source file as a script (`python app.py`, `python -m pkg.app`)?"""
     where = plan.container_path(rel)
     for script in scripts:
@@ -382,7 +382,7 @@ def _runs_script(plan: ImagePlan, rel: str, scripts: set[str]) -> bool:
 # -- the fix -------------------------------------------------------------------------------------
 
 
-def _fix_plan(doc, plan: ImagePlan, facts: AppFacts | None, ctx) -> _Plan | str:
+def _fix_plan(doc, plan: Runtime, facts: AppFacts | None, ctx) -> _Plan | str:
     base_family = _family(doc, plan)
     existing = _existing_user(doc, plan)
     if existing == "":
@@ -428,7 +428,7 @@ def _lacks_useradd(repository: str) -> bool:
     return bool(_NO_USERADD_RE.search(repository))
 
 
-def _family(doc, plan: ImagePlan) -> str:
+def _family(doc, plan: Runtime) -> str:
     found = family(plan.base_image)
     if found != "unknown" or "windows" in plan.base_image.lower():
         return found
@@ -446,7 +446,7 @@ def _family(doc, plan: ImagePlan) -> str:
     return "unknown"
 
 
-def _existing_user(doc, plan: ImagePlan) -> str | None:
+def _existing_user(doc, plan: Runtime) -> str | None:
     """The non-root user the file already uses or creates: its name, "" if unknowable, None if none."""
     named = None
     for stage in plan.chain:
@@ -509,7 +509,7 @@ def _login_name(words: list[str]) -> str | None:
     return None
 
 
-def _writable(plan: ImagePlan, facts: AppFacts | None, fix: _Plan, base_family: str, ctx) -> str | None:
+def _writable(plan: Runtime, facts: AppFacts | None, fix: _Plan, base_family: str, ctx) -> str | None:
     """Fill in what the user must be able to write; a reason string when we cannot give it safely."""
     if facts is None:
         return None
@@ -564,7 +564,7 @@ def _is_folder_copy(copy, ctx) -> bool:
 # -- edits ---------------------------------------------------------------------------------------
 
 
-def _edits(doc, stage, plan: ImagePlan, fix: _Plan) -> list[Edit]:
+def _edits(doc, stage, plan: Runtime, fix: _Plan) -> list[Edit]:
     upper = stage.from_instruction.keyword.isupper() or not stage.from_instruction.keyword.islower()
 
     def keyword(word: str) -> str:

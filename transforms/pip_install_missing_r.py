@@ -6,8 +6,9 @@ import posixpath
 import re
 
 from dockopt.edits import Edit
+from dockopt.image import join
+from dockopt.manifests import PIP_VALUE_OPTIONS
 from dockopt.transform import Safety, Transform
-from dockopt.manifests import PIP_VALUE_OPTIONS, join, workdirs
 
 
 class PipInstallMissingR(Transform):
@@ -44,7 +45,7 @@ class PipInstallMissingR(Transform):
     order = 400
 
     def check(self, doc, ctx):
-        cwds = workdirs(doc)
+        cwds = doc.image.workdirs
         for instruction in doc.instructions:
             view = doc.shell(instruction) if instruction.cmd == "RUN" else None
             if view is None or view.has_error:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import posixpath
 import re
 
+from dockopt.image import join
 from dockopt.transform import Safety, Transform
-from dockopt.manifests import join, workdirs
 
 # Commands that start a long-running server: as a RUN they hang the build.
 _SERVERS = {"uvicorn", "gunicorn", "hypercorn", "daphne", "waitress-serve", "granian"}
@@ -52,7 +52,7 @@ class RunAppAsBuildStep(Transform):
     order = 400
 
     def check(self, doc, ctx):
-        cwds = workdirs(doc)
+        cwds = doc.image.workdirs
         final = doc.final_stage
         for stage in doc.stages:
             targets = _cmd_scripts(stage, cwds)

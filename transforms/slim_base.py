@@ -574,7 +574,7 @@ class SlimBase(Transform):
     name = "slim-base"
     title = "Use the slim variant of the base image"
     aliases = ()
-    order = 600
+    order = 10
 
     def check(self, doc, ctx):
         done_args: set[str] = set()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import posixpath
 
+from dockopt.image import is_under, join
+from dockopt.manifests import GLOB_CHARS, source_copy
 from dockopt.transform import Safety, Transform
-from dockopt.manifests import GLOB_CHARS, is_under, join, source_copy, workdirs
 
 _CODE_FOLDERS = {"src", "app", "code", "lib", "source", "server", "api", "web"}
 _CODE_SUFFIXES = (".py", ".js", ".mjs", ".ts", ".rb", ".php", ".go", ".java", ".jar", ".sh", ".pl", ".war")
@@ -42,7 +43,7 @@ class VolumeOverCode(Transform):
     order = 400
 
     def check(self, doc, ctx):
-        cwds = workdirs(doc)
+        cwds = doc.image.workdirs
         for stage in doc.stages:
             code_folders: list[tuple[str, object]] = []
             for instruction in stage.instructions:

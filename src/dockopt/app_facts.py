@@ -1,8 +1,6 @@
 """What a Python app in the build context needs at run time, learned without running anything.
 
-Two halves:
-
-- `analyse(root)` reads the Python sources of a build context with libcst and returns `AppFacts`:
+`analyse(root)` reads the Python sources of a build context with libcst and returns `AppFacts`:
   the ports the app binds (`app.run(port=...)`, `uvicorn.run(...)`, `socket.bind`, a gunicorn
   config's `bind`), the files and folders it writes (`open(..., "w")`, `Path.write_text`,
   `os.makedirs`, sqlite paths, `shutil.copy` targets, log files), the programs it runs
@@ -11,17 +9,13 @@ Two halves:
   absolute, home, or temp) because only the Dockerfile says where the files end up. The result is
   cached per context root; huge trees, virtualenvs, `node_modules` and tests are skipped, and the
   work stops at fixed size and time limits (`AppFacts.complete` says whether it did).
-- `image_plan(doc)` reads the Dockerfile's final stage (and the stages it is built on): the
-  runtime working folder, ENV, the command that starts the container (`ImagePlan.commands()`),
-  where context files land (`container_path` / `context_path`), and `server_ports(argv, env)` for
-  the ports a server command line binds (gunicorn `-b`, uvicorn `--port`, `flask run`, ...).
+The Dockerfile's side (where those files land, what starts) is the image model (`dockopt.image`).
 
 libcst is imported only when `analyse` runs.
 """
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import posixpath
 import re
@@ -29,13 +23,12 @@ import shlex
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping
 
-from dockopt.document import unquote
+from dockopt.commands import bind_port
 
 if TYPE_CHECKING:
     from dockopt.context import BuildContext
-    from dockopt.document import Document, Instruction, Stage
 
 # -- limits -------------------------------------------------------------------------------------
 
@@ -525,7 +518,7 @@ class _Finder:
                 for item in [e.value for e in value.elements] if isinstance(value, (cst.List, cst.Tuple)) else [value]:
                     text = self.literal(item, None)
                     if isinstance(text, str):
-                        port = _bind_port(text)
+                        port = bind_port(text)
                         if port is not None:
                             self.analysis.ports.append(Port(port, self.site(value), "gunicorn config", False))
 
@@ -620,7 +613,7 @@ class _Finder:
             elif target is not None:
                 text = self.literal(target, scope)
                 if isinstance(text, str) and text.startswith(("tcp://", "udp://")):
-                    port = _bind_port(text.split("://", 1)[1])
+                    port = bind_port(text.split("://", 1)[1])
                     if port is not None:
                         self.analysis.ports.append(Port(port, site, f"{last}({text!r})", main_only))
                 return
@@ -984,444 +977,3 @@ def _string_value(node) -> str | None:
 def _is_main_guard(test: str) -> bool:
     compact = test.replace(" ", "").replace("'", '"')
     return compact in ('__name__=="__main__"', '"__main__"==__name__')
-
-
-def _bind_port(text: str) -> int | None:
-    """The port of a bind address: `0.0.0.0:80`, `:8000`, `[::]:80`, `8000`; None for unix sockets."""
-    text = text.strip()
-    if not text or text.startswith(("unix:", "fd://")):
-        return None
-    tail = text.rsplit(":", 1)[-1] if ":" in text else text
-    return int(tail) if tail.isdigit() and 0 < int(tail) < 65536 else None
-
-
-# -- the Dockerfile side --------------------------------------------------------------------------
-
-# Programs that only wrap the real command: (name, options that take a value).
-_WRAPPERS: dict[str, frozenset[str]] = {
-    "tini": frozenset({"-p", "-l", "-e"}),
-    "dumb-init": frozenset({"-r", "--rewrite"}),
-    "exec": frozenset(),
-    "nohup": frozenset(),
-    "env": frozenset({"-u", "--unset", "-C", "--chdir"}),
-    "ddtrace-run": frozenset(),
-    "opentelemetry-instrument": frozenset(),
-    "catatonit": frozenset(),
-}
-_RUNNERS = {"uv": "run", "poetry": "run", "pipenv": "run", "pdm": "run", "hatch": "run", "rye": "run"}
-# Server programs: how their command line names the port, and the port they use without one.
-_SERVER_DEFAULT_PORTS = {
-    "gunicorn": 8000,
-    "uvicorn": 8000,
-    "hypercorn": 8000,
-    "daphne": 8000,
-    "waitress-serve": 8080,
-    "granian": 8000,
-    "flask": 5000,
-    "fastapi": 8000,
-    "streamlit": 8501,
-    "http.server": 8000,
-    "runserver": 8000,
-    "jupyter": 8888,
-}
-
-
-@dataclass(frozen=True)
-class Copy:
-    instruction: Instruction
-    sources: tuple[str, ...]  # context-relative, as written (may hold globs)
-    dest: str  # absolute path in the image, WORKDIR applied
-    chown: str | None
-
-
-@dataclass
-class ImagePlan:
-    """The final image as the Dockerfile describes it (its last stage and the stages under it)."""
-
-    chain: list[Stage]  # the stages the final one is built on, oldest first, then the final one
-    base_image: str  # the external image at the bottom of the chain (ARGs expanded where known)
-    env: dict[str, str]
-    workdir: str
-    user: str | None  # the last USER in the chain, None when none is set
-    entrypoint: tuple[list[str], bool] | None  # (words, shell form)
-    cmd: tuple[list[str], bool] | None
-    copies: list[Copy]
-    variables: dict[str, str] = field(default_factory=dict)  # ARG defaults and ENV values in scope at the end
-
-    def container_path(self, rel: str) -> str | None:
-        """Where a context file ends up in the image (the last COPY that writes it wins)."""
-        rel = rel.strip("/")
-        found = None
-        for copy in self.copies:
-            hit = _copied_to(copy, rel)
-            if hit is not None:
-                found = hit
-        return found
-
-    def context_path(self, path: str, root: str | Path | None = None) -> str | None:
-        """The context file or folder that an image path came from, if a COPY put it there.
-
-        With the context's `root`, sources are looked at to tell files from folders; without it a
-        source with a dot in its last name is taken for a file.
-        """
-        path = posixpath.normpath(path)
-        for copy in reversed(self.copies):
-            dest = posixpath.normpath(copy.dest)
-            into_folder = copy.dest.endswith("/") or len(copy.sources) > 1
-            for source in copy.sources:
-                clean = _clean_source(source)
-                if any(ch in clean for ch in "*?["):
-                    continue
-                if clean == ".":
-                    is_dir = True
-                elif root is not None:
-                    is_dir = (Path(root) / clean).is_dir()
-                else:
-                    is_dir = source.endswith("/") or "." not in posixpath.basename(clean)
-                if is_dir:  # a folder's contents land in dest
-                    if path == dest:
-                        return clean
-                    if path.startswith(dest.rstrip("/") + "/"):
-                        return _norm(("" if clean == "." else clean + "/") + path[len(dest.rstrip("/")) + 1 :])
-                else:
-                    target = posixpath.join(dest, posixpath.basename(clean)) if into_folder else dest
-                    if path == target:
-                        return clean
-        return None
-
-    def commands(self) -> list[list[str]]:
-        """The argv lists that run when the container starts, wrappers (`tini --`, `sh -c`) removed.
-
-        With an exec-form ENTRYPOINT (usually a script ending in `exec "$@"`), both the entrypoint's
-        command and the CMD's are listed.
-        """
-        found: list[list[str]] = []
-        if self.entrypoint is not None:
-            words, shell = self.entrypoint
-            if shell:
-                return _unwrap_shell(" ".join(words))
-            found.extend(unwrap(words))
-        if self.cmd is not None:
-            words, shell = self.cmd
-            found.extend(_unwrap_shell(" ".join(words)) if shell else unwrap(words))
-        return [argv for argv in found if argv]
-
-    def expand(self, text: str) -> str:
-        return _expand(text, self.env)
-
-
-def image_plan(doc: Document, stage: Stage | None = None) -> ImagePlan | None:
-    """The plan of `stage` (default: the final stage); None for a file without stages."""
-    stage = stage or doc.final_stage
-    if stage is None:
-        return None
-    chain = stage_chain(doc, stage)
-    global_args = _global_args(doc)
-    env: dict[str, str] = {}
-    args: dict[str, str] = {}
-    workdir = "/"
-    user = None
-    entrypoint = cmd = None
-    copies: list[Copy] = []
-    for item in chain:
-        for instruction in item.instructions:
-            scope = {**global_args, **args, **env}
-            if instruction.cmd == "FROM":
-                args = {}
-            elif instruction.cmd == "ARG":
-                for word in instruction.args:
-                    name, sep, value = word.partition("=")
-                    args[name] = _expand(unquote(value), scope) if sep else global_args.get(name, args.get(name, ""))
-            elif instruction.cmd == "ENV":
-                values = list(instruction.args)
-                for name, value in zip(values[::2], values[1::2]):
-                    env[name] = _expand(unquote(value), scope)
-            elif instruction.cmd == "WORKDIR" and instruction.args:
-                workdir = posixpath.normpath(posixpath.join(workdir, _expand(instruction.args[0], scope)))
-            elif instruction.cmd == "USER" and instruction.args:
-                user = _expand(instruction.args[0], scope)
-            elif instruction.cmd == "ENTRYPOINT":
-                entrypoint = (list(instruction.args), not instruction.json)
-                cmd = None  # ENTRYPOINT resets CMD
-            elif instruction.cmd == "CMD":
-                cmd = (list(instruction.args), not instruction.json)
-            elif instruction.cmd in ("COPY", "ADD") and instruction.flag("from") is None and not instruction.heredocs:
-                words = [_expand(word, scope) for word in instruction.args]
-                if len(words) < 2 or any(w.startswith(("http://", "https://", "git@")) for w in words[:-1]):
-                    continue
-                dest = words[-1]
-                dest_abs = posixpath.normpath(posixpath.join(workdir, dest))
-                if dest.endswith(("/", "/.")) or dest == ".":
-                    dest_abs = dest_abs.rstrip("/") + "/"
-                copies.append(Copy(instruction, tuple(words[:-1]), dest_abs, instruction.flag("chown")))
-    base = _expand(chain[0].base, global_args) if chain else stage.base
-    return ImagePlan(chain, base, env, workdir, user, entrypoint, cmd, copies, {**global_args, **args, **env})
-
-
-def stage_chain(doc: Document, stage: Stage) -> list[Stage]:
-    """`stage` and the stages of this file it is built on (`FROM builder AS final`), oldest first."""
-    chain = [stage]
-    seen = {stage.index}
-    current = stage
-    while True:
-        parent = find_stage(doc, current.base, before=current.index)
-        if parent is None or parent.index in seen:
-            break
-        chain.insert(0, parent)
-        seen.add(parent.index)
-        current = parent
-    return chain
-
-
-def find_stage(doc: Document, name: str, before: int) -> Stage | None:
-    lowered = name.lower()
-    for candidate in doc.stages[:before]:
-        if candidate.name == lowered or (lowered.isdigit() and candidate.index == int(lowered)):
-            return candidate
-    return None
-
-
-def base_image(doc: Document, stage: Stage) -> str:
-    """The external image at the bottom of a stage's chain, with global ARG defaults expanded."""
-    chain = stage_chain(doc, stage)
-    return _expand(chain[0].base, _global_args(doc))
-
-
-def exposed_ports(doc: Document, stages: Iterable[Stage], env: Mapping[str, str] | None = None) -> list[int]:
-    """The ports EXPOSE declares in these stages (a hint: EXPOSE publishes nothing)."""
-    found = []
-    for stage in stages:
-        for instruction in stage.instructions:
-            if instruction.cmd != "EXPOSE":
-                continue
-            for word in instruction.args:
-                text = _expand(word, env or {}).split("/", 1)[0]
-                if "-" in text:
-                    text = text.split("-", 1)[0]
-                if text.isdigit():
-                    found.append(int(text))
-    return found
-
-
-def server_ports(argv: Sequence[str], env: Mapping[str, str] | None = None) -> list[int] | None:
-    """Ports a server command line binds (its flags, its env, or its default); None if not a known server.
-
-    `["gunicorn", "-b", "0.0.0.0:80", "app:app"]` -> [80]; `["uvicorn", "main:app"]` -> [8000];
-    `["python", "app.py"]` -> None (the app decides: see `AppFacts.ports`).
-    """
-    env = env or {}
-    words = [_expand(w, env) for w in argv]
-    if not words:
-        return None
-    program = posixpath.basename(words[0])
-    rest = words[1:]
-    if program.startswith("python") and len(rest) >= 2 and rest[0] == "-m":
-        program, rest = rest[1], rest[2:]
-    if program in ("manage.py",) or (program.startswith("python") and rest and rest[0].endswith("manage.py")):
-        rest = rest[1:] if program.startswith("python") else rest
-        if rest and rest[0] == "runserver":
-            address = next((w for w in rest[1:] if not w.startswith("-")), "")
-            port = _bind_port(address) if address else 8000
-            return [port] if port else []
-        return None
-    if program == "http.server":
-        number = next((w for w in rest if w.isdigit()), None)
-        return [int(number) if number else 8000]
-    if program not in _SERVER_DEFAULT_PORTS:
-        return None
-    if program in ("flask", "fastapi") and not (rest and rest[0] in ("run", "dev")):
-        return None
-    if program == "streamlit":
-        value = _option(rest, ("--server.port",))
-        return [int(value)] if value and value.isdigit() else [8501]
-    if program == "jupyter":
-        value = _option(rest, ("--port",))
-        return [int(value)] if value and value.isdigit() else [8888]
-    ports: list[int] = []
-    if program in ("gunicorn", "hypercorn", "granian"):
-        for value in _options(rest, ("-b", "--bind")):
-            port = _bind_port(value)
-            if port is not None:
-                ports.append(port)
-        if not ports:
-            if program == "gunicorn" and env.get("GUNICORN_CMD_ARGS"):
-                for value in _options(shlex.split(env["GUNICORN_CMD_ARGS"]), ("-b", "--bind")):
-                    port = _bind_port(value)
-                    if port is not None:
-                        ports.append(port)
-            if not ports and program == "gunicorn" and env.get("PORT", "").isdigit():
-                ports.append(int(env["PORT"]))
-        if program == "granian":
-            value = _option(rest, ("--port",))
-            if value and value.isdigit():
-                ports = [int(value)]
-    elif program == "daphne":
-        value = _option(rest, ("-p", "--port"))
-        if value and value.isdigit():
-            ports.append(int(value))
-        for value in _options(rest, ("-e", "--endpoint")):
-            match = re.search(r"port=(\d+)", value)
-            if match:
-                ports.append(int(match.group(1)))
-    elif program == "waitress-serve":
-        value = _option(rest, ("--port",))
-        if value and value.isdigit():
-            ports.append(int(value))
-        for value in _options(rest, ("--listen",)):
-            port = _bind_port(value)
-            if port is not None:
-                ports.append(port)
-    else:  # uvicorn, flask run, fastapi run
-        value = _option(rest, ("--port", "-p"))
-        if value and value.isdigit():
-            ports.append(int(value))
-        elif program == "flask" and env.get("FLASK_RUN_PORT", "").isdigit():
-            ports.append(int(env["FLASK_RUN_PORT"]))
-        elif program == "uvicorn" and env.get("UVICORN_PORT", "").isdigit():
-            ports.append(int(env["UVICORN_PORT"]))
-        if program == "uvicorn" and _option(rest, ("--uds", "--fd")):
-            return []
-    return ports or [_SERVER_DEFAULT_PORTS[program]]
-
-
-def unwrap(argv: Sequence[str]) -> list[list[str]]:
-    """The real commands behind wrappers: `tini -- x`, `sh -c "a && b"`, `uv run x`, `env A=1 x`."""
-    words = list(argv)
-    for _ in range(8):
-        if not words:
-            return []
-        program = posixpath.basename(words[0])
-        if program in ("sh", "bash", "dash", "ash", "zsh") and len(words) >= 3 and words[1] in ("-c", "-ec", "-xc", "-exc", "-ce", "-cx"):
-            return _unwrap_shell(words[2])
-        if program in _WRAPPERS:
-            takes_value = _WRAPPERS[program]
-            index = 1
-            while index < len(words):
-                word = words[index]
-                if word == "--":
-                    index += 1
-                    break
-                if program == "env" and "=" in word and not word.startswith("-"):
-                    index += 1
-                    continue
-                if word.startswith("-"):
-                    index += 2 if word in takes_value else 1
-                    continue
-                break
-            words = words[index:]
-            continue
-        if program in _RUNNERS and len(words) >= 2 and words[1] == _RUNNERS[program]:
-            index = 2
-            while index < len(words) and words[index].startswith("-"):
-                index += 1
-            words = words[index:]
-            continue
-        if program == "newrelic-admin" and len(words) >= 2 and words[1] == "run-program":
-            words = words[2:]
-            continue
-        break
-    return [words] if words else []
-
-
-def _unwrap_shell(script: str) -> list[list[str]]:
-    """Simple commands of a shell script, each unwrapped; words that expand are kept as written."""
-    from dockopt.shell import parse_script
-
-    tree = parse_script(script)
-    encoded = script.encode("utf-8")
-    result: list[list[str]] = []
-    stack = [tree.root_node]
-    nodes = []
-    while stack:
-        node = stack.pop()
-        if node.type == "command":
-            nodes.append(node)
-        stack.extend(reversed(node.children))
-    for node in nodes:
-        words = []
-        for child in node.children:
-            if child.type in ("command_name", "word", "string", "raw_string", "concatenation", "number", "simple_expansion", "expansion"):
-                text = encoded[child.start_byte : child.end_byte].decode("utf-8", errors="replace")
-                try:
-                    parts = shlex.split(text)
-                except ValueError:
-                    parts = [text]
-                words.append(parts[0] if len(parts) == 1 else text)
-        if words:
-            result.extend(unwrap(words))
-    return result
-
-
-def _options(words: Sequence[str], names: tuple[str, ...]) -> list[str]:
-    values = []
-    for index, word in enumerate(words):
-        for name in names:
-            if word == name and index + 1 < len(words):
-                values.append(words[index + 1])
-            elif name.startswith("--") and word.startswith(name + "="):
-                values.append(word[len(name) + 1 :])
-            elif not name.startswith("--") and word.startswith(name) and len(word) > len(name) and not word.startswith("--"):
-                values.append(word[len(name) :])
-    return values
-
-
-def _option(words: Sequence[str], names: tuple[str, ...]) -> str | None:
-    values = _options(words, names)
-    return values[-1] if values else None
-
-
-def _copied_to(copy: Copy, rel: str) -> str | None:
-    many = len(copy.sources) > 1 or copy.dest.endswith("/")
-    for source in copy.sources:
-        clean = _clean_source(source)
-        if clean == ".":
-            return posixpath.normpath(posixpath.join(copy.dest, rel))
-        if any(ch in clean for ch in "*?["):
-            head = rel.split("/")
-            for size in range(1, len(head) + 1):
-                prefix = "/".join(head[:size])
-                if fnmatch.fnmatchcase(prefix, clean):
-                    remainder = "/".join(head[size:])
-                    # a matched file lands under its name; a matched folder's contents land in dest
-                    return posixpath.normpath(posixpath.join(copy.dest, remainder or head[size - 1]))
-            continue
-        if rel == clean:
-            if many:
-                return posixpath.normpath(posixpath.join(copy.dest, posixpath.basename(clean)))
-            return posixpath.normpath(copy.dest)
-        if rel.startswith(clean + "/"):
-            return posixpath.normpath(posixpath.join(copy.dest, rel[len(clean) + 1 :]))
-    return None
-
-
-def _clean_source(source: str) -> str:
-    clean = source.strip()
-    while clean.startswith("./"):
-        clean = clean[2:]
-    return _norm(clean.strip("/"))
-
-
-def _global_args(doc: Document) -> dict[str, str]:
-    """ARG defaults before the first FROM; an ARG without a default is left out."""
-    return {name: value for name, value in doc.global_args().items() if value is not None}
-
-
-_VAR_RE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))")
-
-
-def _expand(text: str, env: Mapping[str, str]) -> str:
-    """Docker's `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR:+alt}`; unknown variables stay as written."""
-
-    def replace(match: re.Match) -> str:
-        name = match.group(1) or match.group(4)
-        op, word = match.group(2), match.group(3)
-        value = env.get(name)
-        if op in (":-", "-"):
-            return value if value else word
-        if op in (":+", "+"):
-            return word if value else ""
-        return value if value is not None else match.group(0)
-
-    return _VAR_RE.sub(replace, text)
-
-

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from dockopt.errors import DockerfileParseError, InputError
 
 if TYPE_CHECKING:
+    from dockopt.image import Image
     from dockopt.shell import ShellView
 
 BOM = "\ufeff"
@@ -228,6 +229,13 @@ class Document:
                     name, sep, value = item.partition("=")
                     found[name] = unquote(value) if sep else None
         return found
+
+    @cached_property
+    def image(self) -> Image:
+        """The model of the image this file builds (scopes, stages, copies): built once, on demand."""
+        from dockopt.image import Image
+
+        return Image(self)
 
     @property
     def final_stage(self) -> Stage | None:

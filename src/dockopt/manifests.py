@@ -2,8 +2,7 @@
 
 Three things, each kept small:
 
-- paths inside the image (`join`, `is_under`) and where a stage's `COPY . .` puts each context
-  file (`SourceCopy`);
+- where a stage's `COPY . .` puts each context file (`SourceCopy`);
 - the install commands per ecosystem, as data (`PROJECT_INSTALLERS`, `SYSTEM_INSTALLERS`), and
   `classify_run`, which says whether a RUN is a dependency install, which files it reads, and
   which paths it could touch;
@@ -20,41 +19,9 @@ import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
-# -- paths inside the image ------------------------------------------------------------------------
+from dockopt.image import is_under, join
 
 GLOB_CHARS = re.compile(r"[*?\[]")
-
-
-def join(cwd: str, path: str) -> str:
-    """An in-image path: `path` resolved against the working directory `cwd`."""
-    return posixpath.normpath(posixpath.join(cwd, path)) if path else cwd
-
-
-def is_under(path: str, root: str) -> bool:
-    """Is `path` the folder `root` or inside it?"""
-    return root == "/" or path == root or path.startswith(root.rstrip("/") + "/")
-
-
-def workdirs(doc) -> dict[int, str]:
-    """The working folder each instruction runs in, by instruction index.
-
-    A stage starts in its parent stage's folder, or "/" for an image (what almost every base image
-    uses; a guess that only ever makes the checks stricter). A `$VAR` keeps its text, so only the
-    same text matches it.
-    """
-    result: dict[int, str] = {}
-    final: dict[str, str] = {}
-    for stage in doc.stages:
-        cwd = final.get(stage.base.lower(), "/")
-        for instruction in stage.instructions:
-            result[instruction.index] = cwd
-            if instruction.cmd == "WORKDIR" and instruction.args:
-                value = instruction.args[0]
-                cwd = "/$" + value if "$" in value else join(cwd, value)
-        final[str(stage.index)] = cwd
-        if stage.name:
-            final[stage.name] = cwd
-    return result
 
 
 # -- where a source COPY puts the context ----------------------------------------------------------

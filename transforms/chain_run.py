@@ -9,20 +9,19 @@ from dataclasses import dataclass
 
 from dockopt.document import line_body
 from dockopt.edits import Edit
+from dockopt.image import Reads
+from dockopt.manifests import NotInstall, classify_run
 from dockopt.pragmas import parse_pragmas
 from dockopt.transform import Transform
 from dockopt.run_merge import Body, read_body
 
-DEFAULT_SHELL = ("/bin/sh", "-c")
 _POSIX_SHELLS = frozenset("sh bash dash ash ksh mksh posh yash".split())
 # Shell options that change nothing about how two bodies behave once joined by `&&`.
 _HARMLESS_OPTIONS = frozenset("pipefail nounset xtrace verbose".split())
 _HARMLESS_LETTERS = frozenset("uxv")
-_WINDOWS_BASE = re.compile(r"windows|servercore|nanoserver", re.IGNORECASE)
 _PRAGMA_COMMENT = re.compile(r"^\s*#\s*(hadolint|dockopt:)", re.IGNORECASE)
 # Environment variables that make bash run code or set options before every body.
 _SHELL_STARTUP_VARS = re.compile(r"\b(SHELLOPTS|BASH_ENV|BASHOPTS)\b")
-_UNKNOWN_SHELL = ("?",)
 
 
 class ChainRun(Transform):
@@ -38,7 +37,10 @@ class ChainRun(Transform):
     RUNs move inside the merged instruction (BuildKit ignores comment lines in a continuation);
     blank lines between them are dropped, since BuildKit warns about empty continuation lines.
     The file's escape character, continuation indent and `&&` placement (line end or line
-    start) are kept.
+    start) are kept. Below a copy of the whole source, a dependency install that reads only its
+    manifests is never merged with a step that reads the source (a build, `compileall`,
+    `collectstatic`): that would re-run the install on every source edit, and keep DO301 from
+    moving it above the copy.
 
     ## Why
     Every RUN makes a layer. Files deleted in a later layer still ship in the earlier one, and
@@ -82,7 +84,8 @@ class ChainRun(Transform):
             return
         style = _Style.of(doc)
         pragma_runs = set(parse_pragmas(doc).ignores)
-        for group in _groups(doc, pragma_runs):
+        root = ctx.build.root if ctx.build is not None else None
+        for group in _groups(doc, pragma_runs, root):
             text = _merged_text(doc, group, style)
             if text is None:
                 continue
@@ -98,21 +101,18 @@ class ChainRun(Transform):
 # -- which RUNs merge ------------------------------------------------------------------------
 
 
-def _groups(doc, pragma_runs: set[int]) -> list[list[Body]]:
+def _groups(doc, pragma_runs: set[int], root) -> list[list[Body]]:
     groups: list[list[Body]] = []
-    shells = _stage_shells(doc)
     for stage in doc.stages:
-        shell = shells[stage.index]
         group: list[Body] = []
         for instruction in stage.instructions:
-            if instruction.cmd == "SHELL":
-                shell = tuple(instruction.args) if instruction.json else _UNKNOWN_SHELL
+            shell = doc.image.scope(instruction).shell
             body = read_body(doc, instruction) if _mergeable_shell(shell) else None
             if body is None or body.unmergeable or instruction.index in pragma_runs or _mounts_carry_files(instruction):
                 groups.append(group)
                 group = []
                 continue
-            if group and _joinable(doc, group[-1], body):
+            if group and _joinable(doc, group[-1], body) and not _cache_boundary(doc, group[-1], body, root):
                 group.append(body)
             else:
                 groups.append(group)
@@ -122,6 +122,20 @@ def _groups(doc, pragma_runs: set[int]) -> list[list[Body]]:
                 group = []
         groups.append(group)
     return [group for group in groups if len(group) > 1]
+
+
+def _cache_boundary(doc, previous: Body, body: Body, root) -> bool:
+    """After a copy of the whole source, an install that reads only manifests stays apart from a
+    step that reads the source: merged, a source edit would re-run the install, and the install
+    could no longer move above the source copy (DO301)."""
+    first, second = previous.instruction, body.instruction
+    if doc.image.reads(first, root) < Reads.SOURCE:
+        return False
+    return _needs_source(doc, first) != _needs_source(doc, second)
+
+
+def _needs_source(doc, instruction) -> bool:
+    return isinstance(classify_run(doc, instruction, doc.image.workdir(instruction)), NotInstall)
 
 
 def _joinable(doc, previous: Body, body: Body) -> bool:
@@ -143,30 +157,6 @@ def _mounts_carry_files(instruction) -> bool:
         if kind == "tmpfs" or (kind == "bind" and writable):
             return True
     return False
-
-
-def _stage_shells(doc) -> list[tuple[str, ...]]:
-    """The SHELL each stage starts with: the default, or the end state of the stage it builds on."""
-    starts: list[tuple[str, ...]] = []
-    ends: list[tuple[str, ...]] = []
-    names = {}
-    for stage in doc.stages:
-        base = stage.base.lower()
-        if base in names:
-            shell = ends[names[base]]
-        elif base.isdigit() and int(base) < stage.index:
-            shell = ends[int(base)]
-        else:
-            windows = _WINDOWS_BASE.search(base) or _WINDOWS_BASE.search(stage.platform or "")
-            shell = _UNKNOWN_SHELL if windows else DEFAULT_SHELL
-        starts.append(shell)
-        for instruction in stage.instructions:
-            if instruction.cmd == "SHELL":
-                shell = tuple(instruction.args) if instruction.json else _UNKNOWN_SHELL
-        ends.append(shell)
-        if stage.name:
-            names[stage.name] = stage.index
-    return starts
 
 
 def _mergeable_shell(shell: tuple[str, ...]) -> bool:

@@ -6,25 +6,17 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from dockopt.transforms.slim_base import (
-    CopyMap,
-    ImageRef,
-    Needs,
-    _pip_needs,
-    apt_installed,
-    base_site,
-    data,
-    expand,
-    global_args,
-    pip_installs,
-    slim_tag,
-    track_variables,
-)
-from dockopt.transforms.slim_base import (
-    exec_names as _exec_names,
-)
-
+from dockopt.base_images import ImageRef, base_site, slim_data, slim_tag
+from dockopt.build_needs import Needs, exec_names, located, pip_installs, pip_needs
+from dockopt.compiled_split import plan_for
 from dockopt.edits import Edit
+from dockopt.stage_split import (
+    STARTS_AS_ROOT,
+    NotMapped,
+    blocks,
+    tools_used_at_runtime,
+    verbatim,
+)
 from dockopt.transform import Safety, Transform
 
 VENV = "/opt/venv"
@@ -33,20 +25,7 @@ _KEEP_IN_RUNTIME = {"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOP
 _BOTH = {"ARG", "ENV", "WORKDIR"}
 _APT_SUBCOMMANDS = {"update", "install", "clean", "autoclean", "autoremove"}
 _OTHER_INSTALLERS = {"poetry", "pipenv", "uv", "pdm", "conda", "mamba", "micromamba", "hatch", "pipx"}
-_STARTS_AS_ROOT = {"gosu", "su-exec", "setpriv", "nginx", "httpd", "apache2", "apache2ctl", "sshd", "systemd", "init",
-                   "dockerd", "supervisord", "cron", "crond"}
 _PIP_ENV = {"VIRTUAL_ENV", "PIP_TARGET", "PIP_PREFIX", "PIP_USER", "PIP_ROOT", "PYTHONHOME", "PYTHONUSERBASE"}
-
-
-class NotMapped(Exception):
-    """An instruction we cannot place confidently: the file is left alone, with this reason."""
-
-
-@dataclass
-class Block:
-    instruction: object
-    comments: str  # the comment and blank lines just above the instruction
-    body: str  # the instruction's own lines
 
 
 @dataclass
@@ -162,7 +141,7 @@ class MultiStage(Transform):
         site = base_site(doc, stage)
         if site is None:
             return
-        rule = data()["images"].get(site.image.repo)
+        rule = slim_data()["images"].get(site.image.repo)
         if rule is None or rule.get("language") != "python":
             yield from self._check_compiled(doc, ctx, stage, site)
             return
@@ -215,8 +194,6 @@ class MultiStage(Transform):
 
     def _check_compiled(self, doc, ctx, stage, site):
         """Go, Node and C/C++ builds: planned in `_multi_stage_compiled`, rendered from one template."""
-        from dockopt.transforms._multi_stage_compiled import plan_for
-
         from dockopt.templating import UnsafeValue, render_dockerfile
 
         at = stage.from_instruction
@@ -251,16 +228,15 @@ class MultiStage(Transform):
 
 
 def _plan(doc, ctx, stage) -> Plan | None:
-    blocks = _blocks(doc, stage)
-    copies = CopyMap(doc, stage)
+    stage_blocks = blocks(doc, stage)
+    root = ctx.build.root if ctx is not None and ctx.build is not None else None
     needs = Needs()
     kinds: list[str] = []  # per block: pip, apt, both, runtime
     apt_packages: list[str] = []
     providers: list[object] = []  # COPYs the builder needs whole, in order
     manifests: list[tuple] = []  # (context path, container path, COPY, pip RUN): single files the builder needs
-    for block in blocks:
+    for block in stage_blocks:
         instruction = block.instruction
-        copies.see(instruction)
         kind = _kind(doc, instruction)
         kinds.append(kind)
         if kind == "pip":
@@ -268,14 +244,15 @@ def _plan(doc, ctx, stage) -> Plan | None:
             for install in pip_installs(view, instruction):
                 _check_pip(install)
                 for path in [*install.files, *install.local]:
-                    found = copies.provider(path)
+                    found = doc.image.provider(instruction, path, root)
                     if found is None:
                         raise NotMapped(f"line {instruction.line}: `{path}` does not come from a COPY of the build context")
-                    if path in install.files and _plain_requirements(ctx, found[0]):
-                        manifests.append((found[0], copies.absolute(path), found[1], instruction))
-                    elif found[1] not in providers:
-                        providers.append(found[1])
-                _pip_needs(needs, install, copies, ctx, set())
+                    source, copy = found
+                    if path in install.files and _plain_requirements(ctx, source):
+                        manifests.append((source, doc.image.scope(instruction).path(path), copy.instruction, instruction))
+                    elif copy.instruction not in providers:
+                        providers.append(copy.instruction)
+                pip_needs(needs, install, located(doc, instruction, root), ctx, set())
         elif kind == "apt":
             apt_packages.extend(_apt_args(doc.shell(instruction)))
         elif instruction.cmd == "ENV":
@@ -286,9 +263,9 @@ def _plan(doc, ctx, stage) -> Plan | None:
         raise NotMapped(needs.unsure[0])
     runtime_packages, build_packages = _split_packages(apt_packages)
     # the full image already ships the usual -dev libraries (buildpack-deps); install only the others
-    build_packages += sorted(set(needs.build_packages) - set(build_packages) - set(data()["full_image_dev_packages"]))
+    build_packages += sorted(set(needs.build_packages) - set(build_packages) - set(slim_data()["full_image_dev_packages"]))
     runtime_packages += sorted(set(needs.runtime) - set(runtime_packages))
-    runtime_packages += _tools_used_at_runtime(doc, blocks, kinds, runtime_packages)
+    runtime_packages += tools_used_at_runtime(doc, stage_blocks, kinds, runtime_packages)
     plan = Plan(runtime_packages=runtime_packages)
     last_pip = max(i for i, kind in enumerate(kinds) if kind == "pip")
 
@@ -298,27 +275,27 @@ def _plan(doc, ctx, stage) -> Plan | None:
         builder_cmds.append("RUN")
     install_cmds: list[str] = []
     manifests = [m for m in manifests if m[2] not in providers]
-    for index, block in enumerate(blocks[: last_pip + 1]):
+    for index, block in enumerate(stage_blocks[: last_pip + 1]):
         instruction = block.instruction
         if kinds[index] == "pip":
             for source, dest, _, run in manifests:
                 if run is instruction and {"kind": "copy", "src": source, "dest": dest} not in plan.install:
                     plan.install.append({"kind": "copy", "src": source, "dest": dest})
                     install_cmds.append("COPY")
-            plan.install.append(_verbatim(block.comments + block.body))
+            plan.install.append(verbatim(block.comments + block.body))
         elif instruction.cmd in _BOTH or instruction in providers:
-            plan.install.append(_verbatim(block.body))
+            plan.install.append(verbatim(block.body))
         else:
             continue
         install_cmds.append(instruction.cmd)
 
-    venv_at = _venv_position(blocks, kinds)
+    venv_at = _venv_position(stage_blocks, kinds)
     apt_indexes = [i for i, kind in enumerate(kinds) if kind == "apt"]
     apt_at = min([*apt_indexes[:1], venv_at]) if needs.runtime or not apt_indexes else apt_indexes[0]
-    user_at = _user_position(doc, stage, blocks, kinds, plan)
+    user_at = _user_position(doc, stage, stage_blocks, kinds, plan)
 
     runtime_cmds: list[str] = []
-    for index, block in enumerate([*blocks, None]):
+    for index, block in enumerate([*stage_blocks, None]):
         if index == apt_at and runtime_packages and (index not in apt_indexes):
             plan.runtime.append({"kind": "apt", "packages": runtime_packages})
             runtime_cmds.append("RUN")
@@ -338,12 +315,12 @@ def _plan(doc, ctx, stage) -> Plan | None:
             continue
         if kind == "apt":
             if block.comments:
-                plan.runtime.append(_verbatim(block.comments))
+                plan.runtime.append(verbatim(block.comments))
             if index == apt_at and runtime_packages:
                 plan.runtime.append({"kind": "apt", "packages": runtime_packages})
                 runtime_cmds.append("RUN")
             continue
-        plan.runtime.append(_verbatim(block.comments + block.body))
+        plan.runtime.append(verbatim(block.comments + block.body))
         runtime_cmds.append(block.instruction.cmd)
     plan.expected = [builder_cmds, install_cmds, runtime_cmds]
     return plan
@@ -356,28 +333,6 @@ def _plain_requirements(ctx, source: str) -> bool:
         return False
     lines = [line.strip() for line in text.splitlines()]
     return not any(line.startswith(("-r", "-c", "--requirement", "--constraint", "-e", "--editable", ".", "/", "file:")) for line in lines)
-
-
-def _blocks(doc, stage) -> list[Block]:
-    blocks = []
-    previous_end = stage.from_instruction.end
-    for instruction in stage.instructions[1:]:
-        comments = "".join(doc.lines[previous_end + 1 : instruction.start])
-        body = "".join(doc.lines[instruction.start : instruction.end + 1])
-        blocks.append(Block(instruction, _lf(comments), _lf(body)))
-        previous_end = instruction.end
-    return blocks
-
-
-def _lf(text: str) -> str:
-    lines = text.splitlines()
-    return "".join(line + "\n" for line in lines)
-
-
-def _verbatim(text: str) -> dict:
-    from dockopt.templating import Verbatim
-
-    return {"kind": "verbatim", "text": Verbatim(text)}
 
 
 def _kind(doc, instruction) -> str:
@@ -453,7 +408,7 @@ def _apt_args(view) -> list[str]:
 
 def _split_packages(packages: list[str]) -> tuple[list[str], list[str]]:
     """(runtime packages, build packages) of an apt install list."""
-    table = data()
+    table = slim_data()
     runtime: list[str] = []
     build: list[str] = []
     for package in packages:
@@ -472,35 +427,6 @@ def _split_packages(packages: list[str]) -> tuple[list[str], list[str]]:
     return runtime, build
 
 
-def _tools_used_at_runtime(doc, blocks, kinds, runtime_packages) -> list[str]:
-    """Packages for full-image tools used by runtime RUNs, CMD, ENTRYPOINT or HEALTHCHECK."""
-    table = data()
-    extra: list[str] = []
-    have = set(runtime_packages)
-    for block, kind in zip(blocks, kinds):
-        instruction = block.instruction
-        if kind != "runtime":
-            continue
-        if instruction.cmd == "RUN":
-            view = doc.shell(instruction)
-            have |= apt_installed(view)
-            names = [posixpath.basename(c.name or "") for c in view.commands]
-        elif instruction.cmd in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
-            names = _exec_names(instruction)
-        else:
-            continue
-        for name in names:
-            package = table["fat_only_commands"].get(name)
-            if package is None or package in have or package in extra:
-                continue
-            if name in table["compilers"]:
-                raise NotMapped(f"line {instruction.line} runs `{name}` in the runtime stage")
-            extra.append(package)
-            if package in table["tools_need_certificates"] and "ca-certificates" not in have | set(extra):
-                extra.append("ca-certificates")
-    return extra
-
-
 def _venv_position(blocks, kinds) -> int:
     """Before the first pip install or copy of the context: the venv changes less often than the app."""
     return next(i for i, (b, k) in enumerate(zip(blocks, kinds)) if k == "pip" or _context_copy(b.instruction))
@@ -514,13 +440,12 @@ def _user_position(doc, stage, blocks, kinds, plan) -> int | None:
     """Where to create and switch to the non-root user; None when the file has a USER or needs root."""
     if any(b.instruction.cmd == "USER" for b in blocks):
         return None
-    values = dict(global_args(doc))
     for block in blocks:
         instruction = block.instruction
-        track_variables(instruction, values)
         if instruction.cmd == "EXPOSE":
+            scope = doc.image.scope(instruction)
             for port in instruction.args:
-                number = expand(port.split("/", 1)[0], values)
+                number = scope.word(port.split("/", 1)[0])
                 if number is None or not number.isdigit():
                     plan.root_reason = f"cannot tell the port of `EXPOSE {port}`"
                     return None
@@ -528,7 +453,7 @@ def _user_position(doc, stage, blocks, kinds, plan) -> int | None:
                     plan.root_reason = f"port {number} is below 1024"
                     return None
         if instruction.cmd in ("CMD", "ENTRYPOINT"):
-            starts = set(_exec_names(instruction)) & _STARTS_AS_ROOT
+            starts = set(exec_names(instruction)) & STARTS_AS_ROOT
             if starts:
                 plan.root_reason = f"`{sorted(starts)[0]}` starts as root and drops privileges itself"
                 return None

@@ -12,11 +12,26 @@ caller must then not assume any tool exists.
 The mapping is data (`_OS_RULES`, `_TAG_RULES`, `_REPOSITORY_DEFAULTS`), checked in that order;
 the first match wins.
 References with unexpanded `$VARS` in the repository are `unknown`.
+
+Also here: official image references (`ImageRef`), their slim variants (`slim_tag`, from
+`data/slim_images.json`), and where a stage names its image (`base_site`: the FROM line or the ARG
+default it expands), which DO501 and DO502 edit.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from dockopt.document import unquote
+from dockopt.words import process_word
+
+if TYPE_CHECKING:
+    from dockopt.document import Document, Stage
 
 FAMILIES = ("debian", "alpine", "rhel", "distroless", "scratch", "unknown")
 
@@ -139,3 +154,173 @@ def split_reference(image_ref: str) -> tuple[str, str]:
 def _matches(pattern: str, repository: str) -> bool:
     regex = "".join(".*" if char == "*" else re.escape(char) for char in pattern)
     return re.fullmatch(regex, repository) is not None
+
+
+# -- official image references and their slim variants -----------------------------------------------
+
+_ONLY_VAR = re.compile(r"^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))$")
+_HUB_PREFIXES = ("docker.io/library/", "index.docker.io/library/", "registry-1.docker.io/library/", "docker.io/", "library/")
+
+
+@lru_cache(maxsize=1)
+def slim_data() -> dict:
+    """The slim mapping and what full images have that slim ones lack (data/slim_images.json)."""
+    return json.loads(resources.files("dockopt").joinpath("data/slim_images.json").read_text("utf-8"))
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    prefix: str  # registry/namespace as written, e.g. "docker.io/library/" or ""
+    repo: str  # "python"
+    tag: str | None
+    digest: str | None
+
+    @classmethod
+    def parse(cls, text: str) -> ImageRef | None:
+        """A Docker Hub official image reference; None for other registries and user images."""
+        rest, _, digest = text.partition("@")
+        prefix = ""
+        for candidate in _HUB_PREFIXES:
+            if rest.startswith(candidate):
+                prefix, rest = candidate, rest[len(candidate) :]
+                break
+        if "/" in rest:
+            return None
+        repo, _, tag = rest.partition(":")
+        return cls(prefix, repo, tag or None, digest or None)
+
+    def with_tag(self, tag: str) -> str:
+        return f"{self.prefix}{self.repo}:{tag}"
+
+    def __str__(self) -> str:
+        text = self.prefix + self.repo + (f":{self.tag}" if self.tag else "")
+        return text + (f"@{self.digest}" if self.digest else "")
+
+
+def slim_tag(repo: str, tag: str | None, resolved_tag: str | None = None) -> str | None:
+    """The slim variant's tag for `repo:tag`, or None when there is none (or it is already small).
+
+    `tag` is the text as written (it may hold `${VARS}`); `resolved_tag` is its value with ARG
+    defaults filled in, used to tell whether the image is already small.
+    """
+    rule = slim_data()["images"].get(repo)
+    if rule is None:
+        return None
+    value = resolved_tag if resolved_tag is not None else tag
+    if value and any(word in value for word in slim_data()["already_small"]):
+        return None
+    if not tag or tag == "latest":
+        return rule.get("latest")
+    if rule.get("jdk_to_jre"):
+        if "jdk" in tag:
+            return tag.replace("jdk", "jre", 1)
+        version, sep, rest = tag.partition("-")
+        return f"{version}-jre{sep}{rest}"
+    parts = tag.split("-")
+    if rule["distro_order"] == "slim-first" and parts[-1] in slim_data()["distros"]:
+        return "-".join([*parts[:-1], "slim", parts[-1]]) if len(parts) > 1 else f"slim-{tag}"
+    return tag + rule["slim"]
+
+
+@dataclass
+class BaseSite:
+    """Where a stage's image is named: the FROM line itself or an ARG default it expands."""
+
+    stage: Stage
+    line: int  # file line that holds the text
+    column: int
+    text: str  # the image reference as written at that place
+    image: ImageRef
+    resolved: str | None  # the reference with ARG defaults filled in
+    via_arg: str | None = None  # the ARG name when the text is an ARG default
+
+
+def base_site(doc: Document, stage: Stage) -> BaseSite | None:
+    """Locate the image reference of a stage; None for stage names, scratch and unknown images."""
+    args = stage.from_instruction.args
+    if not (len(args) == 1 or (len(args) == 3 and args[1].lower() == "as")):
+        return None  # Docker rejects this FROM (an inline comment?): nothing to swap safely
+    base = stage.base
+    names = {s.name for s in doc.stages[: stage.index] if s.name}
+    if base.lower() in names or base.lower() == "scratch":
+        return None
+    only_var = _ONLY_VAR.match(base)
+    if only_var:
+        name = only_var.group(1) or only_var.group(2)
+        return _arg_site(doc, stage, name)
+    repo_part = base.split(":", 1)[0].split("@", 1)[0]
+    if "$" in repo_part:
+        return None
+    image = ImageRef.parse(base)
+    if image is None:
+        return None
+    logical = doc.logical(stage.from_instruction)
+    start = logical.text.find(base, logical.body)
+    if start < 0:
+        return None
+    line, column = logical.position(start)
+    if logical.position(start + len(base) - 1)[0] != line:
+        return None  # the reference spans lines: too unusual to edit
+    return BaseSite(stage, line, column, base, image, process_word(base, doc.image.global_args, doc.escape))
+
+
+def _arg_site(doc, stage, name: str) -> BaseSite | None:
+    for instruction in doc.instructions:
+        if instruction.cmd == "FROM":
+            return None
+        if instruction.cmd != "ARG" or instruction.start != instruction.end:
+            continue
+        for item in instruction.args:
+            key, sep, value = item.partition("=")
+            if key != name or not sep:
+                continue
+            text = unquote(value)
+            image = ImageRef.parse(text) if "$" not in text else None
+            if image is None:
+                return None
+            line = doc.lines[instruction.start]
+            column = line.find(f"{key}={value}")
+            if column < 0:
+                return None
+            column += len(key) + 1 + (len(value) - len(text)) // 2
+            return BaseSite(stage, instruction.start, column, text, image, text, via_arg=name)
+    return None
+
+
+def only_variable(text: str) -> str | None:
+    """The variable name when `text` is just `$NAME` or `${NAME}`."""
+    match = _ONLY_VAR.match(text)
+    return (match.group(1) or match.group(2)) if match else None
+
+
+# -- what a base image sets itself ------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _config_table() -> list[dict]:
+    text = resources.files("dockopt").joinpath("data/base_image_config.json").read_text("utf-8")
+    return json.loads(text)["images"]
+
+
+@dataclass(frozen=True)
+class BaseConfig:
+    """The parts of a base image's config that the Dockerfile builds on (data/base_image_config.json)."""
+
+    workdir: str = "/"
+    env: tuple[tuple[str, str], ...] = ()
+    user: str | None = None  # None: root, as almost every base image
+    users: tuple[tuple[str, int, int], ...] = ()  # (name, uid, gid) the image ships
+
+
+@lru_cache(maxsize=256)
+def base_config(image_ref: str) -> BaseConfig:
+    """What `image_ref` sets in its own config, as far as the data knows (defaults otherwise)."""
+    repository, tag = split_reference(image_ref)
+    for entry in _config_table():
+        if not _matches(entry["repository"], repository):
+            continue
+        if "tag" in entry and not re.search(entry["tag"], tag):
+            continue
+        users = tuple((name, ids[0], ids[1]) for name, ids in sorted(entry.get("users", {}).items()))
+        return BaseConfig(entry.get("workdir", "/"), tuple(sorted(entry.get("env", {}).items())), entry.get("user"), users)
+    return BaseConfig()

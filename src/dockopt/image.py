@@ -24,6 +24,7 @@ from fnmatch import fnmatchcase
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Iterator, Mapping
 
+from dockopt.base_images import base_config
 from dockopt.commands import unwrap, unwrap_shell
 from dockopt.document import unquote
 from dockopt.words import expand, process_word
@@ -298,6 +299,7 @@ class Image:
         self.doc = doc
         self.global_args = MappingProxyType(_global_args(doc))
         self._scopes: dict[int, Scope] = {}
+        self._after: dict[int, Scope] = {}
         self._stages: list[StageModel] = []
         self._reads: dict[int, Reads] = {}
         for stage in doc.stages:
@@ -370,6 +372,10 @@ class Image:
             found = Scope("/", MappingProxyType({}), self.global_args, DEFAULT_SHELL, None, self.doc.escape)
         return found
 
+    def scope_after(self, instruction: Instruction) -> Scope:
+        """The scope once `instruction` has run (what the next instruction sees)."""
+        return self._after.get(instruction.index) or self.scope(instruction)
+
     def workdir(self, instruction: Instruction) -> str:
         return self.scope(instruction).workdir
 
@@ -404,6 +410,20 @@ class Image:
             if hit is not None:
                 found = hit
         return found
+
+    def provider(self, instruction: Instruction, path: str, root: Path | None = None) -> tuple[str, Copy] | None:
+        """(context path, COPY) of a path an instruction names (relative to its WORKDIR), as the
+        stage's copies above it left it; the latest copy wins."""
+        if instruction.stage is None:
+            return None
+        target = self.scope(instruction).path(path)
+        for copy in reversed(self.context_copies(self.doc.stages[instruction.stage])):
+            if copy.instruction.index >= instruction.index:
+                continue
+            found = copy.context_path(target, root)
+            if found is not None:
+                return found, copy
+        return None
 
     def context_path(self, stage: Stage, path: str, root: Path | None = None, *, before: Instruction | None = None) -> str | None:
         """The context file or folder that an in-image path came from, if a COPY put it there."""
@@ -501,14 +521,16 @@ class Image:
         else:
             base_image = _or(process_word(stage.base, self.global_args, escape, strict=False), stage.base)
             windows = any(word in (base_image + " " + (stage.platform or "")).lower() for word in _WINDOWS_WORDS)
-            scope = Scope("/", MappingProxyType({}), MappingProxyType({}), UNKNOWN_SHELL if windows else DEFAULT_SHELL, None, escape)
+            config = base_config(base_image)
+            shell = UNKNOWN_SHELL if windows else DEFAULT_SHELL
+            scope = Scope(config.workdir, MappingProxyType(dict(config.env)), MappingProxyType({}), shell, config.user, escape)
             entrypoint = cmd = None
         model = StageModel(stage, parent, base_image, scope, scope, entrypoint=entrypoint, cmd=cmd)
         for instruction in stage.instructions:
             self._scopes[instruction.index] = scope
-            if instruction is from_instruction:
-                continue
-            scope = self._apply(model, instruction, scope)
+            if instruction is not from_instruction:
+                scope = self._apply(model, instruction, scope)
+            self._after[instruction.index] = scope
         model.end = scope
         return model
 

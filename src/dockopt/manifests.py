@@ -175,6 +175,9 @@ SYSTEM_INSTALLERS = {
 }
 # Commands that may sit in an install RUN (`rm -rf /var/lib/apt/lists/*`); their paths are checked.
 HELPERS = {"rm", "mkdir", "set", "true", "echo", ":"}
+# Package-manager cache cleanups (the hygiene passes append them to installs): program -> verb.
+CACHE_CLEANUPS = {"npm": "cache", "yarn": "cache", "pnpm": "store", "pip": "cache", "pip3": "cache", "uv": "cache",
+                  "composer": "clear-cache", "gem": "cleanup", "conda": "clean", "mamba": "clean", "bun": "pm"}
 
 PIP_VALUE_OPTIONS = set(
     "-r --requirement -c --constraint -e --editable -i --index-url --extra-index-url -f --find-links "
@@ -270,6 +273,8 @@ def _classify_command(command, cwd: str, run: InstallRun, view) -> str | None:
     args = list(command.args)
     if re.fullmatch(r"python(\d(\.\d+)?)?", name) and args[:2] == ["-m", "pip"]:
         name, args = "pip", args[2:]
+    if name in CACHE_CLEANUPS and CACHE_CLEANUPS[name] == next((arg for arg in args if not arg.startswith("-")), None):
+        return None  # `npm cache clean --force` and the like: the install's own cleanup
     if re.fullmatch(r"pip(\d(\.\d+)?)?", name):
         return _pip(args, cwd, run)
     if name == "uv" and args[:2] == ["pip", "install"]:

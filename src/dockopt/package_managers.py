@@ -338,11 +338,8 @@ def later_instructions(doc: Document, instruction: Instruction) -> Iterator[Inst
     for item in stage.instructions:
         if item.index > instruction.index or item.cmd == "ONBUILD":
             yield item
-    names = {stage.name, str(stage.index)} - {None}
-    for other in doc.stages[stage.index + 1 :]:
-        if other.base.lower() in names:
-            names |= {other.name, str(other.index)} - {None}
-            yield from other.instructions
+    for other in doc.image.descendants(stage)[1:]:
+        yield from other.instructions
 
 
 _SCRIPT_NAME_RE = re.compile(r"\.(sh|bash)$")
@@ -482,16 +479,10 @@ def remove_chain_part(doc: Document, instruction: Instruction, view: ShellView, 
 def earlier_instructions(doc: Document, instruction: Instruction) -> Iterator[Instruction]:
     """Instructions before this one in its stage and in the stages it is built FROM."""
     stage = doc.stage_of(instruction)
-    seen = set()
-    limit = instruction.index
-    while stage is not None and stage.index not in seen:
-        seen.add(stage.index)
-        for item in stage.instructions:
-            if item.index < limit:
-                yield item
-        base = stage.base.lower()
-        limit = stage.from_instruction.index
-        stage = next((s for s in doc.stages[: stage.index] if s.name == base or str(s.index) == base), None)
+    if stage is None:
+        return
+    for item in reversed(doc.image.chain(stage)):
+        yield from (earlier for earlier in item.instructions if earlier.index < instruction.index)
 
 
 # -- pip ---------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """DO502 multi-stage for builds that compile: Go, Node (npm) and C/C++ on a distro image.
 
-Planning only: the transform in `multi_stage.py` renders the plan with
+Planning only: the DO502 transform (`transforms/multi_stage.py`) renders the plan with
 `templates/compiled_multistage.Dockerfile.j2`. Each planner returns None when the file is not a
 build of its kind, and raises `NotMapped` (a finding with the reason) when it is one but some
 instruction cannot be placed confidently.
@@ -15,25 +15,18 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from dockopt.transforms.exec_form import exec_words
-from dockopt.transforms.multi_stage import (
-    _STARTS_AS_ROOT,
+from dockopt.base_images import ImageRef, slim_data, slim_tag
+from dockopt.build_needs import exec_names
+from dockopt.commands import exec_words
+from dockopt.shell import parse_script
+from dockopt.stage_split import (
+    STARTS_AS_ROOT,
     NotMapped,
-    _blocks,
-    _tools_used_at_runtime,
-    _verbatim,
+    blocks,
+    tools_used_at_runtime,
+    verbatim,
 )
-from dockopt.transforms.slim_base import (
-    ImageRef,
-    exec_names,
-    expand,
-    global_args,
-    slim_tag,
-    track_variables,
-)
-from dockopt.transforms.slim_base import (
-    data as slim_data,
-)
+from dockopt.words import process_word
 
 _RUNTIME_ONLY = {"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "VOLUME", "MAINTAINER"}
 _BOTH = {"ARG", "ENV", "WORKDIR"}
@@ -78,23 +71,17 @@ def plan_for(doc, ctx, stage, site) -> CompiledPlan | None:
 
 
 class Walk:
-    """The stage's blocks with the working directory and variables each one sees."""
+    """The stage's blocks with the working directory and variables in effect once each has run."""
 
-    def __init__(self, doc, stage, start_dir: str):
+    def __init__(self, doc, stage):
         self.doc = doc
-        self.blocks = _blocks(doc, stage)
-        self.workdirs: list[str | None] = []  # in effect when the block runs (after its own WORKDIR)
+        self.blocks = blocks(doc, stage)
+        self.workdirs: list[str | None] = []  # None where a variable makes it unknown
         self.values: list[dict] = []
-        values = dict(global_args(doc))
-        workdir: str | None = start_dir
         for block in self.blocks:
-            instruction = block.instruction
-            if instruction.cmd == "WORKDIR" and instruction.args:
-                target = expand(instruction.args[0], values)
-                workdir = None if target is None or workdir is None else posixpath.normpath(posixpath.join(workdir, target))
-            track_variables(instruction, values)
-            self.workdirs.append(workdir)
-            self.values.append(dict(values))
+            scope = doc.image.scope_after(block.instruction)
+            self.workdirs.append(None if "$" in scope.workdir else scope.workdir)
+            self.values.append(dict(scope.variables))
 
     def shell(self, index: int):
         instruction = self.blocks[index].instruction
@@ -158,7 +145,7 @@ def _copy_dest(walk: Walk, index: int) -> str | None:
     instruction = walk.blocks[index].instruction
     if len(instruction.args) < 2:
         return None
-    dest = expand(instruction.args[-1], walk.values[index])
+    dest = process_word(instruction.args[-1], walk.values[index])
     workdir = walk.workdirs[index]
     if dest is None or (not dest.startswith("/") and workdir is None):
         return None
@@ -195,8 +182,6 @@ def _program(walk: Walk, entry, words: list[str] | None) -> str | None:
         program = words[0]
     else:
         names = exec_names(entry)  # shell form: its first command
-        from dockopt.shell import parse_script
-
         root = parse_script(entry.args[0]).root_node
         first = next((n for n in _walk(root) if n.type == "command_name"), None)
         program = first.text.decode() if first is not None else None
@@ -233,13 +218,13 @@ def _root_reason(walk: Walk) -> str | None:
         instruction = block.instruction
         if instruction.cmd == "EXPOSE":
             for port in instruction.args:
-                number = expand(port.split("/", 1)[0], walk.values[index])
+                number = process_word(port.split("/", 1)[0], walk.values[index])
                 if number is None or not number.isdigit():
                     return f"cannot tell the port of `EXPOSE {port}`"
                 if int(number) < 1024:
                     return f"port {number} is below 1024"
         if instruction.cmd in ("CMD", "ENTRYPOINT"):
-            starts = set(exec_names(instruction)) & _STARTS_AS_ROOT
+            starts = set(exec_names(instruction)) & STARTS_AS_ROOT
             if starts:
                 return f"`{sorted(starts)[0]}` starts as root and drops privileges itself"
     return None
@@ -251,10 +236,10 @@ def _runtime_block(plan: CompiledPlan, block, exec_words_for: dict | None = None
     words = (exec_words_for or {}).get(instruction.index)
     if words is not None:
         if block.comments:
-            plan.add("runtime", _verbatim(block.comments), None)
+            plan.add("runtime", verbatim(block.comments), None)
         plan.add("runtime", {"kind": "exec", "keyword": instruction.keyword, "words": words}, instruction.cmd)
         return
-    plan.add("runtime", _verbatim(block.comments + block.body), instruction.cmd)
+    plan.add("runtime", verbatim(block.comments + block.body), instruction.cmd)
 
 
 def _insert_user(plan: CompiledPlan, item: dict, cmd: str = "USER") -> None:
@@ -271,7 +256,7 @@ def _insert_user(plan: CompiledPlan, item: dict, cmd: str = "USER") -> None:
 
 def _plan_go(doc, ctx, stage, site) -> CompiledPlan | None:
     table = runtimes()["go"]
-    walk = Walk(doc, stage, runtimes()["default_workdir"]["golang"])
+    walk = Walk(doc, stage)
     builds: list[tuple[int, object, object]] = []
     for index in range(len(walk.blocks)):
         view = walk.shell(index)
@@ -349,11 +334,11 @@ def _plan_go(doc, ctx, stage, site) -> CompiledPlan | None:
         instruction = block.instruction
         cmd = instruction.cmd
         if index <= last and (cmd in ("RUN", "COPY", "ADD") or cmd in _BOTH or cmd == "USER"):
-            plan.add("builder", _verbatim(block.body if cmd in _BOTH else block.comments + block.body), cmd)
+            plan.add("builder", verbatim(block.body if cmd in _BOTH else block.comments + block.body), cmd)
             if cmd in _BOTH or (keep_files and cmd in ("COPY", "ADD")):
                 _runtime_block(plan, block if cmd in _BOTH else type(block)(instruction, "", block.body))
             elif cmd == "USER":
-                plan.add("runtime", _verbatim(block.body), cmd)
+                plan.add("runtime", verbatim(block.body), cmd)
         elif cmd == "CMD" and entry.cmd == "ENTRYPOINT" and not instruction.json:
             raise NotMapped(f"line {instruction.line}: a shell-form CMD after an ENTRYPOINT needs a shell")
         else:
@@ -463,7 +448,7 @@ def _plan_node(doc, ctx, stage, site) -> CompiledPlan | None:
     if new_tag is None:
         return None
     runtime = str(ImageRef(site.image.prefix, "node", new_tag, None))
-    walk = Walk(doc, stage, "/")
+    walk = Walk(doc, stage)
     npm_runs: list[int] = []
     for index, block in enumerate(walk.blocks):
         view = walk.shell(index)
@@ -512,7 +497,7 @@ def _plan_node(doc, ctx, stage, site) -> CompiledPlan | None:
     if found is not None:
         _check_node_entry(ctx, found[0], found[1])
     kinds = ["runtime" if i > last or b.instruction.cmd in ("CMD", "ENTRYPOINT", "HEALTHCHECK") else "builder" for i, b in enumerate(walk.blocks)]
-    runtime_packages += _tools_used_at_runtime(doc, walk.blocks, kinds, runtime_packages)
+    runtime_packages += tools_used_at_runtime(doc, walk.blocks, kinds, runtime_packages)
     runtime_packages = list(dict.fromkeys(runtime_packages))
 
     root = _root_reason(walk)
@@ -524,7 +509,7 @@ def _plan_node(doc, ctx, stage, site) -> CompiledPlan | None:
         instruction = block.instruction
         cmd = instruction.cmd
         if index <= last and (cmd in ("RUN", "COPY", "ADD") or cmd in _BOTH):
-            plan.add("builder", _verbatim(block.body if cmd in _BOTH else block.comments + block.body), cmd)
+            plan.add("builder", verbatim(block.body if cmd in _BOTH else block.comments + block.body), cmd)
             if cmd in _BOTH:
                 _runtime_block(plan, block)
         else:
@@ -604,7 +589,7 @@ def _package_json(ctx) -> dict | None:
 
 def _plan_native(doc, ctx, stage, site) -> CompiledPlan | None:
     table = runtimes()["native"]
-    walk = Walk(doc, stage, "/")
+    walk = Walk(doc, stage)
     compiles: list[tuple[int, object, object]] = []
     for index in range(len(walk.blocks)):
         try:
@@ -654,7 +639,7 @@ def _plan_native(doc, ctx, stage, site) -> CompiledPlan | None:
         instruction = block.instruction
         cmd = instruction.cmd
         if index <= last and (cmd in ("RUN", "COPY", "ADD") or cmd in _BOTH or cmd == "USER"):
-            plan.add("builder", _verbatim(block.body if cmd in _BOTH else block.comments + block.body), cmd)
+            plan.add("builder", verbatim(block.body if cmd in _BOTH else block.comments + block.body), cmd)
             if cmd in _BOTH or cmd == "USER":
                 _runtime_block(plan, block)
             elif cmd in ("COPY", "ADD") and not _only_sources(instruction):

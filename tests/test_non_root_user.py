@@ -33,7 +33,7 @@ NO_OP = [
         """
         FROM python:3.12-slim
         RUN useradd --system app
-        USER app
+        USER 10001:10001
         CMD ["python", "-m", "http.server", "8000"]
         """,
         None,
@@ -109,11 +109,12 @@ NO_OP = [
         """
         FROM amazonlinux:2
         RUN yum -y install wget && yum clean all
-        CMD ["/app/server"]
+        COPY . /srv
+        CMD ["python3", "/srv/app.py"]
         """,
-        None,
-        "without useradd",
-        id="amazonlinux-has-no-useradd-so-it-is-only-reported",
+        {"app.py": "import os\nos.makedirs('/srv/data')\n"},
+        "has no useradd to make its user",
+        id="amazonlinux-without-useradd-cannot-give-a-user-folders",
     ),
     pytest.param(
         """
@@ -284,6 +285,50 @@ NO_OP = [
     pytest.param(
         """
         FROM python:3.12-slim
+        WORKDIR /root
+        COPY . .
+        CMD ["python", "main.py"]
+        """,
+        None,
+        "lives under /root",
+        id="an-app-under-root-s-home-stays-root-the-user-could-not-read-it",
+    ),
+    pytest.param(
+        """
+        FROM python:3.12-slim
+        COPY . /app
+        CMD ["/app/start.sh"]
+        """,
+        {"start.sh": "#!/bin/sh\npip install -r /app/requirements.txt\nexec python /app/main.py\n"},
+        "runs `pip install` when it starts",
+        id="a-start-script-that-pip-installs-stays-root",
+    ),
+    pytest.param(
+        """
+        FROM node:20-slim
+        WORKDIR /app
+        COPY . .
+        RUN npm ci
+        CMD ["npm", "run", "dev"]
+        """,
+        {"package.json": '{"scripts": {"dev": "vite --host"}}'},
+        "development server",
+        id="a-vite-dev-server-stays-root-it-writes-node-modules",
+    ),
+    pytest.param(
+        """
+        FROM node:20-slim
+        WORKDIR /app
+        COPY . .
+        CMD ["node", "server.js"]
+        """,
+        {"server.js": "const fs = require('fs');\nfs.writeFileSync('uploads/last.txt', 'x');\nfs.writeFileSync(os.tmpdir() + '/t', 'x');\n"},
+        "the Node app writes files (server.js:2)",
+        id="a-node-app-that-writes-files-is-left-with-what-to-check",
+    ),
+    pytest.param(
+        """
+        FROM python:3.12-slim
         COPY . /app
         # hadolint ignore=DL3002
         USER root
@@ -320,11 +365,11 @@ FIX = [
         FLASK_5000,
         """
         FROM python:3.12-slim
-        RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
+        RUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-log-init --create-home --shell /usr/sbin/nologin app
         WORKDIR /app
         COPY . .
         RUN pip install flask
-        USER app
+        USER 10001:10001
         CMD ["python", "app.py"]
         """,
         id="debian-python-base-gets-groupadd-useradd",
@@ -339,10 +384,10 @@ FIX = [
         None,
         """
         FROM alpine:3.20
-        RUN addgroup -S -g 10001 app && adduser -S -D -H -u 10001 -G app app
+        RUN addgroup -g 10001 app && adduser -D -u 10001 -G app -h /home/app -s /sbin/nologin app
         RUN apk add --no-cache python3
         COPY app.py /app.py
-        USER app
+        USER 10001:10001
         CMD ["python3", "/app.py"]
         """,
         id="alpine-base-gets-addgroup-adduser",
@@ -356,9 +401,9 @@ FIX = [
         None,
         """
         FROM fedora:40
-        RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home --shell /sbin/nologin app
+        RUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-log-init --create-home --shell /sbin/nologin app
         COPY app /app
-        USER app
+        USER 10001:10001
         ENTRYPOINT ["/app"]
         """,
         id="rhel-family-base-gets-useradd-with-sbin-nologin",
@@ -411,11 +456,11 @@ FIX = [
         {"notes.py": 'import os\nDATA = os.path.join(os.path.dirname(__file__), "data")\nos.makedirs(DATA, exist_ok=True)\n'},
         """
         FROM python:3.11-slim
-        RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
+        RUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-log-init --create-home --shell /usr/sbin/nologin app
         WORKDIR /app
         COPY . .
-        RUN mkdir -p /app/data && chown -R app:app /app/data
-        USER app
+        RUN mkdir -p /app/data && chown -R 10001:10001 /app/data
+        USER 10001:10001
         CMD ["python", "notes.py"]
         """,
         id="an-app-that-writes-to-data-gets-that-folder-only",
@@ -430,11 +475,11 @@ FIX = [
         {"main.py": 'import sqlite3\nfrom pathlib import Path\nDB = Path("/var/lib/shop") / "shop.db"\nsqlite3.connect(DB)\n'},
         """
         FROM python:3.11-slim
-        RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
+        RUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-log-init --create-home --shell /usr/sbin/nologin app
         WORKDIR /srv
         COPY . .
-        RUN mkdir -p /var/lib/shop && chown -R app:app /var/lib/shop
-        USER app
+        RUN mkdir -p /var/lib/shop && chown -R 10001:10001 /var/lib/shop
+        USER 10001:10001
         CMD ["python", "main.py"]
         """,
         id="a-sqlite-database-gets-its-folder",
@@ -449,11 +494,11 @@ FIX = [
         {"bot.py": 'with open("bot.log", "a") as log:\n    log.write("x")\n'},
         """
         FROM python:3.12-slim
-        RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
+        RUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-log-init --create-home --shell /usr/sbin/nologin app
         WORKDIR /app
         COPY --chown=10001:10001 . .
-        RUN chown app:app /app
-        USER app
+        RUN chown 10001:10001 /app
+        USER 10001:10001
         CMD python bot.py
         """,
         id="an-app-that-writes-into-its-own-folder-gets-copy-chown",
@@ -467,9 +512,9 @@ FIX = [
         {"fetch.py": 'from pathlib import Path\n(Path.home() / ".cache").mkdir(exist_ok=True)\n'},
         """
         FROM python:3.12-slim
-        RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --create-home --home-dir /home/app --shell /usr/sbin/nologin app
+        RUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-log-init --create-home --shell /usr/sbin/nologin app
         COPY fetch.py /fetch.py
-        USER app
+        USER 10001:10001
         CMD ["python", "/fetch.py"]
         """,
         id="an-app-that-writes-its-home-gets-a-home",
@@ -557,7 +602,7 @@ FIX = [
         """
         FROM node:20-slim
         COPY . /app
-        USER node
+        USER 1000:1000
         CMD ["node", "/app/server.js"]
         """,
         id="the-node-image-user-is-used-not-a-second-one",
@@ -575,9 +620,9 @@ FIX = [
         FROM python:3.12 AS builder
         RUN pip wheel --wheel-dir /wheels flask
         FROM builder AS final
-        RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
+        RUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-log-init --create-home --shell /usr/sbin/nologin app
         COPY . /app
-        USER app
+        USER 10001:10001
         CMD ["python", "/app/app.py"]
         """,
         id="only-the-final-stage-changes-and-its-family-comes-through-the-stage-chain",
@@ -592,10 +637,10 @@ FIX = [
         None,
         """
         FROM mycompany/base:3
-        RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
+        RUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-log-init --create-home --shell /usr/sbin/nologin app
         RUN apt-get update && apt-get install -y python3
         COPY app.py /app.py
-        USER app
+        USER 10001:10001
         CMD ["python3", "/app.py"]
         """,
         id="an-unknown-base-using-apt-get-is-debian",
@@ -609,12 +654,63 @@ FIX = [
         None,
         """
         from ubuntu:24.04
-        run groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
+        run groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-log-init --create-home --shell /usr/sbin/nologin app
         copy app /app
-        user app
+        user 10001:10001
         cmd ["/app"]
         """,
         id="lowercase-keywords-stay-lowercase",
+    ),
+    pytest.param(
+        """
+        FROM mcr.microsoft.com/dotnet/aspnet:8.0
+        WORKDIR /app
+        COPY out/ .
+        ENTRYPOINT ["dotnet", "Web.dll"]
+        """,
+        None,
+        """
+        FROM mcr.microsoft.com/dotnet/aspnet:8.0
+        WORKDIR /app
+        COPY out/ .
+        USER 1654:1654
+        ENTRYPOINT ["dotnet", "Web.dll"]
+        """,
+        id="dotnet-images-ship-user-app-which-is-used-not-created-again",
+    ),
+    pytest.param(
+        """
+        FROM python:3.12-slim
+        WORKDIR /code
+        COPY . .
+        RUN mkdir -p /code/media && chown -R 1000:2000 /code/media
+        CMD ["gunicorn", "-b", ":8000", "site.wsgi"]
+        """,
+        None,
+        """
+        FROM python:3.12-slim
+        WORKDIR /code
+        COPY . .
+        RUN mkdir -p /code/media && chown -R 1000:2000 /code/media
+        USER 1000:2000
+        CMD ["gunicorn", "-b", ":8000", "site.wsgi"]
+        """,
+        id="the-owner-the-file-gives-its-files-is-the-user",
+    ),
+    pytest.param(
+        """
+        FROM amazonlinux:2023
+        COPY server /usr/local/bin/server
+        CMD ["server"]
+        """,
+        None,
+        """
+        FROM amazonlinux:2023
+        COPY server /usr/local/bin/server
+        USER 10001:10001
+        CMD ["server"]
+        """,
+        id="no-useradd-in-the-base-a-numeric-user-needs-no-account",
     ),
     pytest.param(
         """
@@ -626,9 +722,9 @@ FIX = [
         None,
         """
         FROM python:3.12-slim
-        RUN groupadd --system --gid 10001 app && useradd --system --uid 10001 --gid app --no-create-home --shell /usr/sbin/nologin app
+        RUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-log-init --create-home --shell /usr/sbin/nologin app
         COPY . /app
-        USER app
+        USER 10001:10001
         # start the server
         CMD ["gunicorn", "-b", ":8000", "app:app"]
         """,
@@ -660,7 +756,7 @@ def test_the_message_names_what_the_user_may_write(tmp_path):
     assert "may write /var/lib/shop" in result.applied[0].message
 
 
-def test_writes_to_paths_known_only_at_run_time_are_pointed_out(tmp_path):
+def test_writes_to_paths_known_only_at_run_time_leave_it_root_and_say_what_to_check(tmp_path):
     _, result = run(
         """
         FROM python:3.12-slim
@@ -671,7 +767,8 @@ def test_writes_to_paths_known_only_at_run_time_are_pointed_out(tmp_path):
         {"dump.py": "import sys\nwith open(sys.argv[1], 'w') as f:\n    f.write('x')\n"},
         tmp_path,
     )
-    assert "check what it writes at dump.py:2" in result.applied[0].message
+    assert not result.changed
+    assert any("known only at run time (dump.py:2)" in f.message for f in result.fixes)
 
 
 def test_app_facts_only_count_for_files_in_the_image(tmp_path):

@@ -7,11 +7,10 @@ import re
 from dataclasses import dataclass, field
 
 from dockopt.base_images import ImageRef, base_site, slim_data, slim_tag
-from dockopt.build_needs import Needs, exec_names, located, pip_installs, pip_needs
+from dockopt.build_needs import Needs, located, pip_installs, pip_needs
 from dockopt.compiled_split import plan_for
 from dockopt.edits import Edit
 from dockopt.stage_split import (
-    STARTS_AS_ROOT,
     NotMapped,
     blocks,
     tools_used_at_runtime,
@@ -20,7 +19,6 @@ from dockopt.stage_split import (
 from dockopt.transform import Safety, Transform
 
 VENV = "/opt/venv"
-USER_ID = 10001
 _KEEP_IN_RUNTIME = {"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "VOLUME", "USER", "MAINTAINER"}
 _BOTH = {"ARG", "ENV", "WORKDIR"}
 _APT_SUBCOMMANDS = {"update", "install", "clean", "autoclean", "autoremove"}
@@ -35,8 +33,6 @@ class Plan:
     runtime: list[dict] = field(default_factory=list)
     expected: list[str] = field(default_factory=list)  # instruction keywords the render must hold
     runtime_packages: list[str] = field(default_factory=list)
-    added_user: bool = False
-    root_reason: str | None = None
 
 
 class MultiStage(Transform):
@@ -50,12 +46,12 @@ class MultiStage(Transform):
       `/opt/venv`, copies only the files the installs read, and runs the original `pip install`s;
     - a runtime on the slim variant with the runtime libraries of the `-dev` packages it used
       (`libpq-dev` → `libpq5`, from `dockopt/data/slim_images.json`), the other apt packages, the
-      venv copied from the builder, the application, a non-root user (uid/gid 10001) unless the
-      file has one or the image must start as root, and every other original instruction (CMD,
+      venv copied from the builder, the application, and every other original instruction (CMD,
       ENTRYPOINT, ENV, EXPOSE, WORKDIR, LABEL, HEALTHCHECK ...) in its original order, with its
-      comments.
+      comments. Who the runtime runs as is DO401's to decide (it runs after this pass and reads
+      the app): the split never adds a user of its own.
 
-    Other builds get the same split (planned in `transforms/_multi_stage_compiled.py`, rendered
+    Other builds get the same split (planned in `dockopt/compiled_split.py`, rendered
     from `templates/compiled_multistage.Dockerfile.j2`, images from
     `dockopt/data/multi_stage_runtimes.json`); the builder keeps the original instructions:
 
@@ -65,8 +61,8 @@ class MultiStage(Transform):
       CMD/ENTRYPOINT become exec form when plain (no shell there). Context files are copied too unless
       the Go sources show the program reads none. Runs as uid 65532.
     - Node (`npm ci`/`npm install` and npm scripts): `npm prune --omit=dev` in the builder, the app
-      folder copied onto `node:X-slim`, tools the runtime uses (a `curl` HEALTHCHECK) installed,
-      `USER node`. `npm start` is checked against package.json's devDependencies.
+      folder copied onto `node:X-slim`, tools the runtime uses (a `curl` HEALTHCHECK) installed.
+      `npm start` is checked against package.json's devDependencies.
     - C/C++ compiled on a distro image and run by CMD/ENTRYPOINT: the program is copied onto the same
       release's minimal image (`centos:7` → `ubi7/ubi-minimal`, `debian:X` → `debian:X-slim`).
 
@@ -106,21 +102,16 @@ class MultiStage(Transform):
     ENV VIRTUAL_ENV=/opt/venv PATH="/opt/venv/bin:$PATH"
     COPY requirements.txt .
     COPY . .
-    RUN groupadd --system --gid 10001 app \\
-        && useradd --system --uid 10001 --gid 10001 --no-create-home --shell /usr/sbin/nologin app
-    USER 10001:10001
     CMD ["python", "app.py"]
     ```
 
     ## Fix safety
     Unsafe: the runtime image no longer has compilers, headers or the tools of the full image,
-    Python packages live in `/opt/venv` instead of `/usr/local`, and the process runs as a
-    non-root user. Programs the application starts at run time are not checked.
-    Go, Node and C/C++: the runtime has no toolchain, and distroless has no shell or package
-    manager; a static Go binary uses Go's own DNS resolver; pruned dev dependencies are gone; the
-    app folder is owned by root. These splits could not be built here (no stand-in for `golang`,
-    `node`, `centos` or the distroless/UBI images); they are checked for BuildKit parse and
-    idempotence only.
+    Python packages live in `/opt/venv` instead of `/usr/local`. Programs the application starts at
+    run time are not checked. Go, Node and C/C++: the runtime has no toolchain, and distroless has
+    no shell or package manager (a Go binary runs as its `nonroot` user, uid 65532); a static Go
+    binary uses Go's own DNS resolver; pruned dev dependencies are gone; the app folder is owned by
+    root.
     """
 
     code = "DO502"
@@ -189,7 +180,6 @@ class MultiStage(Transform):
         message = f"build in a `{site.text}` builder stage and run from `{runtime_image}` with the venv {VENV}"
         if plan.runtime_packages:
             message += f" (runtime packages: {', '.join(plan.runtime_packages)})"
-        message += "; runs as uid 10001" if plan.added_user else (f"; stays root: {plan.root_reason}" if plan.root_reason else "")
         yield self.fix(message, at, [Edit.replace(at.start, last.end, text)])
 
     def _check_compiled(self, doc, ctx, stage, site):
@@ -292,7 +282,6 @@ def _plan(doc, ctx, stage) -> Plan | None:
     venv_at = _venv_position(stage_blocks, kinds)
     apt_indexes = [i for i, kind in enumerate(kinds) if kind == "apt"]
     apt_at = min([*apt_indexes[:1], venv_at]) if needs.runtime or not apt_indexes else apt_indexes[0]
-    user_at = _user_position(doc, stage, stage_blocks, kinds, plan)
 
     runtime_cmds: list[str] = []
     for index, block in enumerate([*stage_blocks, None]):
@@ -300,14 +289,8 @@ def _plan(doc, ctx, stage) -> Plan | None:
             plan.runtime.append({"kind": "apt", "packages": runtime_packages})
             runtime_cmds.append("RUN")
         if index == venv_at:
-            if user_at is not None:
-                plan.runtime.append({"kind": "useradd", "id": USER_ID, "name": "app"})
-                runtime_cmds.append("RUN")
             plan.runtime.append({"kind": "venv"})
             runtime_cmds += ["COPY", "ENV"]
-        if index == user_at:
-            plan.runtime.append({"kind": "user", "id": USER_ID})
-            runtime_cmds.append("USER")
         if block is None:
             break
         kind = kinds[index]
@@ -434,29 +417,3 @@ def _venv_position(blocks, kinds) -> int:
 
 def _context_copy(instruction) -> bool:
     return instruction.cmd in ("COPY", "ADD") and instruction.flag("from") is None
-
-
-def _user_position(doc, stage, blocks, kinds, plan) -> int | None:
-    """Where to create and switch to the non-root user; None when the file has a USER or needs root."""
-    if any(b.instruction.cmd == "USER" for b in blocks):
-        return None
-    for block in blocks:
-        instruction = block.instruction
-        if instruction.cmd == "EXPOSE":
-            scope = doc.image.scope(instruction)
-            for port in instruction.args:
-                number = scope.word(port.split("/", 1)[0])
-                if number is None or not number.isdigit():
-                    plan.root_reason = f"cannot tell the port of `EXPOSE {port}`"
-                    return None
-                if int(number) < 1024:
-                    plan.root_reason = f"port {number} is below 1024"
-                    return None
-        if instruction.cmd in ("CMD", "ENTRYPOINT"):
-            starts = set(exec_names(instruction)) & STARTS_AS_ROOT
-            if starts:
-                plan.root_reason = f"`{sorted(starts)[0]}` starts as root and drops privileges itself"
-                return None
-    last = max((i for i, block in enumerate(blocks) if block.instruction.cmd in ("RUN", "COPY", "ADD", "WORKDIR") and kinds[i] != "pip"), default=-1)
-    plan.added_user = True
-    return max(last + 1, _venv_position(blocks, kinds))

@@ -2,31 +2,30 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from dataclasses import dataclass, field
 
 from dockopt.app_facts import AppFacts, analyse
-from dockopt.base_images import family, split_reference
+from dockopt.base_images import base_config, family, split_reference
 from dockopt.commands import server_ports, unwrap_shell
 from dockopt.edits import Edit
-from dockopt.image import Runtime
+from dockopt.image import Runtime, is_under
+from dockopt.js_facts import source_files, write_sites
 from dockopt.transform import Safety, Transform
 
 UID = 10001  # as `docker init` does: far above the ranges distributions hand out
 USER_NAME = "app"
 DISTROLESS_UID = 65532  # distroless's and Chainguard's `nonroot`
 
-# How each family creates a system user and group with fixed ids; {name}, {uid}, {home_flags}.
+# How each family creates the user and group with fixed ids and a home ({name}, {uid}). Not a
+# `--system` account: 10001 is above SYS_UID_MAX, and useradd would warn on every build. `-l`:
+# no lastlog/faillog entry, which for a high uid is a large sparse file (hadolint DL3046).
 CREATE_USER = {
-    "debian": "groupadd --system --gid {uid} {name} && useradd --system --uid {uid} --gid {name} {home_flags} --shell /usr/sbin/nologin {name}",
-    "rhel": "groupadd --system --gid {uid} {name} && useradd --system --uid {uid} --gid {name} {home_flags} --shell /sbin/nologin {name}",
-    "alpine": "addgroup -S -g {uid} {name} && adduser -S -D {home_flags} -u {uid} -G {name} {name}",
-}
-HOME_FLAGS = {  # (no home, a home the app may write)
-    "debian": ("--no-create-home", "--create-home --home-dir /home/{name}"),
-    "rhel": ("--no-create-home", "--create-home --home-dir /home/{name}"),
-    "alpine": ("-H", "-h /home/{name}"),
+    "debian": "groupadd --gid {uid} {name} && useradd --uid {uid} --gid {name} --no-log-init --create-home --shell /usr/sbin/nologin {name}",
+    "rhel": "groupadd --gid {uid} {name} && useradd --uid {uid} --gid {name} --no-log-init --create-home --shell /sbin/nologin {name}",
+    "alpine": "addgroup -g {uid} {name} && adduser -D -u {uid} -G {name} -h /home/{name} -s /sbin/nologin {name}",
 }
 # Base images whose default user is already not root.
 NON_ROOT_BASES = (r"(^|/)distroless/.*:.*nonroot", r"^bitnami/", r"-unprivileged(:|$)", r"^cgr\.dev/chainguard/")
@@ -36,8 +35,8 @@ INTERACTIVE = r"(python|pypy|php|node|ruby|irb|perl|bash|sh|ash|zsh|ghci|iex|erl
 OS_REPOSITORIES = frozenset(
     "debian ubuntu alpine busybox centos fedora rockylinux almalinux oraclelinux buildpack-deps scratch".split()
 )
-# Base images with a ready-made unprivileged user to switch to.
-BUILTIN_USERS = {"node": "node"}
+# Users a base image ships for its app to run as (from data/base_image_config.json), by name.
+APP_USERS = ("app", "node", "nonroot")
 # Base images whose own entrypoint or main process must start as root (used while the Dockerfile
 # does not replace ENTRYPOINT): repository -> why.
 ROOT_BASES = {
@@ -106,8 +105,10 @@ _USER_OPTIONS_WITH_VALUE = frozenset(
 class _Plan:
     """What the fix will do."""
 
-    user: str  # the name (or uid) for USER
+    user: str  # for USER: `uid:gid` where known (Kubernetes' runAsNonRoot cannot check a name)
     owner: str  # for chown / --chown
+    kind: str = "existing"  # existing, owner, nonroot, shipped, created, numeric
+    name: str | None = None  # the user's name, for messages
     create: str | None = None  # the RUN body that creates the user, when we create one
     chown_copies: list = field(default_factory=list)  # COPY instructions that get --chown
     prepare: list[str] = field(default_factory=list)  # shell commands run as root right before USER
@@ -188,21 +189,34 @@ class NonRootUser(Transform):
                 yield self.fix(f"runs as root, and must: {reason}; left as is", at)
             return
         fix_plan = _fix_plan(doc, plan, facts, ctx)
+        if facts is not None and facts.unknown_writes and not isinstance(fix_plan, str):
+            sites = ", ".join(str(site) for site in facts.unknown_writes[:3])
+            fix_plan = (f"the app writes paths known only at run time ({sites}): check that a non-root user may "
+                        "write them and add a USER yourself, or let `dockopt fix --write --verify` build and test it")
+        node_writes = _node_writes(ctx, plan) if not isinstance(fix_plan, str) else []
+        if node_writes:
+            sites = ", ".join(str(site) for site in node_writes[:3])
+            fix_plan = (f"the Node app writes files ({sites}): check that a non-root user may write them and add a "
+                        "USER yourself, or let `dockopt fix --write --verify` build and test it")
         if isinstance(fix_plan, str):
             if ctx.unsafe_fixes:
                 yield self.fix(f"runs as root; not changed: {fix_plan}", at)
             return
         edits = _edits(doc, stage, plan, fix_plan)
-        if fix_plan.create:
-            message = f"runs as root: add user {fix_plan.user} (uid {UID}) and switch to it"
-        elif fix_plan.user.startswith(str(DISTROLESS_UID)):
+        if fix_plan.kind == "created":
+            message = f"runs as root: add user {fix_plan.name} ({fix_plan.user}) and switch to it"
+        elif fix_plan.kind == "nonroot":
             message = f"runs as root: switch to the base image's nonroot user ({fix_plan.user})"
+        elif fix_plan.kind == "shipped":
+            message = f"runs as root: switch to user {fix_plan.name} ({fix_plan.user}), which the base image ships"
+        elif fix_plan.kind == "owner":
+            message = f"runs as root: switch to {fix_plan.user}, the owner the file gives the app's files"
+        elif fix_plan.kind == "numeric":
+            message = f"runs as root: switch to uid {fix_plan.user} (base image {plan.base_image} has no useradd, and the app needs no account)"
         else:
             message = f"runs as root: switch to user {fix_plan.user}, which the image already has"
         if fix_plan.writable:
             message += "; it may write " + ", ".join(fix_plan.writable)
-        if facts is not None and facts.unknown_writes:
-            message += "; check what it writes at " + ", ".join(str(s) for s in facts.unknown_writes[:3])
         message += " (unsafe: the process loses root; writes elsewhere, ports below 1024 and root-only programs fail)"
         yield self.fix(message, at, edits)
 
@@ -241,6 +255,17 @@ def _facts(ctx, plan: Runtime) -> AppFacts | None:
         return None  # the fix is only counted, not applied: spare the libcst analysis
     facts = analyse(ctx.build.root, ctx.build)
     return facts.only(rel for rel in facts.files if plan.container_path(rel) is not None)
+
+
+def _node_writes(ctx, plan: Runtime) -> list:
+    """Where a Node app the image contains writes files (Python apps are read by `analyse`)."""
+    if ctx.build is None or not ctx.unsafe_fixes:
+        return []
+    programs = {posixpath.basename(argv[0]) for argv in plan.commands()}
+    if not programs & {"node", "npm", "yarn", "pnpm", "npx", "nodejs", "docker-entrypoint.sh"}:
+        return []
+    files = [rel for rel in source_files(ctx.build) if plan.container_path(rel) is not None]
+    return write_sites(ctx.build, files)
 
 
 def _must_stay_root(doc, plan: Runtime, facts: AppFacts | None, ctx) -> str | None:
@@ -285,6 +310,14 @@ def _must_stay_root(doc, plan: Runtime, facts: AppFacts | None, ctx) -> str | No
             return f"it runs `{program}`: php-fpm's master process starts as root"
         if argv[0] in ("/sbin/init", "/usr/sbin/init", "/lib/systemd/systemd", "/init"):
             return f"it runs `{argv[0]}`: an init system needs root"
+        installs = _installs_at_start(argv)
+        if installs:
+            return f"it runs `{installs}` when it starts, which writes folders only root may write"
+        server = _dev_server(argv, ctx)
+        if server:
+            return f"it runs a development server (`{server}`), which writes into the app folder (node_modules)"
+    if any(is_under(path, "/root") for path in [plan.workdir, *(copy.dest_folder for copy in plan.copies)]):
+        return "the app lives under /root, which only root may read (mode 0700)"
     low = _low_ports(doc, plan, facts)
     if low:
         return low
@@ -299,6 +332,58 @@ def _must_stay_root(doc, plan: Runtime, facts: AppFacts | None, ctx) -> str | No
             if program in ROOT_PROGRAMS or program in DROP_PROGRAMS:
                 return f"the app runs `{program}` ({run.site}), which needs root"
     return None
+
+
+_PIP = re.compile(r"^pip[0-9.]*$")
+_PYTHON = re.compile(r"^python[0-9.]*$")
+_NODE_INSTALLS = {"npm": {"install", "i", "ci", "add"}, "yarn": {"install", "add"}, "pnpm": {"install", "i", "add"}}
+# Development servers write into the app folder (`node_modules/.vite`, `.next`, `.angular/cache`).
+DEV_SERVERS = {"vite": None, "nodemon": None, "webpack-dev-server": None, "next": "dev", "nuxt": "dev", "nuxi": "dev",
+               "ng": "serve", "react-scripts": "start", "webpack": "serve", "astro": "dev", "remix": "dev"}
+
+
+def _installs_at_start(argv: list[str]) -> str | None:
+    """`pip install ...` / `npm install` in a start command or its script: they write as root would."""
+    program = posixpath.basename(argv[0])
+    rest = argv[1:]
+    if _PYTHON.match(program) and rest[:2] == ["-m", "pip"]:
+        program, rest = "pip", rest[2:]
+    if _PIP.match(program) and "install" in rest and "--user" not in rest and "--target" not in rest:
+        return f"{program} install"
+    if program in _NODE_INSTALLS and rest and rest[0] in _NODE_INSTALLS[program] and "-g" not in rest:
+        return f"{program} {rest[0]}"
+    return None
+
+
+def _dev_server(argv: list[str], ctx) -> str | None:
+    """The development server a start command runs: directly, through npx, or as an npm script."""
+    program = posixpath.basename(argv[0])
+    rest = argv[1:]
+    if program == "npx" and rest:
+        program, rest = rest[0], rest[1:]
+    if program in DEV_SERVERS and (DEV_SERVERS[program] is None or DEV_SERVERS[program] in rest):
+        return program
+    if program in ("npm", "yarn", "pnpm") and rest:
+        script = rest[1] if rest[0] == "run" and len(rest) > 1 else rest[0]
+        if script == "dev":
+            return f"{program} {' '.join(rest)}"
+        body = _npm_script(ctx, script)
+        if body:
+            words = body.split()
+            found = _dev_server(words, None) if words else None
+            if found:
+                return f"{program} {' '.join(rest)}: {found}"
+    return None
+
+
+def _npm_script(ctx, name: str) -> str | None:
+    text = ctx.build.read_text("package.json") if ctx is not None and ctx.build is not None else None
+    try:
+        scripts = json.loads(text).get("scripts", {}) if text else {}
+    except (ValueError, AttributeError):
+        return None
+    value = scripts.get(name) if isinstance(scripts, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def _interactive(words: list[str]) -> bool:
@@ -388,35 +473,95 @@ def _fix_plan(doc, plan: Runtime, facts: AppFacts | None, ctx) -> _Plan | str:
     if existing == "":
         return "it creates a user whose name is only known at build time"
     repository, _ = split_reference(plan.base_image)
+    shipped = _shipped_user(plan.base_image)
+    owner = _stated_owner(doc, plan)
     if existing:
-        fix = _Plan(user=existing, owner=existing)
+        user = _numeric(doc, plan, existing) or existing
+        fix = _Plan(user=user, owner=user)
+    elif owner:  # `RUN chown -R 1000:2000 /code/media`: the file says who runs the app
+        fix = _Plan(user=owner, owner=owner, kind="owner")
     elif base_family in ("distroless", "scratch"):
         uid = f"{DISTROLESS_UID}:{DISTROLESS_UID}"
-        fix = _Plan(user=uid, owner=uid)
-    elif repository in BUILTIN_USERS and base_family in ("debian", "alpine"):
-        name = BUILTIN_USERS[repository]
-        fix = _Plan(user=name, owner=f"{name}:{name}")
-    elif base_family in CREATE_USER:
-        if _lacks_useradd(repository):
-            return (f"base image {plan.base_image} ships without useradd (no shadow-utils); "
-                    "install shadow-utils, then add the user and a USER yourself")
-        fix = _Plan(user=USER_NAME, owner=f"{USER_NAME}:{USER_NAME}")
+        fix = _Plan(user=uid, owner=uid, kind="nonroot")
+    elif shipped is not None:
+        name, uid, gid = shipped
+        fix = _Plan(user=f"{uid}:{gid}", owner=f"{uid}:{gid}", kind="shipped", name=name)
+    elif base_family in CREATE_USER and not _lacks_useradd(repository):
+        fix = _Plan(user=f"{UID}:{UID}", owner=f"{UID}:{UID}", kind="created", name=USER_NAME)
+        fix.create = CREATE_USER[base_family].format(uid=UID, name=USER_NAME)
+    elif _lacks_useradd(repository):  # no useradd: a numeric user needs no account
+        fix = _Plan(user=f"{UID}:{UID}", owner=f"{UID}:{UID}", kind="numeric")
     else:
         return f"cannot tell how base image {plan.base_image} adds users; add a USER yourself"
     for stage in plan.chain:
         for instruction in stage.instructions:
             if instruction.cmd == "SHELL" and not re.search(r"(^|/)(ba)?sh\b", " ".join(instruction.args)):
                 return "a SHELL that is not sh/bash: the user would be created with the wrong shell"
-    needs_home = bool(facts and facts.uses_home)
     problem = _writable(plan, facts, fix, base_family, ctx)
     if problem:
         return problem
-    if not existing and base_family in CREATE_USER and fix.user == USER_NAME:
-        home = HOME_FLAGS[base_family][1 if needs_home else 0].format(name=USER_NAME)
-        fix.create = CREATE_USER[base_family].format(uid=UID, name=USER_NAME, home_flags=home)
     if fix.prepare and base_family in ("distroless", "scratch"):
         return f"the app writes {', '.join(fix.writable)}, and base image {plan.base_image} has no shell to prepare it"
+    if fix.kind == "numeric" and (fix.prepare or (facts is not None and facts.uses_home)):
+        return f"the app needs a home or writable folders, and base image {plan.base_image} has no useradd to make its user"
     return fix
+
+
+def _shipped_user(image_ref: str) -> tuple[str, int, int] | None:
+    """The unprivileged user a base image ships for its app (node's `node`, .NET's `app`)."""
+    users = {name: (uid, gid) for name, uid, gid in base_config(image_ref).users}
+    for name in APP_USERS:
+        if name in users:
+            return name, *users[name]
+    return None
+
+
+def _numeric(doc, plan: Runtime, name: str) -> str | None:
+    """`uid:gid` (or `uid`) of a user by name, when the base image or a useradd in the file says."""
+    if name.split(":", 1)[0].isdigit():
+        return name
+    for shipped, uid, gid in base_config(plan.base_image).users:
+        if shipped == name:
+            return f"{uid}:{gid}"
+    for stage in plan.chain:
+        for instruction in stage.instructions:
+            for words in _run_commands(doc, instruction):
+                if words and posixpath.basename(words[0]) in ("useradd", "adduser") and _login_name(words[1:]) == name:
+                    uid = _option_value(words[1:], ("-u", "--uid"))
+                    if uid is not None and uid.isdigit():
+                        return uid
+    return None
+
+
+def _option_value(words: list[str], names: tuple[str, ...]) -> str | None:
+    for index, word in enumerate(words):
+        word = word.strip("\"'")
+        for name in names:
+            if word == name and index + 1 < len(words):
+                return words[index + 1].strip("\"'")
+            if name.startswith("--") and word.startswith(name + "="):
+                return word[len(name) + 1 :]
+    return None
+
+
+def _stated_owner(doc, plan: Runtime) -> str | None:
+    """The one non-root owner the file gives the app's files (`chown -R 1000:2000 /code`,
+    `COPY --chown=app:app`): who the app must run as to write them. None when none or several."""
+    owners = set()
+    for stage in plan.chain:
+        for instruction in stage.instructions:
+            if instruction.cmd in ("COPY", "ADD") and instruction.flag("chown"):
+                owners.add(instruction.flag("chown"))
+            for words in _run_commands(doc, instruction):
+                if words and posixpath.basename(words[0]) == "chown":
+                    target = next((w for w in words[1:] if not w.startswith("-")), None)
+                    if target is not None:
+                        owners.add(target.strip("\"'"))
+    owners = {owner for owner in owners if not _is_root(owner)}
+    if len(owners) != 1:
+        return None
+    owner = owners.pop()
+    return None if "$" in owner or "`" in owner else owner
 
 
 # RPM-based images that leave out shadow-utils, so `groupadd`/`useradd` do not exist there.
@@ -581,7 +726,7 @@ def _edits(doc, stage, plan: Runtime, fix: _Plan) -> list[Edit]:
         line = doc.lines[instruction.start]
         indent = doc.indent(instruction.start)
         head = indent + instruction.keyword
-        new = head + f" --chown={_numeric_owner(fix)}" + line[len(head) :]
+        new = head + f" --chown={fix.owner}" + line[len(head) :]
         edits.append(Edit.replace(instruction.start, instruction.start, new.rstrip("\r\n") + "\n"))
     block = ""
     if fix.prepare:
@@ -598,10 +743,6 @@ def _edits(doc, stage, plan: Runtime, fix: _Plan) -> list[Edit]:
         block += "\n"  # its own paragraph, like the instructions around it
     edits.append(Edit.insert(line, block))
     return edits
-
-
-def _numeric_owner(fix: _Plan) -> str:
-    return f"{UID}:{UID}" if fix.create else fix.owner
 
 
 def _user_line(doc, stage) -> int:

@@ -500,8 +500,6 @@ def _plan_node(doc, ctx, stage, site) -> CompiledPlan | None:
     runtime_packages += tools_used_at_runtime(doc, walk.blocks, kinds, runtime_packages)
     runtime_packages = list(dict.fromkeys(runtime_packages))
 
-    root = _root_reason(walk)
-    has_user = any(b.instruction.cmd == "USER" for b in walk.blocks)
     plan = CompiledPlan(runtime, "")
     if runtime_packages:
         plan.add("runtime", {"kind": "apt", "packages": runtime_packages}, "RUN")
@@ -517,13 +515,10 @@ def _plan_node(doc, ctx, stage, site) -> CompiledPlan | None:
         if index == last:
             plan.add("builder", {"kind": "npm_prune", "flag": _prune_flag(image.tag if image else None)}, "RUN")
             plan.add("runtime", {"kind": "copy_from", "src": app_dir, "dest": app_dir}, "COPY")
-    if root is None and not has_user:
-        _insert_user(plan, {"kind": "user_name", "name": "node"})
     plan.message = f"install and build in a `{site.text}` builder stage, prune dev dependencies, and run from `{runtime}` with {app_dir} copied"
     if runtime_packages:
         plan.message += f" (runtime packages: {', '.join(runtime_packages)})"
-    plan.message += "; runs as user node" if root is None and not has_user else (f"; stays root: {root}" if root else "")
-    return plan
+    return plan  # the runtime's user is DO401's to decide, with what it knows of the app
 
 
 def _npm_install(command) -> bool:

@@ -76,8 +76,6 @@ def _notes(repo: RepoOutcome) -> str:
     if repo.status in ("skipped", "failed"):
         return repo.reason or ""
     text = effect_text(effect(repo))
-    if repo.status == "up-to-date":
-        return "the branch already has these fixes" + (f"; {text}" if text else "")
     if repo.previous:
         text += ("; " if text else "") + f"replaces {repo.previous[:7]}"
     return text

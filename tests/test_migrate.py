@@ -47,6 +47,8 @@ def org(tmp_path: Path) -> Path:
         org / "shop",
         {"services/web/Dockerfile": TWO_RUNS, "services/worker/Containerfile": TWO_RUNS, "README.md": "shop\n"},
     )
+    (shop / "Dockerfile").symlink_to("services/web/Dockerfile")  # tracked link: its target is fixed
+    commit_all(shop, "a link at the top")
     write(shop, {"scratch/Dockerfile": TWO_RUNS})  # untracked: never touched, never committed
     make_repo(shop / "tools" / "nested", {"Dockerfile": TWO_RUNS})  # a repository inside a repository
     dirty = make_repo(org / "dirty", {"Dockerfile": TWO_RUNS})

@@ -142,9 +142,15 @@ class Repository:
                 skip = entry[0] in "RC"
         return paths
 
-    def tracked_files(self) -> set[str]:
-        out = self.git("ls-files", "-z", "--cached")
-        return {path for path in out.decode("utf-8", "surrogateescape").split("\0") if path}
+    def tracked_files(self) -> dict[str, str]:
+        """Tracked path → mode (`100644`, `100755`, `120000` for a symlink, `160000` a submodule)."""
+        out = self.git("ls-files", "-z", "--stage")
+        found = {}
+        for entry in out.decode("utf-8", "surrogateescape").split("\0"):
+            if entry:
+                info, _, path = entry.partition("\t")
+                found[path] = info.split(" ", 1)[0]
+        return found
 
     def git_path(self, name: str) -> str:
         """Where `.git/<name>` lives (worktrees and `.git` files resolved), as an absolute path."""
@@ -191,7 +197,7 @@ class Repository:
             self.git("read-tree", base, extra_env=index)
             for path, data in sorted(files.items()):
                 listing = self.git("ls-tree", base, "--", path).decode("utf-8", "surrogateescape")
-                mode = listing.split(" ", 1)[0] if listing else "100644"
+                mode = listing.split(" ", 1)[0] if listing else "100644"  # keeps the executable bit
                 blob = self.git("hash-object", "-w", "--no-filters", "--stdin", data=data).decode().strip()
                 self.git("update-index", "--cacheinfo", f"{mode},{blob},{path}", extra_env=index)
             return self.git("write-tree", extra_env=index).decode().strip()

@@ -169,10 +169,13 @@ def run_migrate(options: MigrateOptions) -> int:
         streams.err("dockopt: error: --pr-body-file is for one repository; without it each body goes to .git/dockopt/PR_BODY.md\n")
         return EXIT_FAILED
 
+    # The git steps of different repositories are independent and mostly waiting on git: threads.
+    with ThreadPoolExecutor(max_workers=_jobs(options)) as pool:
+        prepared = list(pool.map(lambda repo: _guarded(repo, _prepare, repo, options) or [], repos))
     tasks: list[Task] = []
     owners: list[tuple[RepoOutcome, FileOutcome]] = []
-    for repo in repos:
-        for item, task in _guarded(repo, _prepare, repo, options) or []:
+    for repo, items in zip(repos, prepared):
+        for item, task in items:
             repo.files.append(item)
             if task is not None:
                 tasks.append(task)
@@ -180,9 +183,9 @@ def run_migrate(options: MigrateOptions) -> int:
     _fix(tasks, owners, options)
     if options.verify:
         _verify([item for repo in repos if repo.status == "pending" for item in repo.changed()], options)
-    for repo in repos:
-        if repo.status == "pending":
-            _guarded(repo, _finish, repo, options, identity)
+    pending = [repo for repo in repos if repo.status == "pending"]
+    with ThreadPoolExecutor(max_workers=_jobs(options)) as pool:
+        list(pool.map(lambda repo: _guarded(repo, _finish, repo, options, identity), pending))
 
     from dockopt.migration_summary import render, write_summary
 
@@ -303,12 +306,17 @@ def _check(repo: RepoOutcome, git, options: MigrateOptions) -> list[str] | None:
         repo.skip(f"uncommitted changes in {len(dirty)} tracked file{'s' if len(dirty) != 1 else ''}")
         return None
     tracked = git.tracked_files()
-    found = [
-        _relative(item.path, repo.root)
-        for item in discover([repo.root], _config_for_discovery)
-        if isinstance(item, Found)
-    ]
-    found = sorted(path for path in found if path in tracked)
+    real_root = os.path.realpath(repo.root)
+    # Regular tracked files only: a symlinked Dockerfile is fixed where it points (discovery reports
+    # a file once, under the first name it meets), a submodule's in its own repository.
+    found = sorted(
+        {
+            _relative(os.path.realpath(item.path), real_root)
+            for item in discover([repo.root], _config_for_discovery)
+            if isinstance(item, Found)
+        }
+    )
+    found = [path for path in found if tracked.get(path) in ("100644", "100755")]
     if not found:
         named = any(is_dockerfile_name(path.rsplit("/", 1)[-1]) for path in tracked)
         repo.skip("every Dockerfile is excluded by config or .gitignore" if named else "no Dockerfile")
@@ -351,11 +359,16 @@ def _task(repo: RepoOutcome, git, path: str, options: MigrateOptions) -> tuple[F
     return FileOutcome(path, absolute, before, FileResult(path, "pending"), snapshot), task
 
 
-def _fix(tasks: list[Task], owners: list, options: MigrateOptions) -> None:
-    from dockopt.batch import default_jobs, run
+def _jobs(options: MigrateOptions) -> int:
+    from dockopt.batch import default_jobs
 
-    jobs = options.jobs if options.jobs and options.jobs > 0 else default_jobs()
-    for (repo, item), result in zip(owners, run(tasks, jobs)):
+    return options.jobs if options.jobs and options.jobs > 0 else default_jobs()
+
+
+def _fix(tasks: list[Task], owners: list, options: MigrateOptions) -> None:
+    from dockopt.batch import run
+
+    for (repo, item), result in zip(owners, run(tasks, _jobs(options))):
         if result.status == "changed" and result.output == item.before:
             result.status = "ok"  # a fixed point that gives back the same bytes is no change
         item.result = result

@@ -55,9 +55,13 @@ def parse_identity(text: str) -> tuple[str, str]:
 
 
 def valid_branch_name(name: str) -> bool:
-    done = subprocess.run(
-        ["git", "check-ref-format", "--branch", name], capture_output=True, env=clean_environment(), timeout=GIT_TIMEOUT
-    )
+    """Would git take this as a branch name? GitError when there is no git at all."""
+    try:
+        done = subprocess.run(
+            ["git", "check-ref-format", "--branch", name], capture_output=True, env=clean_environment(), timeout=GIT_TIMEOUT
+        )
+    except OSError:
+        raise GitError("git is not installed (or not on PATH)") from None
     return done.returncode == 0 and not name.startswith("-")
 
 

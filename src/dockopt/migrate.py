@@ -213,12 +213,15 @@ def _guarded(repo: RepoOutcome, step, *args):
 
 
 def _validate(options: MigrateOptions) -> tuple[str, str] | None:
-    from dockopt.gitrepo import parse_identity, valid_branch_name
+    from dockopt.gitrepo import GitError, parse_identity, valid_branch_name
 
     if not options.dirs:
         raise UsageProblem("give at least one folder")
-    if not valid_branch_name(options.branch):
-        raise UsageProblem(f"'{options.branch}' is not a valid branch name")
+    try:
+        if not valid_branch_name(options.branch):
+            raise UsageProblem(f"'{options.branch}' is not a valid branch name")
+    except GitError as exc:
+        raise UsageProblem(str(exc)) from None
     if options.verify_jobs < 1:
         raise UsageProblem("--verify-jobs must be at least 1")
     if options.verify_timeout is not None and options.verify_timeout < 1:
@@ -303,7 +306,7 @@ def _check(repo: RepoOutcome, git, options: MigrateOptions) -> list[str] | None:
         return None
     dirty = git.changed_tracked_files()
     if dirty:
-        repo.skip(f"uncommitted changes in {len(dirty)} tracked file{'s' if len(dirty) != 1 else ''}")
+        repo.skip(f"uncommitted changes in {_plural(len(dirty), 'tracked file')}")
         return None
     tracked = git.tracked_files()
     real_root = os.path.realpath(repo.root)

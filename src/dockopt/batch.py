@@ -94,7 +94,8 @@ def _fix_one(task: Task) -> FileResult:
     if not task.explicit and data.startswith(b"#!"):
         return FileResult(task.path, "skipped", skipped="not a Dockerfile (a script: starts with #!)")
     if task.data is not None:
-        context = BuildContext(task.context) if task.context else None
+        # stdin, or a file's bytes from a commit (`migrate`): the context folder is what was given
+        context = BuildContext(task.context, dockerfile=None if task.path == "-" else task.path) if task.context else None
     else:
         folder = task.context or os.path.dirname(task.path) or "."
         context = BuildContext(folder, dockerfile=task.path)

@@ -1,4 +1,4 @@
-"""The `dockopt` command: `fix`, `verify`, `rules`, `explain`.
+"""The `dockopt` command: `fix`, `verify`, `migrate`, `rules`, `explain`.
 
 Start-up time matters (pre-commit runs it on every commit, editors on every save), so this module
 imports nothing heavy at the top: typer is loaded when the command line is parsed, the engine only
@@ -27,6 +27,12 @@ class OutputFormat(str, enum.Enum):
 
 class RulesFormat(str, enum.Enum):
     text = "text"
+    json = "json"
+
+
+class SummaryFormat(str, enum.Enum):
+    text = "text"
+    markdown = "markdown"
     json = "json"
 
 
@@ -210,6 +216,48 @@ def build_app():
         raise typer.Exit(
             run_verify(path, context, probe, _split(select), _split(ignore), unsafe_fixes, rewritten, output_format.value)
         )
+
+    @app.command("migrate")
+    def migrate_command(
+        dirs: Annotated[List[str], typer.Argument(help="Git repositories, or folders holding them (searched 4 levels down).", show_default=False, metavar="DIR")],
+        branch: Annotated[str, typer.Option("--branch", help="The branch each repository's commit goes to.")] = "dockopt/optimize-dockerfiles",
+        author: Annotated[
+            Optional[str],
+            typer.Option("--author", help="'Name <email>' for the commits [default: the repository's user.name/user.email, else dockopt].", show_default=False),
+        ] = None,
+        no_commit: Annotated[
+            bool, typer.Option("--no-commit", help="Write the fixes into the work tree; no branch, no commit (for fan-out tools that commit).")
+        ] = False,
+        pr_body_file: Annotated[
+            Optional[str],
+            typer.Option("--pr-body-file", help="Write the pull-request body here (one repository) [default: .git/dockopt/PR_BODY.md].", show_default=False),
+        ] = None,
+        select: Annotated[Optional[List[str]], typer.Option("--select", help="Transforms to run (as for fix).", show_default=False)] = None,
+        ignore: Annotated[Optional[List[str]], typer.Option("--ignore", help="Transforms to leave out (as for fix).", show_default=False)] = None,
+        unsafe_fixes: Annotated[
+            Optional[bool], typer.Option("--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes that may change the image.", show_default=False)
+        ] = None,
+        jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Parallel worker processes [default: CPU count].", show_default=False)] = None,
+        output_format: Annotated[SummaryFormat, typer.Option("--format", help="Format of the summary on stdout.")] = SummaryFormat.text,
+        summary: Annotated[
+            Optional[str], typer.Option("--summary", help="Also write the summary to FILE (.json, .md, else text).", show_default=False)
+        ] = None,
+        verify: Annotated[bool, typer.Option("--verify", help="Build each rewrite first; keep only those that build and pass their smoke test.")] = False,
+        verify_jobs: Annotated[int, typer.Option("--verify-jobs", help="Builds run at once with --verify.")] = 1,
+        verify_timeout: Annotated[
+            Optional[int], typer.Option("--verify-timeout", help="Seconds each build may take [default: config, else 1800].", show_default=False)
+        ] = None,
+    ) -> None:
+        """Fix the Dockerfiles of many git repositories: a branch, a commit and a pull-request body each."""
+        from dockopt.migrate import MigrateOptions, run_migrate
+
+        options = MigrateOptions(
+            dirs=dirs, branch=branch, author=author, commit=not no_commit, pr_body_file=pr_body_file,
+            select=_split(select), ignore=_split(ignore), unsafe_fixes=unsafe_fixes, jobs=jobs,
+            output_format=output_format.value, summary=summary,
+            verify=verify, verify_jobs=verify_jobs, verify_timeout=verify_timeout,
+        )
+        raise typer.Exit(run_migrate(options))
 
     @app.command("rules")
     def rules_command(
@@ -408,7 +456,7 @@ def _verify_then_write(result, options: FixOptions, streams):
     from dockopt.verify import EngineError, format_table, verify
     from dockopt.writeback import FileError, read, write
 
-    probe = options.probe or VerifyOptions()
+    probe = _probe_for(result.path, options.probe or VerifyOptions())
     context = options.context or os.path.dirname(result.path) or "."
     try:
         snapshot = read(result.path)
@@ -428,6 +476,26 @@ def _verify_then_write(result, options: FixOptions, streams):
     except FileError as exc:
         result.status, result.error = "error", str(exc)
     return verdict
+
+
+def _probe_for(path: str, probe: "VerifyOptions") -> "VerifyOptions":
+    """--smoke/--port on the command line win; else the `[tool.dockopt.verify]` table of the file's config."""
+    from dataclasses import replace
+
+    from dockopt.config import verify_settings
+
+    table = {} if probe.smoke or probe.port else verify_settings(os.path.dirname(path) or ".")
+    if not table:
+        return probe
+    return replace(
+        probe,
+        smoke=table.get("smoke"),
+        port=table.get("port"),
+        http_path=table.get("path", probe.http_path),
+        build_args=probe.build_args or table.get("build-args", []),
+        target=probe.target or table.get("target"),
+        timeout=table.get("timeout", probe.timeout),
+    )
 
 
 def _smoke(probe: "VerifyOptions"):

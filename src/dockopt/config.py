@@ -11,6 +11,13 @@ wins over `pyproject.toml`; a `pyproject.toml` without `[tool.dockopt]` is passe
     per-file-ignores = { "legacy/**" = ["DO2"], "*.dev.Dockerfile" = ["ALL"] }
     exclude = ["third_party/", "*.generated.Dockerfile"]   # .gitignore-style globs, for walks
 
+    [verify]            # `[tool.dockopt.verify]` in pyproject.toml: how `migrate --verify` smoke-tests
+    smoke = "python -c 'import app'"     # a shell command run in the image, or
+    port = 8000                          # run the image and GET this port (and `path`)
+    build-args = ["PY=3.12"]
+    target = "runtime"
+    timeout = 900                        # seconds each build may take
+
 Globs are relative to the config file's folder. Selectors resolve in layers, as in ruff: config
 select, extend-select, ignore, extend-ignore; then the command line's --select (replaces) and
 --ignore; then per-file-ignores. An unknown key or selector is an error, not a silent no-op.
@@ -27,7 +34,8 @@ from dockopt.errors import DockoptError
 
 CONFIG_FILES = (".dockopt.toml", "pyproject.toml")
 _LIST_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "exclude")
-KNOWN_KEYS = frozenset(_LIST_KEYS + ("unsafe-fixes", "per-file-ignores"))
+KNOWN_KEYS = frozenset(_LIST_KEYS + ("unsafe-fixes", "per-file-ignores", "verify"))
+VERIFY_KEYS = {"smoke": str, "port": int, "path": str, "build-args": list, "target": str, "timeout": int}
 
 
 class ConfigError(DockoptError):
@@ -50,6 +58,7 @@ class Config:
     unsafe_fixes: bool | None = None
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
+    verify: dict = field(default_factory=dict)  # the [verify] table, keys checked against VERIFY_KEYS
 
     def selectors(self) -> list[str]:
         found = list(self.select or []) + self.extend_select + self.ignore + self.extend_ignore
@@ -103,6 +112,12 @@ def config_for(folder: str) -> Config | None:
     return None if parent == folder else config_for(parent)
 
 
+def verify_settings(folder: str) -> dict:
+    """The `[verify]` table of the nearest config (empty when there is none): smoke test and builds."""
+    config = config_for(folder)
+    return dict(config.verify) if config else {}
+
+
 def load(path: str) -> Config | None:
     """Read one config file; None for a pyproject.toml without a [tool.dockopt] table."""
     if sys.version_info >= (3, 11):
@@ -146,12 +161,31 @@ def _parse(path: str, table: dict, where: str) -> Config:
             config.per_file_ignores = {
                 str(glob): _string_list(path, f"per-file-ignores.{glob}", codes) for glob, codes in value.items()
             }
+        elif key == "verify":
+            config.verify = _verify_table(path, value)
     from dockopt.registry import unknown_selectors
 
     unknown = unknown_selectors(config.selectors())
     if unknown:
         raise ConfigError(path, f"unknown rule selector '{unknown[0]}' (see `dockopt rules`)")
     return config
+
+
+def _verify_table(path: str, value) -> dict:
+    if not isinstance(value, dict):
+        raise ConfigError(path, "'verify' must be a table (smoke, port, path, build-args, target, timeout)")
+    for key, item in value.items():
+        kind = VERIFY_KEYS.get(key)
+        if kind is None:
+            raise ConfigError(path, f"unknown key '{key}' in the verify table")
+        if kind is list:
+            if not isinstance(item, list) or not all(isinstance(arg, str) for arg in item):
+                raise ConfigError(path, f"'verify.{key}' must be a list of strings")
+        elif not isinstance(item, kind) or isinstance(item, bool):
+            raise ConfigError(path, f"'verify.{key}' must be {'a number' if kind is int else 'a string'}")
+    if "smoke" in value and "port" in value:
+        raise ConfigError(path, "give 'verify.smoke' or 'verify.port', not both")
+    return dict(value)
 
 
 def _string_list(path: str, key: str, value) -> list[str]:

@@ -113,12 +113,12 @@ def expected_effect(report: FileReport) -> str:
     return "Estimate (not measured; run with `--verify` to measure): " + "; ".join(notes) + "."
 
 
-def render_markdown(reports: list[FileReport]) -> str:
+def render_markdown(reports: list[FileReport], title: str = "dockopt: Dockerfile rewrites for review") -> str:
     changed = [r for r in reports if r.status == "changed"]
     failed = [r for r in reports if r.status == "error"]
     fix_count = sum(1 for r in reports for f in r.fixes if f["applied"])
     lines = [
-        "# dockopt: Dockerfile rewrites for review",
+        f"# {title}",
         "",
         f"{len(reports)} Dockerfile(s) scanned: {len(changed)} changed, {len(failed)} failed; {fix_count} change(s) applied.",
         "",

@@ -152,8 +152,12 @@ def split_reference(image_ref: str) -> tuple[str, str]:
 
 
 def _matches(pattern: str, repository: str) -> bool:
-    regex = "".join(".*" if char == "*" else re.escape(char) for char in pattern)
-    return re.fullmatch(regex, repository) is not None
+    return _pattern(pattern).fullmatch(repository) is not None
+
+
+@lru_cache(maxsize=None)
+def _pattern(pattern: str) -> re.Pattern:
+    return re.compile("".join(".*" if char == "*" else re.escape(char) for char in pattern))
 
 
 # -- official image references and their slim variants -----------------------------------------------

@@ -218,18 +218,6 @@ class Document:
     def stage_of(self, instruction: Instruction) -> Stage | None:
         return None if instruction.stage is None else self.stages[instruction.stage]
 
-    def global_args(self) -> dict[str, str | None]:
-        """ARGs declared before the first FROM, with their defaults unquoted (None: no default)."""
-        found: dict[str, str | None] = {}
-        for instruction in self.instructions:
-            if instruction.cmd == "FROM":
-                break
-            if instruction.cmd == "ARG":
-                for item in instruction.args:
-                    name, sep, value = item.partition("=")
-                    found[name] = unquote(value) if sep else None
-        return found
-
     @cached_property
     def image(self) -> Image:
         """The model of the image this file builds (scopes, stages, copies): built once, on demand."""

@@ -229,3 +229,16 @@ def test_installers_that_may_rewrite_their_lock_move_only_as_unsafe(tmp_path, in
     source = f"FROM node:20\nWORKDIR /app\nCOPY . .\n{install}\nCMD [\"node\", \"index.js\"]\n"
     result = dockopt.fix(source, select=["DO301"], unsafe_fixes=True, context=tmp_path)
     assert [f.safety.value for f in result.fixes if f.edits] == [safety]
+
+
+@pytest.mark.parametrize("copy", ["COPY front-end/ .", "COPY ./front-end .", "COPY front-end ."])
+def test_a_subfolder_context_gets_its_own_manifests(tmp_path, copy):
+    files = {"front-end/package.json": "{}", "front-end/package-lock.json": "{}", "front-end/index.js": ""}
+    result = run(f"FROM node:20\nWORKDIR /app\n{copy}\nRUN npm ci\n", files, tmp_path)
+    assert result.output.startswith("FROM node:20\nWORKDIR /app\nCOPY front-end/package.json front-end/package-lock.json ./\nRUN npm ci\n")
+
+
+def test_without_a_context_a_subfolder_with_no_extension_is_taken_for_a_folder(tmp_path):
+    result = run("FROM node:20\nWORKDIR /app\nCOPY front-end .\nRUN npm ci\n", None, tmp_path)
+    assert "COPY front-end/package*.json ./\nRUN npm ci\nCOPY front-end .\n" in result.output
+    assert result.applied[0].safety is Safety.UNSAFE

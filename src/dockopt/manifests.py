@@ -103,7 +103,7 @@ def source_copy(args: tuple[str, ...], cwd: str, build) -> SourceCopy | None:
             name = posixpath.basename(path)
             if name == "*" or (build is not None and any(p.is_dir() for p in build.root.glob(path))):
                 whole = True
-        elif path == "" or source.endswith("/") or (build is not None and (build.root / path).is_dir()):
+        elif path == "" or source.endswith("/") or _is_folder(build, path):
             whole = True
             path += "/" if path else ""
         normalised.append(path)
@@ -114,6 +114,13 @@ def source_copy(args: tuple[str, ...], cwd: str, build) -> SourceCopy | None:
     else:
         dest = join(cwd, dest_text)
     return SourceCopy(tuple(normalised), dest, dest_text)
+
+
+def _is_folder(build, path: str) -> bool:
+    """A folder of the context; without the context, a name with no extension (`COPY front-end .`)."""
+    if build is None:
+        return "." not in posixpath.basename(path)
+    return (build.root / path).is_dir()
 
 
 def present(build, relative: str) -> bool:

@@ -113,7 +113,7 @@ def test_a_file_with_no_extension_and_no_context_to_check_is_an_unsafe_fix():
     source = "FROM d\nADD payload /opt/\n"
     [fix] = run(source).fixes
     assert (fix.safety.value, fix.applied) == ("unsafe", False)
-    assert "payload could be a tar archive" in fix.message
+    assert "payload could be a tar archive" in fix.text
     assert dockopt.fix(source, select=["DO102"], unsafe_fixes=True).output == "FROM d\nCOPY payload /opt/\n"
 
 

@@ -265,7 +265,7 @@ def test_the_fix_is_safe_and_points_at_the_first_run():
     [applied] = result.applied
     assert applied.safety is dockopt.Safety.SAFE
     assert applied.line == 2
-    assert "lines 2, 4" in applied.message
+    assert "lines 2, 4" in applied.text
 
 
 def test_known_ids_select_it():

@@ -83,7 +83,7 @@ def _message() -> str:
     from dockopt import fix
 
     [item] = fix(BEFORE, select=["DO101"], unsafe_fixes=True).fixes
-    return item.message
+    return item.text
 
 
 def test_the_diff_of_a_crlf_file_applies_with_git_apply(tmp_path):
@@ -244,7 +244,10 @@ def test_json_has_per_file_results_and_a_summary(dockerfile, run):
     entry = by_path["Dockerfile"]
     assert (entry["status"], entry["changed"], entry["written"]) == ("changed", True, False)
     [item] = entry["fixes"]
-    assert item["code"] == "DO101" and item["applied"] and item["edits"][0]["start_line"] == 2
+    assert item["code"] == "DO101" and item["applied"] and (item["line"], item["column"]) == (2, 1)
+    [edit] = item["fix"]["edits"]
+    assert edit["location"] == {"row": 2, "column": 1} and edit["content"].startswith('LABEL maintainer="Jo Doe')
+    assert item["fix"]["applicability"] == "unsafe" and item["fix"]["reason"] == "the image's labels change"
     assert data["summary"]["fixes_by_code"] == {"DO101": 1}
     assert data["summary"]["failed"] == 1
 
@@ -264,8 +267,8 @@ def test_sarif_is_2_1_0_with_rules_and_fixes(dockerfile, run):
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "Dockerfile"
     [change] = result["fixes"][0]["artifactChanges"]
     [replacement] = change["replacements"]
-    assert replacement["deletedRegion"] == {"startLine": 2, "startColumn": 1, "endLine": 3, "endColumn": 1}
-    assert replacement["insertedContent"]["text"] == 'LABEL maintainer="Jo Doe <jo@example.com>"\n'
+    assert replacement["deletedRegion"] == {"startLine": 2, "startColumn": 1, "endLine": 2, "endColumn": 35}
+    assert replacement["insertedContent"]["text"] == 'LABEL maintainer="Jo Doe <jo@example.com>"'
     assert run_["invocations"][0]["executionSuccessful"] is True
 
 

@@ -152,7 +152,7 @@ def test_without_a_context_the_fix_is_unsafe_and_says_why(tmp_path):
     result = run(PY + "COPY . .\nRUN pip install -r requirements.txt\n", None, tmp_path, unsafe=False)
     assert not result.changed
     [fix] = result.unsafe_left_out
-    assert "no build context" in fix.message
+    assert "no build context" in fix.text
 
 
 def test_a_split_install_is_unsafe(tmp_path):
@@ -176,7 +176,7 @@ def test_the_project_step_of_a_chain_keeps_only_the_split_command(tmp_path):
 def test_a_skip_is_reported_with_its_reason(tmp_path):
     result = run(PY + "COPY . .\nRUN pip install -r requirements.txt\n", {"requirements.txt": "-e .\n"}, tmp_path)
     [finding] = result.findings
-    assert finding.code == "DO301" and "-e ." in finding.message and finding.line == 4
+    assert finding.code == "DO301" and "-e ." in finding.text and finding.line == 4
 
 
 def test_crlf_and_lowercase_keywords_are_kept(tmp_path):

@@ -94,7 +94,7 @@ def test_it_is_unsafe_and_left_out_by_default():
 )
 def test_message_says_what_else_changes(source, note):
     [fix] = run(source).fixes
-    assert note in fix.message
+    assert note in fix.text
 
 
 @pytest.mark.parametrize("pragma", ["# hadolint ignore=DL3025", "# dockopt: ignore=JSONArgsRecommended"])

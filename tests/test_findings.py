@@ -34,7 +34,7 @@ def test_flagged_without_edits(code, source, line):
     result = dockopt.fix(source, select=[code], unsafe_fixes=True)
     assert not result.changed
     assert [(f.code, f.line, f.applied) for f in result.fixes] == [(code, line, False)]
-    assert result.fixes[0].safety.value == "display"
+    assert result.fixes[0].safety.value == "finding"
 
 
 @pytest.mark.parametrize(("code", "source"), QUIET)

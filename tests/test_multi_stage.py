@@ -176,7 +176,7 @@ def test_go_reads_the_context_for_cgo_and_files(tmp_path):
 def test_npm_start_is_checked_against_dev_dependencies(tmp_path):
     (tmp_path / "package.json").write_text('{"scripts": {"start": "nodemon index.js"}, "devDependencies": {"nodemon": "3"}}')
     result = fix("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"npm\", \"start\"]\n", context=tmp_path)
-    assert not result.changed and "nodemon" in result.fixes[0].message
+    assert not result.changed and "nodemon" in result.fixes[0].text
 
 
 @pytest.mark.parametrize(

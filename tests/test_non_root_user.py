@@ -350,7 +350,7 @@ def test_no_op(source, files, reason, tmp_path):
     else:
         (finding,) = result.fixes
         assert finding.is_finding and finding.safety is Safety.DISPLAY
-        assert reason in finding.message
+        assert reason in finding.text
 
 
 FIX = [
@@ -739,7 +739,7 @@ def test_fix(source, files, expected, tmp_path):
     expected = textwrap.dedent(expected).lstrip("\n")
     assert result.output == expected
     (fix,) = result.applied
-    assert fix.safety is Safety.UNSAFE and "unsafe" in fix.message
+    assert fix.safety is Safety.UNSAFE and "unsafe" in fix.text
     dockerfile.parse_string(result.output)
     again = dockopt.fix(result.output, select=["DO401"], unsafe_fixes=True, context=(tmp_path / "ctx") if files else None)
     assert again.output == result.output, "fixing twice must equal fixing once"
@@ -753,7 +753,7 @@ def test_the_fix_is_left_out_without_unsafe_fixes(tmp_path):
 
 def test_the_message_names_what_the_user_may_write(tmp_path):
     _, result = run(FIX[6].values[0], FIX[6].values[1], tmp_path)
-    assert "may write /var/lib/shop" in result.applied[0].message
+    assert "may write /var/lib/shop" in result.applied[0].text
 
 
 def test_writes_to_paths_known_only_at_run_time_leave_it_root_and_say_what_to_check(tmp_path):
@@ -768,7 +768,7 @@ def test_writes_to_paths_known_only_at_run_time_leave_it_root_and_say_what_to_ch
         tmp_path,
     )
     assert not result.changed
-    assert any("known only at run time (dump.py:2)" in f.message for f in result.fixes)
+    assert any("known only at run time (dump.py:2)" in f.text for f in result.fixes)
 
 
 def test_app_facts_only_count_for_files_in_the_image(tmp_path):

@@ -46,4 +46,4 @@ def test_found(text, lines):
 
 def test_the_message_suggests_cmd():
     [finding] = dockopt.fix("FROM python\nCOPY . /code\nRUN python myapp.py\n", select=["DO310"]).findings
-    assert 'CMD ["python", "myapp.py"]' in finding.message
+    assert 'CMD ["python", "myapp.py"]' in finding.text

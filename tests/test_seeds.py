@@ -22,7 +22,7 @@ def rewrite(seed, name="Dockerfile", select=("DO501", "DO502")):
 def test_seed_000_as_printed_is_left_alone_with_the_reason():
     result = rewrite("000")
     assert not result.changed
-    assert any("extra words" in f.message for f in result.fixes)
+    assert any("extra words" in f.text for f in result.fixes)
 
 
 def test_seed_000_buildable_gets_the_slim_base_the_seed_proposes():

@@ -60,7 +60,7 @@ def test_no_op(source):
 
 def test_digest_is_reported():
     result = fix("FROM python:3.11@sha256:" + "0" * 64 + "\n")
-    assert any("pinned by digest" in f.message for f in result.fixes)
+    assert any("pinned by digest" in f.text for f in result.fixes)
 
 
 FIXES = [
@@ -102,4 +102,4 @@ def test_requirements_are_read_from_the_context(tmp_path):
     source = "FROM python:3.11\nCOPY . /app\nWORKDIR /app\nRUN pip install -r requirements.txt\n"
     result = fix(source, context=tmp_path)
     assert result.output == source
-    assert any("mysqlclient" in f.message and "DO502" in f.message for f in result.fixes)
+    assert any("mysqlclient" in f.text and "DO502" in f.text for f in result.fixes)

@@ -57,4 +57,4 @@ def test_a_crafted_file_name_cannot_add_an_instruction(tmp_path):
     source = 'FROM python:3.11\nCOPY ["req\\nRUN touch pwned\\n.txt", "/app/r.txt"]\nRUN pip install -r /app/r.txt\n'
     result = dockopt.fix(source, select=["DO502"], unsafe_fixes=True, context=tmp_path)
     assert result.output == source
-    assert any("refusing to render" in fix.message for fix in result.fixes)
+    assert any("refusing to render" in fix.text for fix in result.fixes)

@@ -53,9 +53,11 @@ class MaintainerToLabel(Transform):
             text = "".join(doc.comment_lines(instruction))
             text += f"{doc.indent(instruction.start)}{same_case('LABEL', instruction.keyword)} {label}\n"
             yield self.fix(
-                f"MAINTAINER is deprecated: use LABEL {label} (the image's labels change)",
+                f"use LABEL {label}",
                 instruction,
                 [Edit.replace(instruction.start, instruction.end, text)],
+                problem="MAINTAINER is deprecated",
+                reason="the image's labels change",
             )
 
 

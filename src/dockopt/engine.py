@@ -8,17 +8,18 @@ BuildKit's parser before the next pass. Rounds repeat until nothing changes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dockopt.context import BuildContext
-from dockopt.document import BOM, Document, decode, split_lines
+from dockopt.document import BOM, Document, decode
 from dockopt.edits import Edit, apply_edits
 from dockopt.errors import DockerfileParseError
 from dockopt.pragmas import parse_pragmas
 from dockopt.registry import selected
-from dockopt.transform import Context, Fix, Safety, Transform
+from dockopt.ledger import Ledger
+from dockopt.results import Fix, Safety
+from dockopt.transform import Context, Transform
 
 MAX_ROUNDS = 10
 
@@ -85,9 +86,10 @@ def _run(doc: Document, transforms: list[Transform], ctx: Context, unsafe_fixes:
     pragmas = parse_pragmas(doc)
     if pragmas.skip_file:
         return doc.render(), [], None, "skip-file pragma"
+    original = doc.lines
     applied: list[Fix] = []
     left_out: list[Fix] = []
-    origin = Origin(len(doc.lines))
+    ledger = Ledger.of(original)
     for _ in range(MAX_ROUNDS):
         changed = False
         left_out = []
@@ -98,14 +100,14 @@ def _run(doc: Document, transforms: list[Transform], ctx: Context, unsafe_fixes:
             except Exception as exc:  # a bug in one transform must never cost the user a traceback
                 return doc.render(), applied, _internal(kind, f"{type(exc).__name__}: {exc}"), None
             accepted: list[Fix] = []
-            edits = []
+            edits: list[Edit] = []
             for item in fixes:
                 if pragmas.suppressed(item, kind, doc):
                     continue
                 if item.is_finding and kind.safety is Safety.UNSAFE and not unsafe_fixes:
                     continue  # why an unsafe fix was not made: news only to who asked for unsafe fixes
                 if item.is_finding or item.safety is Safety.DISPLAY or (item.safety is Safety.UNSAFE and not unsafe_fixes):
-                    left_out.append(origin.place(item))
+                    left_out.append(ledger.place(item, doc))
                     continue
                 if any(e.start < doc.directive_end for e in item.edits):
                     continue  # nothing goes above or over the parser directives
@@ -115,87 +117,30 @@ def _run(doc: Document, transforms: list[Transform], ctx: Context, unsafe_fixes:
                 edits.extend(item.edits)
             if not accepted:
                 continue
-            doc_lines = doc.lines
             new_text = "".join(apply_edits(doc.lines, edits, doc.newline))
             if new_text == doc.text:
                 continue
             try:
-                doc = Document((BOM if doc.bom else "") + new_text)
+                new_doc = Document((BOM if doc.bom else "") + new_text)
             except DockerfileParseError as exc:
                 return doc.render(), applied, _internal(kind, f"its output does not parse: {exc}"), None
-            for item in accepted:
-                item.applied = True
-                origin.place(item)
-            applied.extend(accepted)
-            origin = origin.after(doc_lines, edits)
+            first = len(applied)
+            applied.extend(ledger.place(item, doc).replace(applied=True) for item in accepted)
+            owned = [(edit, first + number) for number, item in enumerate(accepted) for edit in item.edits]
+            ledger = ledger.after(doc, owned)
+            doc = new_doc
             pragmas = parse_pragmas(doc)
             changed = True
         if not changed:
+            applied = ledger.attach_edits(applied, original, doc.lines)
             return doc.render(), sorted(applied, key=_position) + sorted(left_out, key=_position), None, None
     last = applied[-1] if applied else None
     culprit = f"{last.code} ({last.name})" if last else "a transform"
     return doc.render(), applied, f"internal error: rewrites did not settle after {MAX_ROUNDS} rounds (last: {culprit})", None
 
 
-def _position(item: Fix) -> tuple[int, str]:
-    return item.line, item.code
-
-
-class Origin:
-    """Where each line of the current text came from in the user's file, so every result names a
-    line of that file: an unchanged line maps to itself, a line a fix wrote to the line it replaced
-    (or, inserted, to the line it went in front of)."""
-
-    def __init__(self, count: int, lines: list[int] | None = None):
-        self.lines = lines if lines is not None else list(range(count))
-
-    def line(self, index: int) -> int:
-        """The user's line (0-based) for line `index` of the current text."""
-        if not self.lines:
-            return 0
-        return self.lines[min(max(index, 0), len(self.lines) - 1)]
-
-    def place(self, item: Fix) -> Fix:
-        """Move a result's line, and the lines its message names, into the user's file."""
-        item.line = self.line(item.line - 1) + 1
-        item.message = _LINE_REFERENCE.sub(lambda m: self._renumber(m.group(0)), item.message)
-        return item
-
-    def _renumber(self, text: str) -> str:
-        return re.sub(r"\d+", lambda m: str(self.line(int(m.group(0)) - 1) + 1), text)
-
-    def after(self, old_lines: list[str], edits: list[Edit]) -> Origin:
-        """The map for the text once `edits` (on the current text, `old_lines`) are applied."""
-        lines: list[int] = []
-        position = 0
-        for edit in sorted(edits, key=lambda e: (e.start, e.stop)):
-            lines.extend(self.lines[position : edit.start])
-            lines.extend(self._region(old_lines, edit))
-            position = max(position, edit.stop)
-        lines.extend(self.lines[position:])
-        return Origin(len(lines), lines)
-
-    def _region(self, old_lines: list[str], edit: Edit) -> list[int]:
-        """Origins of the lines an edit writes: a line it keeps (moved or not) keeps its origin; a
-        new line takes the origin of the old line at the same place in the region."""
-        new = [line.rstrip("\r\n") for line in split_lines(edit.text)]
-        old = [line.rstrip("\r\n") for line in old_lines[edit.start : edit.stop]]
-        unused: dict[str, list[int]] = {}
-        for offset, text in enumerate(old):
-            unused.setdefault(text, []).append(offset)
-        found = []
-        for index, text in enumerate(new):
-            if text.strip() and unused.get(text):
-                found.append(self.line(edit.start + unused[text].pop(0)))
-            elif old:
-                found.append(self.line(edit.start + min(index, len(old) - 1)))
-            else:  # inserted in front of a line (or at the end)
-                found.append(self.line(edit.start if edit.start < len(self.lines) else len(self.lines) - 1))
-        return found
-
-
-# `line 7`, `lines 6, 7`, `(lines 6, 7, 8)`: lines of the text a message was computed on.
-_LINE_REFERENCE = re.compile(r"\blines? \d+(?:(?:, | and )\d+)*")
+def _position(item: Fix) -> tuple[int, int, str]:
+    return item.line, item.column, item.code
 
 
 def _internal(kind: type[Transform], detail: str) -> str:

@@ -178,9 +178,9 @@ class Summary:
         for item in result.fixes:
             if item["applied"]:
                 self.fixes_by_code[item["code"]] += 1
-            elif item["edits"] and item["safety"] == "unsafe":
+            elif ("fix" in item) and item["safety"] == "unsafe":
                 self.unsafe_left_out += 1
-            elif not item["edits"]:
+            elif not ("fix" in item):
                 self.findings += 1
 
     def add_missing(self) -> None:
@@ -287,12 +287,12 @@ class TextReporter(Reporter):
 def _change_line(path: str, item: dict, color: bool) -> str:
     if item["applied"]:
         mark = " " + _paint("[*]", "+", color)
-    elif item["edits"] and item["safety"] == "unsafe":
+    elif ("fix" in item) and item["safety"] == "unsafe":
         mark = " " + _paint("[unsafe]", "yellow", color)
     else:
         mark = ""
     code = _paint(item["code"], "bold", color)
-    return f"{path}:{item['line']}: {code}{mark} {item['message']}\n"
+    return f"{path}:{item['line']}: {code}{mark} {item['text']}\n"
 
 
 def _count(n: int, singular: str, plural: str | None = None) -> str:
@@ -344,9 +344,9 @@ class GithubReporter(Reporter):
         if result.status == "error":
             self.streams.out(f"::error file={path},title=dockopt::{_gh_data(result.error or '')}\n")
         for item in result.fixes:
-            level = "warning" if item["edits"] else "notice"
+            level = "warning" if ("fix" in item) else "notice"
             title = _gh_property(item["code"])
-            self.streams.out(f"::{level} file={path},line={item['line']},title={title}::{_gh_data(item['message'])}\n")
+            self.streams.out(f"::{level} file={path},line={item['line']},title={title}::{_gh_data(item['text'])}\n")
 
     def missing(self, path: str, reason: str) -> None:
         super().missing(path, reason)
@@ -389,44 +389,45 @@ class SarifReporter(Reporter):
         if result.status == "error":
             self._notify(result.path, result.error or "error")
         uri = _sarif_uri(result.path)
-        applied = [item for item in result.fixes if item["applied"]]
-        # Each hunk of the file's diff goes to the applied fix at its lines (or the first one).
-        attached: dict[int, list[dict]] = {}
-        for hunk in result.hunks:
-            owner = next(
-                (i for i, item in enumerate(applied) if hunk["start_line"] <= item["line"] <= max(hunk["end_line"], hunk["start_line"])),
-                0,
-            )
-            attached.setdefault(owner, []).append(hunk)
-        applied_index = {id(item): index for index, item in enumerate(applied)}
         for item in result.fixes:
+            region = {"startLine": item["line"], "startColumn": item["column"], "endLine": item["end_line"]}
+            if item["end_column"]:
+                region["endColumn"] = item["end_column"]
             entry = {
                 "ruleId": item["code"],
                 "ruleIndex": self.rule_index.get(item["code"], -1),
-                "level": "warning" if item["edits"] else "note",
-                "message": {"text": item["message"]},
-                "locations": [
-                    {"physicalLocation": {"artifactLocation": {"uri": uri}, "region": {"startLine": item["line"]}}}
-                ],
-                "properties": {"applied": item["applied"], "safety": item["safety"]},
+                "level": "warning" if ("fix" in item) else "note",
+                "message": {"text": item["text"]},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
+                "properties": {"applied": item["applied"], "applicability": item["safety"]},
             }
-            if item["applied"] and result.changed:
-                mine = attached.get(applied_index[id(item)], [])
-                if mine:
-                    entry["fixes"] = [
-                        {
-                            "description": {"text": item["message"]},
-                            "artifactChanges": [
-                                {
-                                    "artifactLocation": {"uri": uri},
-                                    "replacements": [
-                                        {"deletedRegion": hunk["region"], "insertedContent": {"text": hunk["text"]}}
-                                        for hunk in mine
-                                    ],
-                                }
-                            ],
-                        }
-                    ]
+            fix = item.get("fix")
+            if fix is not None and fix["together_with"]:
+                entry["properties"]["together_with"] = fix["together_with"]
+            if item["applied"] and fix is not None and fix["edits"]:
+                title = fix["title"] + (f" (with {', '.join(fix['together_with'])}: they rewrite the same lines)" if fix["together_with"] else "")
+                entry["fixes"] = [
+                    {
+                        "description": {"text": title},
+                        "artifactChanges": [
+                            {
+                                "artifactLocation": {"uri": uri},
+                                "replacements": [
+                                    {
+                                        "deletedRegion": {
+                                            "startLine": edit["location"]["row"],
+                                            "startColumn": edit["location"]["column"],
+                                            "endLine": edit["end_location"]["row"],
+                                            "endColumn": edit["end_location"]["column"],
+                                        },
+                                        "insertedContent": {"text": edit["content"]},
+                                    }
+                                    for edit in fix["edits"]
+                                ],
+                            }
+                        ],
+                    }
+                ]
             if entry["ruleIndex"] < 0:
                 del entry["ruleIndex"]
             text = json.dumps(entry, indent=2, ensure_ascii=False).replace("\n", "\n        ")

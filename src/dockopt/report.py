@@ -138,13 +138,13 @@ def render_markdown(reports: list[FileReport], title: str = "dockopt: Dockerfile
         if applied:
             lines += ["| line | rule | safety | change | why |", "|---:|---|---|---|---|"]
             for fix in applied:
-                lines.append(f"| {fix['line']} | {fix['code']} `{fix['name']}` | {fix['safety']} | {_cell(fix['message'])} | {_cell(rationale(fix['code']))} |")
+                lines.append(f"| {fix['line']} | {fix['code']} `{fix['name']}` | {fix['safety']} | {_cell(fix['text'])} | {_cell(rationale(fix['code']))} |")
             lines.append("")
         if other:
             lines += ["Not applied (unsafe fixes left out, and findings to fix by hand):", ""]
             for fix in other:
-                kind = "finding" if fix["safety"] == "display" else f"{fix['safety']} fix left out"
-                lines.append(f"- line {fix['line']}: {fix['code']} `{fix['name']}` ({kind}): {fix['message']}")
+                kind = "finding" if fix["safety"] == "finding" else f"{fix['safety']} fix left out"
+                lines.append(f"- line {fix['line']}: {fix['code']} `{fix['name']}` ({kind}): {fix['text']}")
             lines.append("")
         if report.diff:
             lines += ["<details><summary>Diff</summary>", "", "```diff", report.diff.rstrip("\n"), "```", "", "</details>", ""]

@@ -7,48 +7,17 @@ The engine alone decides which fixes are applied.
 
 from __future__ import annotations
 
-import enum
 import inspect
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Iterable
 
 from dockopt.edits import Edit
+from dockopt.results import Fix, Safety
 
 if TYPE_CHECKING:
     from dockopt.context import BuildContext
     from dockopt.document import Document, Instruction
-
-
-class Safety(str, enum.Enum):
-    SAFE = "safe"  # the image and its behaviour stay the same
-    UNSAFE = "unsafe"  # may change them: applied only with --unsafe-fixes
-    DISPLAY = "display"  # a finding with no edit: shown, never applied
-
-
-@dataclass
-class Fix:
-    code: str
-    name: str
-    message: str
-    line: int  # 1-based line of the text the fix was computed on
-    safety: Safety
-    edits: tuple[Edit, ...] = ()
-    applied: bool = False
-
-    @property
-    def is_finding(self) -> bool:
-        return not self.edits
-
-    def as_dict(self) -> dict:
-        return {
-            "code": self.code,
-            "name": self.name,
-            "message": self.message,
-            "line": self.line,
-            "safety": self.safety.value,
-            "applied": self.applied,
-            "edits": [{"start_line": e.start + 1, "end_line": e.stop, "text": e.text} for e in self.edits],
-        }
 
 
 @dataclass
@@ -61,6 +30,9 @@ class Context:
     # reasons for leaving a file alone): its fix is only counted, not shown in full.
     unsafe_fixes: bool = False
     options: dict = field(default_factory=dict)
+
+
+_UNSAFE_SUFFIX = re.compile(r" \(unsafe: (.*)\)$")
 
 
 class Transform:
@@ -88,12 +60,28 @@ class Transform:
         at: Instruction | int,
         edits: Iterable[Edit] = (),
         safety: Safety | None = None,
+        *,
+        problem: str | None = None,
+        reason: str | None = None,
     ) -> Fix:
-        line = at if isinstance(at, int) else at.start
+        """A result at an instruction (or a 0-based line). With edits, `message` says what the fix
+        does, `problem` what is wrong (default: the rule's title) and `reason`, for an unsafe fix,
+        what may change (or a trailing `(unsafe: ...)` in the message). Without edits, `message`
+        is the finding."""
+        start = at if isinstance(at, int) else at.start
+        end = at if isinstance(at, int) else at.end
         edits = tuple(edits)
         if safety is None:
             safety = self.safety if edits else Safety.DISPLAY
-        return Fix(self.code, self.name, message, line + 1, safety, edits)
+        if not edits:
+            return Fix(self.code, self.name, message, start + 1, safety, edits, column=0, end_line=end + 1)
+        match = _UNSAFE_SUFFIX.search(message)
+        if match and reason is None:
+            message, reason = message[: match.start()], match.group(1)
+        if safety is not Safety.UNSAFE:
+            reason = None
+        return Fix(self.code, self.name, problem or self.title, start + 1, safety, edits, column=0, end_line=end + 1,
+                   title=message, reason=reason)
 
     @classmethod
     def safety_label(cls) -> str:

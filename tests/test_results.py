@@ -1,0 +1,56 @@
+"""Results keep the user's coordinates: every line they name is a line of the user's file, and each
+result's own edits (in that file) applied alone give a file Docker accepts, while all of them
+together give the `--write` output."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import dockerfile
+import pytest
+
+import dockopt
+from dockopt.errors import DockoptError
+from dockopt.results import apply_text_edits
+from tests.fixture_cases import all_cases
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dockerfiles"
+
+
+def _inputs() -> list:
+    found = [pytest.param(case.before, case.context, id=f"fixture/{case.id}") for case in all_cases()]
+    manifest = CORPUS / "manifest.tsv"
+    if manifest.is_file():
+        with manifest.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                found.append(pytest.param(CORPUS / row["stored_path"], None, id=f"corpus/{row['stored_path']}"))
+    return found
+
+
+@pytest.mark.parametrize("path, context", _inputs())
+def test_each_result_is_in_the_user_s_file_and_carries_its_own_edits(path: Path, context: Path | None):
+    try:
+        source = path.read_bytes().decode("utf-8")
+        result = dockopt.fix(source, unsafe_fixes=True, context=context)
+    except (DockoptError, UnicodeDecodeError):
+        pytest.skip("refused with a clear error (tested elsewhere)")
+    assert result.error is None
+    count = len(source.splitlines()) or 1
+    for item in result.fixes:
+        assert 1 <= item.line <= item.end_line <= count, f"{item.ident} names a line outside the user's file"
+    carried = [edit for item in result.applied if item.fix_edits for edit in item.fix_edits]
+    assert apply_text_edits(source, carried) == result.output, "all the results' edits together must give --write"
+    by_rule: dict[str, list] = {}
+    for item in result.applied:
+        by_rule.setdefault(item.code, []).append(item)
+        if item.fix_edits and not item.together_with:
+            alone = apply_text_edits(source, list(item.fix_edits))
+            dockerfile.parse_string(alone)  # one fix alone gives a file Docker accepts
+        assert (item.fix_edits is not None) or item.together_with, f"{item.ident} has no edits and no partner"
+    for code, items in by_rule.items():
+        if any(item.together_with for item in items):
+            continue  # said so in the results: they only go with another rule's fix
+        edits = [edit for item in items for edit in item.fix_edits or ()]
+        rule_alone = dockopt.fix(source, select=[code], unsafe_fixes=True, context=context).output
+        assert apply_text_edits(source, edits) == rule_alone, f"{code}'s edits are not the change it makes alone"

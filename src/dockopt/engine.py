@@ -90,11 +90,16 @@ def _run(doc: Document, transforms: list[Transform], ctx: Context, unsafe_fixes:
     applied: list[Fix] = []
     left_out: list[Fix] = []
     ledger = Ledger.of(original)
+    seen: dict[type, tuple[Document, list[Fix]]] = {}  # what each pass left out on the text it last read
     for _ in range(MAX_ROUNDS):
         changed = False
         left_out = []
         for transform in transforms:
             kind = type(transform)
+            if kind in seen and seen[kind][0] is doc:  # the same text as last round: the same answer
+                left_out.extend(seen[kind][1])
+                continue
+            first_left_out = len(left_out)
             try:
                 fixes = list(transform.check(doc, ctx))
             except Exception as exc:  # a bug in one transform must never cost the user a traceback
@@ -116,6 +121,7 @@ def _run(doc: Document, transforms: list[Transform], ctx: Context, unsafe_fixes:
                 accepted.append(item)
                 edits.extend(item.edits)
             if not accepted:
+                seen[kind] = (doc, left_out[first_left_out:])
                 continue
             new_text = "".join(apply_edits(doc.lines, edits, doc.newline))
             if new_text == doc.text:

@@ -290,13 +290,12 @@ class _Plan:
             return
         folder = posixpath.dirname(relative)
         if self.build is None:
-            sources = [relative, posixpath.join(folder, "go.sum*")]
-        else:
-            if not self.build.exists(relative) or manifest_problem(self.build, relative):
-                return
-            if self.build.exists(posixpath.join(folder, "go.work")):
-                return  # a workspace builds modules from the source
-            sources = [relative] + [p for p in [posixpath.join(folder, "go.sum")] if self.build.exists(p)]
+            return  # `go build` needs no go.mod (GOPATH mode): without the context, `COPY go.mod` may break the build
+        if not self.build.exists(relative) or manifest_problem(self.build, relative):
+            return
+        if self.build.exists(posixpath.join(folder, "go.work")):
+            return  # a workspace builds modules from the source
+        sources = [relative] + [p for p in [posixpath.join(folder, "go.sum")] if self.build.exists(p)]
         dest = self.copy.dest_for(relative)[0]
         instruction = self.instruction
         indent = self.doc.indent(instruction.start)

@@ -19,7 +19,7 @@ from dockopt.manifests import (
     requirement_files,
     source_copy,
 )
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 
 # Instructions that only set config or build state: the source COPY may move below them.
 _CONFIG_ONLY = {"ENV", "ARG", "LABEL", "EXPOSE", "USER", "STOPSIGNAL", "HEALTHCHECK", "MAINTAINER", "CMD",
@@ -78,6 +78,7 @@ class DependencyManifestsFirst(Transform):
     code = "DO301"
     name = "dependency-manifests-first"
     title = "Copy dependency manifests and install before copying the source"
+    severity = Severity.INFO
     order = 30
 
     def check(self, doc, ctx):

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 __version__ = "0.1.0"
-__all__ = ["fix", "FixResult", "Fix", "Safety", "DockoptError", "DockerfileParseError", "InputError"]
+__all__ = ["fix", "FixResult", "Fix", "Safety", "DockoptError", "DockerfileParseError", "InputError", "SelectorError"]
 
 
 def __getattr__(name: str):
@@ -22,7 +22,7 @@ def __getattr__(name: str):
         from dockopt import transform
 
         return getattr(transform, name)
-    if name in ("DockoptError", "DockerfileParseError", "InputError"):
+    if name in ("DockoptError", "DockerfileParseError", "InputError", "SelectorError"):
         from dockopt import errors
 
         return getattr(errors, name)

@@ -25,6 +25,27 @@ class Safety(str, enum.Enum):
     DISPLAY = "display"  # a finding with no edit: shown, never applied
 
 
+class Severity(str, enum.Enum):
+    """How much a rule's finding matters, for `dockopt check --fail-level` (hadolint's levels)."""
+
+    ERROR = "error"  # a security or correctness problem: a leaked secret, a build that fails
+    WARNING = "warning"  # likely trouble: deprecated, unreproducible, root at run time
+    INFO = "info"  # a missed optimisation: layers, caches, image size
+    STYLE = "style"  # a matter of form
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    @classmethod
+    def parse(cls, value: str) -> "Severity":
+        """A level by name, any case (`ValueError` for an unknown one)."""
+        return cls(value.strip().lower())
+
+
+_SEVERITY_RANK = {Severity.STYLE: 1, Severity.INFO: 2, Severity.WARNING: 3, Severity.ERROR: 4}
+
+
 @dataclass
 class Fix:
     code: str
@@ -74,6 +95,7 @@ class Transform:
     name: ClassVar[str]  # kebab-case
     title: ClassVar[str]  # one line
     safety: ClassVar[Safety] = Safety.SAFE
+    severity: ClassVar[Severity] = Severity.WARNING  # for `check --fail-level`; shown in every format
     aliases: ClassVar[tuple[str, ...]] = ()  # IDs users already know: hadolint DL, BuildKit checks, Trivy DS, Checkov CKV
     order: ClassVar[int] = 500  # pass order: lower runs first within a round
 

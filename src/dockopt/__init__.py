@@ -8,7 +8,10 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
+try:  # written at install time by setuptools-scm, from the git tag
+    from dockopt._version import __version__
+except ImportError:  # a source tree that was never installed
+    __version__ = "0.0.0+unknown"
 __all__ = ["fix", "FixResult", "Fix", "Safety", "DockoptError", "DockerfileParseError", "InputError", "SelectorError"]
 
 

@@ -370,14 +370,14 @@ class GithubReporter(Reporter):
     LEVELS = {"error": "error", "warning": "warning", "info": "notice", "style": "notice"}
 
     def file(self, result: FileResult) -> None:
-        from dockopt.formats import error_line
+        from dockopt.formats import error_line, ordered
 
         self._error_line(result)
         path = _gh_property(_workspace_path(result.path))
         if result.status == "error":
             line = error_line(result.error)
             self.streams.out(f"::error file={path},line={line},col=1,title=dockopt::{_gh_data(result.error or '')}\n")
-        for item in result.fixes:
+        for item in ordered(result.fixes):
             level = self.LEVELS.get(item.get("severity", ""), "warning")
             title = _gh_property(f"{item['code']} {item['name']}")
             self.streams.out(f"::{level} file={path},line={item['line']},col=1,title={title}::{_gh_data(item['message'])}\n")

@@ -274,7 +274,10 @@ def build_app():
         extend_select: ExtendSelect = None,
         ignore: Ignore = None,
         extend_ignore: ExtendIgnore = None,
-        unsafe_fixes: UnsafeFixes = None,
+        unsafe_fixes: Annotated[
+            Optional[bool],
+            typer.Option("--unsafe-fixes/--no-unsafe-fixes", help="Count unsafe fixes as fixable ([*]), as `fix --unsafe-fixes` makes them.", show_default=False),
+        ] = None,
         output_format: Format = OutputFormat.text,
         fail_level: Annotated[
             Optional[FailLevel],
@@ -508,7 +511,11 @@ def _run_command(options: FixOptions, body) -> int:
     except UsageProblem as exc:
         Streams(no_color=options.no_color).err(f"dockopt: error: {exc}\n")
         return EXIT_ERROR
-    streams = Streams(no_color=options.no_color, output_file=options.output_file)
+    try:
+        streams = Streams(no_color=options.no_color, output_file=options.output_file)
+    except OSError as exc:
+        Streams(no_color=options.no_color).error(options.output_file or "-", f"cannot write: {exc.strerror or exc}")
+        return EXIT_ERROR
     try:
         return body(options, streams)
     except UsageProblem as exc:

@@ -302,7 +302,7 @@ def test_sarif_replacements_rebuild_what_write_produces(monorepo, tmp_path):
 def test_github_format_prints_workflow_annotations(dockerfile, run):
     code, out, _ = run("fix", *DO101, "--format", "github", "Dockerfile")
     assert code == 0
-    assert out.decode() == f"::warning file=Dockerfile,line=2,title=DO101::{_message()}\n"
+    assert out.decode() == f"::warning file=Dockerfile,line=2,col=1,title=DO101 maintainer-to-label::{_message()}\n"
 
 
 def test_output_is_not_coloured_when_not_a_terminal(dockerfile, tmp_path):
@@ -440,17 +440,18 @@ def test_the_command_line_beats_the_config(dockerfile, run, tmp_path):
 # -- rules, explain, version ----------------------------------------------------------------------
 
 
-def test_rules_lists_code_name_safety_title(run):
+def test_rules_lists_code_name_safety_severity_title(run):
     code, out, _ = run("rules")
     lines = out.decode().splitlines()
     assert code == 0
-    assert lines[0].split() == ["CODE", "NAME", "SAFETY", "TITLE"]
-    assert any(line.split()[:2] == ["DO101", "maintainer-to-label"] for line in lines)
+    assert lines[0].split() == ["CODE", "NAME", "SAFETY", "SEVERITY", "TITLE"]
+    assert any(line.split()[:4] == ["DO101", "maintainer-to-label", "unsafe", "warning"] for line in lines)
+    assert any(line.split()[:4] == ["DO262", "secret-in-env-or-arg", "finding", "error"] for line in lines)
 
 
 def test_rules_as_json(run):
     rules = json.loads(run("rules", "--format", "json")[1])
-    assert {"code", "name", "safety", "title", "aliases"} <= set(rules[0])
+    assert {"code", "name", "safety", "severity", "title", "aliases"} <= set(rules[0])
 
 
 @pytest.mark.parametrize("rule", ["DO101", "maintainer-to-label", "DL4000"])

@@ -74,10 +74,11 @@ def test_the_pre_commit_hooks_pick_the_same_names(hook):
         assert picked == is_dockerfile_name(name), name
 
 
-def test_the_hooks_check_and_fix():
+def test_the_hooks_check_fix_and_lint_with_the_config_exclude():
     hooks = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
-    assert hooks["dockopt-check"]["entry"].startswith("dockopt fix --check")
-    assert hooks["dockopt-fix"]["entry"] == "dockopt fix --write"
+    assert hooks["dockopt-check"]["entry"] == "dockopt fix --check --diff --force-exclude"
+    assert hooks["dockopt-fix"]["entry"] == "dockopt fix --write --force-exclude"
+    assert hooks["dockopt-lint"]["entry"] == "dockopt check --force-exclude"
 
 
 def walk(*paths: str) -> list[str]:

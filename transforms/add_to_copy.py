@@ -7,7 +7,7 @@ import tarfile
 
 from dockopt.document import line_body, same_case
 from dockopt.edits import Edit
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 
 # ADD unpacks a local tar archive, plain or compressed; any of these names may be one.
 ARCHIVE_SUFFIXES = (
@@ -66,6 +66,7 @@ class AddToCopy(Transform):
     code = "DO102"
     name = "add-to-copy"
     title = "Use COPY instead of ADD for local files and folders"
+    severity = Severity.WARNING
     aliases = ("DL3020", "DS005", "CKV_DOCKER_4")
     order = 110
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dockopt.transform import Transform
+from dockopt.transform import Severity, Transform
 from dockopt.package_managers import APK_CACHES, add_option_after, apk_calls, line_edits, mounted_over
 
 
@@ -35,6 +35,7 @@ class ApkAddNoCache(Transform):
     code = "DO230"
     name = "apk-add-no-cache"
     title = "apk add leaves its index cache in the layer"
+    severity = Severity.INFO
     aliases = ("DL3019",)
     order = 240
 

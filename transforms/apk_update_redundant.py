@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dockopt.transform import Transform
+from dockopt.transform import Severity, Transform
 from dockopt.package_managers import (
     apk_calls,
     invocation,
@@ -40,6 +40,7 @@ class ApkUpdateRedundant(Transform):
     code = "DO231"
     name = "apk-update-redundant"
     title = "apk update is redundant before apk add --no-cache"
+    severity = Severity.INFO
     aliases = ("DL3019",)
     order = 245
 

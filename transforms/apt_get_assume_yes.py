@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dockopt.transform import Transform
+from dockopt.transform import Severity, Transform
 from dockopt.package_managers import add_option_after, apt_calls, line_edits
 
 # Subcommands that stop to ask "Do you want to continue? [Y/n]" when they would change more
@@ -57,6 +57,7 @@ class AptGetAssumeYes(Transform):
     code = "DO212"
     name = "apt-get-assume-yes"
     title = "apt-get install needs -y in a build"
+    severity = Severity.WARNING
     aliases = ("DL3014",)
     order = 210
 

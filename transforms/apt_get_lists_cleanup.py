@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 from dockopt.package_managers import (
     append_to_chain,
     apt_calls,
@@ -53,6 +53,7 @@ class AptGetListsCleanup(Transform):
     code = "DO214"
     name = "apt-get-lists-cleanup"
     title = "apt lists left in the layer"
+    severity = Severity.INFO
     aliases = ("DL3009",)
     order = 220
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 from dockopt.package_managers import add_option_after, apt_calls, end_position, line_edits
 
 _QUIET_YES = frozenset({"-y", "--yes", "--assume-yes", "-q", "-qq", "--quiet", "-qy", "-yq", "-qqy"})
@@ -39,6 +39,7 @@ class AptGetNoInstallRecommends(Transform):
     name = "apt-get-no-install-recommends"
     title = "apt-get install pulls in recommended packages"
     safety = Safety.UNSAFE
+    severity = Severity.INFO
     aliases = ("DL3015",)
     order = 215
 

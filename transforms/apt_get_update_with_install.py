@@ -6,7 +6,7 @@ import re
 
 from dockopt.document import line_body
 from dockopt.edits import Edit
-from dockopt.transform import Transform
+from dockopt.transform import Severity, Transform
 from dockopt.package_managers import APT_NEEDS_LISTS, apt_calls
 
 
@@ -51,6 +51,7 @@ class AptGetUpdateWithInstall(Transform):
     code = "DO211"
     name = "apt-get-update-with-install"
     title = "apt-get update alone in its RUN goes stale"
+    severity = Severity.WARNING
     order = 205
 
     def check(self, doc, ctx):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dockopt.transform import Transform
+from dockopt.transform import Severity, Transform
 from dockopt.package_managers import add_option_after, apt_calls, line_edits, word_span
 
 # apt subcommand -> the apt-get words that do the same (None: the same word). Others (list,
@@ -54,6 +54,7 @@ class AptToAptGet(Transform):
     code = "DO210"
     name = "apt-to-apt-get"
     title = "Use apt-get, not apt, in scripts"
+    severity = Severity.WARNING
     aliases = ("DL3027",)
     order = 200
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 
 
 class CdInsteadOfWorkdir(Transform):
@@ -35,6 +35,7 @@ class CdInsteadOfWorkdir(Transform):
     name = "cd-instead-of-workdir"
     title = "Use WORKDIR to switch directories, not cd in RUN"
     safety = Safety.DISPLAY
+    severity = Severity.STYLE
     aliases = ("DL3003",)
     order = 261
 

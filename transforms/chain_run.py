@@ -12,7 +12,7 @@ from dockopt.edits import Edit
 from dockopt.image import Reads
 from dockopt.manifests import NotInstall, classify_run
 from dockopt.pragmas import parse_pragmas
-from dockopt.transform import Transform
+from dockopt.transform import Severity, Transform
 from dockopt.run_merge import Body, read_body
 
 _POSIX_SHELLS = frozenset("sh bash dash ash ksh mksh posh yash".split())
@@ -76,6 +76,7 @@ class ChainRun(Transform):
     code = "DO201"
     name = "chain-run"
     title = "Consecutive RUN instructions make one layer each: merge them"
+    severity = Severity.INFO
     aliases = ("DL3059",)
     order = 300
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dockopt.document import line_body
 from dockopt.edits import Edit
-from dockopt.transform import Transform
+from dockopt.transform import Severity, Transform
 
 # Instructions that neither run anything nor touch the filesystem: a cleanup can move above them.
 _INERT = frozenset({"LABEL", "EXPOSE", "MAINTAINER", "STOPSIGNAL", "HEALTHCHECK", "CMD", "ENTRYPOINT", "ONBUILD"})
@@ -49,6 +49,7 @@ class CleanupInCreatingLayer(Transform):
     code = "DO250"
     name = "cleanup-in-creating-layer"
     title = "Remove files in the layer that created them, not in a later RUN"
+    severity = Severity.INFO
     order = 250
 
     def check(self, doc, ctx):

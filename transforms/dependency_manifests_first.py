@@ -19,7 +19,7 @@ from dockopt.manifests import (
     requirement_files,
     source_copy,
 )
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 
 # Instructions that only set config or build state: the source COPY may move below them.
 _CONFIG_ONLY = {"ENV", "ARG", "LABEL", "EXPOSE", "USER", "STOPSIGNAL", "HEALTHCHECK", "MAINTAINER", "CMD",
@@ -78,6 +78,7 @@ class DependencyManifestsFirst(Transform):
     code = "DO301"
     name = "dependency-manifests-first"
     title = "Copy dependency manifests and install before copying the source"
+    severity = Severity.INFO
     order = 30
 
     def check(self, doc, ctx):
@@ -290,13 +291,12 @@ class _Plan:
             return
         folder = posixpath.dirname(relative)
         if self.build is None:
-            sources = [relative, posixpath.join(folder, "go.sum*")]
-        else:
-            if not self.build.exists(relative) or manifest_problem(self.build, relative):
-                return
-            if self.build.exists(posixpath.join(folder, "go.work")):
-                return  # a workspace builds modules from the source
-            sources = [relative] + [p for p in [posixpath.join(folder, "go.sum")] if self.build.exists(p)]
+            return  # `go build` needs no go.mod (GOPATH mode): without the context, `COPY go.mod` may break the build
+        if not self.build.exists(relative) or manifest_problem(self.build, relative):
+            return
+        if self.build.exists(posixpath.join(folder, "go.work")):
+            return  # a workspace builds modules from the source
+        sources = [relative] + [p for p in [posixpath.join(folder, "go.sum")] if self.build.exists(p)]
         dest = self.copy.dest_for(relative)[0]
         instruction = self.instruction
         indent = self.doc.indent(instruction.start)

@@ -7,7 +7,7 @@ import re
 
 from dockopt.commands import exec_words
 from dockopt.edits import Edit
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 
 _WINDOWS_BASE = re.compile(r"windows|nanoserver|servercore", re.IGNORECASE)
 _KEYWORD = re.compile(r"\S+[ \t]+")
@@ -49,6 +49,7 @@ class ExecForm(Transform):
     name = "exec-form"
     title = "Use exec form for CMD and ENTRYPOINT"
     safety = Safety.UNSAFE
+    severity = Severity.WARNING
     aliases = ("DL3025", "JSONArgsRecommended")
     order = 120
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 from dockopt.package_managers import add_option_after, invocations, line_edits, subcommand
 
 _DOC_OPTIONS = ("--no-document", "-N", "--document", "--no-ri", "--no-rdoc", "--ri", "--rdoc")
@@ -37,6 +37,7 @@ class GemNoDocument(Transform):
     name = "gem-no-document"
     title = "gem install generates documentation"
     safety = Safety.UNSAFE
+    severity = Severity.INFO
     order = 270
 
     def check(self, doc, ctx):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dockopt.document import same_case
 from dockopt.edits import Edit
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 
 
 class MaintainerToLabel(Transform):
@@ -39,6 +39,7 @@ class MaintainerToLabel(Transform):
     name = "maintainer-to-label"
     title = "MAINTAINER is deprecated: use a maintainer LABEL"
     safety = Safety.UNSAFE
+    severity = Severity.WARNING
     aliases = ("DL4000", "MaintainerDeprecated", "DS022", "CKV_DOCKER_6")
     order = 100
 

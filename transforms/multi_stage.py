@@ -16,7 +16,7 @@ from dockopt.stage_split import (
     tools_used_at_runtime,
     verbatim,
 )
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 
 VENV = "/opt/venv"
 _KEEP_IN_RUNTIME = {"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "VOLUME", "USER", "MAINTAINER"}
@@ -116,6 +116,7 @@ class MultiStage(Transform):
 
     code = "DO502"
     safety = Safety.UNSAFE
+    severity = Severity.INFO
     name = "multi-stage"
     title = "Build in a builder stage, run from a slim image"
     aliases = ()

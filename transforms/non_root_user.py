@@ -13,7 +13,7 @@ from dockopt.commands import server_ports, unwrap_shell
 from dockopt.edits import Edit
 from dockopt.image import Runtime, is_under
 from dockopt.js_facts import source_files, write_sites
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 
 UID = 10001  # as `docker init` does: far above the ranges distributions hand out
 USER_NAME = "app"
@@ -171,6 +171,7 @@ class NonRootUser(Transform):
     name = "non-root-user"
     title = "The container runs as root: add a non-root USER"
     safety = Safety.UNSAFE
+    severity = Severity.WARNING
     aliases = ("DL3002", "DS002", "AVD-DS-0002", "CKV_DOCKER_3", "CKV_DOCKER_8")
     order = 40
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 from dockopt.package_managers import (
     append_to_chain,
     invocations,
@@ -54,6 +54,7 @@ class NpmCacheClean(Transform):
     code = "DO245"
     name = "npm-cache-clean"
     title = "npm/yarn cache left in the layer"
+    severity = Severity.INFO
     aliases = ("DL3060",)
     order = 260
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 from dockopt.package_managers import earlier_instructions, invocations, line_edits, subcommand, word_span
 
 _LOCK_FILES = ("package-lock.json", "npm-shrinkwrap.json")
@@ -42,6 +42,7 @@ class NpmCi(Transform):
     name = "npm-ci"
     title = "npm install ignores the lock file"
     safety = Safety.UNSAFE
+    severity = Severity.WARNING
     order = 265
 
     def check(self, doc, ctx):

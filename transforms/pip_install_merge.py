@@ -6,7 +6,7 @@ import re
 
 from dockopt.document import line_body
 from dockopt.edits import Edit
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 from dockopt.package_managers import PIP_INSTALL_OPTIONS_WITH_VALUE, pip_installs
 
 _REQUIREMENT_OPTIONS = frozenset({"-r", "--requirement", "-e", "--editable"})
@@ -48,6 +48,7 @@ class PipInstallMerge(Transform):
     name = "pip-install-merge"
     title = "consecutive RUN pip install can be one"
     safety = Safety.UNSAFE
+    severity = Severity.INFO
     aliases = ("DL3059",)
     order = 255
 

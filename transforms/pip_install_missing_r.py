@@ -8,7 +8,7 @@ import re
 from dockopt.edits import Edit
 from dockopt.image import join
 from dockopt.manifests import PIP_VALUE_OPTIONS
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 
 
 class PipInstallMissingR(Transform):
@@ -42,6 +42,7 @@ class PipInstallMissingR(Transform):
     name = "pip-install-missing-r"
     title = "`pip install file.txt` is missing `-r`"
     safety = Safety.UNSAFE
+    severity = Severity.ERROR
     order = 400
 
     def check(self, doc, ctx):

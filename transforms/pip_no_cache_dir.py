@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dockopt.transform import Transform
+from dockopt.transform import Severity, Transform
 from dockopt.package_managers import (
     add_option_after,
     earlier_instructions,
@@ -52,6 +52,7 @@ class PipNoCacheDir(Transform):
     code = "DO240"
     name = "pip-no-cache-dir"
     title = "pip install leaves its cache in the layer"
+    severity = Severity.INFO
     aliases = ("DL3042",)
     order = 250
 

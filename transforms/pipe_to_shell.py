@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 
 _DOWNLOADERS = frozenset({"curl", "wget", "fetch"})
 _INTERPRETERS = frozenset({"sh", "bash", "zsh", "ash", "dash", "ksh", "python", "python3", "perl", "ruby", "node"})
@@ -38,6 +38,7 @@ class PipeToShell(Transform):
     name = "pipe-to-shell"
     title = "Do not pipe downloads into a shell"
     safety = Safety.DISPLAY
+    severity = Severity.WARNING
     order = 263
 
     def check(self, doc, ctx):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dockopt.transform import Transform
+from dockopt.transform import Severity, Transform
 from dockopt.package_managers import add_option_after, line_edits, rpm_calls
 
 # Subcommands that ask "Is this ok [y/N]" (yum, dnf) or "Continue? [y/n]" (zypper).
@@ -68,6 +68,7 @@ class RpmAssumeYes(Transform):
     code = "DO220"
     name = "rpm-assume-yes"
     title = "yum/dnf/zypper need -y in a build"
+    severity = Severity.WARNING
     aliases = ("DL3030", "DL3038", "DL3034")
     order = 230
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 from dockopt.package_managers import (
     append_to_chain,
     later_instructions,
@@ -56,6 +56,7 @@ class RpmCacheClean(Transform):
     code = "DO221"
     name = "rpm-cache-clean"
     title = "yum/dnf/zypper cache left in the layer"
+    severity = Severity.INFO
     aliases = ("DL3032", "DL3040", "DL3036")
     order = 235
 

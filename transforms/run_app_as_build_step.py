@@ -6,7 +6,7 @@ import posixpath
 import re
 
 from dockopt.image import join
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 
 # Commands that start a long-running server: as a RUN they hang the build.
 _SERVERS = {"uvicorn", "gunicorn", "hypercorn", "daphne", "waitress-serve", "granian"}
@@ -49,6 +49,7 @@ class RunAppAsBuildStep(Transform):
     name = "run-app-as-build-step"
     title = "RUN starts the application where CMD was meant"
     safety = Safety.DISPLAY
+    severity = Severity.WARNING
     order = 400
 
     def check(self, doc, ctx):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 
 # Name parts that mark a secret, as BuildKit's SecretsUsedInArgOrEnv check reads names.
 _SECRET_WORDS = frozenset({"apikey", "auth", "credential", "credentials", "key", "password", "passwd", "pword", "secret", "token"})
@@ -49,6 +49,7 @@ class SecretInEnvOrArg(Transform):
     name = "secret-in-env-or-arg"
     title = "Do not pass secrets through ENV or ARG"
     safety = Safety.DISPLAY
+    severity = Severity.ERROR
     aliases = ("SecretsUsedInArgOrEnv",)
     order = 262
 

@@ -15,7 +15,7 @@ from dockopt.base_images import (
 )
 from dockopt.build_needs import Needs, stage_needs
 from dockopt.edits import Edit
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 
 # -- the transform -----------------------------------------------------------------------------------
 
@@ -59,6 +59,7 @@ class SlimBase(Transform):
 
     code = "DO501"
     safety = Safety.UNSAFE
+    severity = Severity.INFO
     name = "slim-base"
     title = "Use the slim variant of the base image"
     aliases = ()

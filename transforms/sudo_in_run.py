@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 
 
 class SudoInRun(Transform):
@@ -32,6 +32,7 @@ class SudoInRun(Transform):
     name = "sudo-in-run"
     title = "Do not use sudo in RUN: switch with USER"
     safety = Safety.DISPLAY
+    severity = Severity.WARNING
     aliases = ("DL3004",)
     order = 260
 

@@ -7,7 +7,7 @@ import posixpath
 
 from dockopt.image import is_under, join
 from dockopt.manifests import GLOB_CHARS, source_copy
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Safety, Severity, Transform
 
 _CODE_FOLDERS = {"src", "app", "code", "lib", "source", "server", "api", "web"}
 _CODE_SUFFIXES = (".py", ".js", ".mjs", ".ts", ".rb", ".php", ".go", ".java", ".jar", ".sh", ".pl", ".war")
@@ -40,6 +40,7 @@ class VolumeOverCode(Transform):
     name = "volume-over-code"
     title = "VOLUME over the application code"
     safety = Safety.DISPLAY
+    severity = Severity.WARNING
     order = 400
 
     def check(self, doc, ctx):

@@ -8,8 +8,11 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-__all__ = ["fix", "FixResult", "Fix", "Safety", "DockoptError", "DockerfileParseError", "InputError"]
+try:  # written at install time by setuptools-scm, from the git tag
+    from dockopt._version import __version__
+except ImportError:  # a source tree that was never installed
+    __version__ = "0.0.0+unknown"
+__all__ = ["fix", "FixResult", "Fix", "Safety", "DockoptError", "DockerfileParseError", "InputError", "SelectorError"]
 
 
 def __getattr__(name: str):
@@ -22,7 +25,7 @@ def __getattr__(name: str):
         from dockopt import transform
 
         return getattr(transform, name)
-    if name in ("DockoptError", "DockerfileParseError", "InputError"):
+    if name in ("DockoptError", "DockerfileParseError", "InputError", "SelectorError"):
         from dockopt import errors
 
         return getattr(errors, name)

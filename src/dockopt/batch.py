@@ -35,7 +35,9 @@ class Task:
     want_output: bool = False  # return the fixed bytes (to verify them before writing)
     want_bases: bool = False  # resolve the final stage's base image before and after (report)
     group: str = ""  # the command-line argument the file was found under
-    data: bytes | None = None
+    data: bytes | None = None  # the file's bytes when they come from stdin (or an editor)
+    severity: tuple[tuple[str, str], ...] = ()  # (code, level) overrides from the config
+    trusted_registries: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -45,15 +47,17 @@ class FileResult:
     path: str
     status: str
     written: bool = False
-    fixes: list[dict] = field(default_factory=list)  # Fix.as_dict()
+    fixes: list[dict] = field(default_factory=list)  # Fix.as_dict() and the rule's "severity"
     error: str | None = None
     skipped: str | None = None
+    warnings: list[tuple[int, str]] = field(default_factory=list)  # (line, message): never fail the file
     diff: str | None = None  # unified diff, when asked for and the file changed
     hunks: list[dict] = field(default_factory=list)  # output.hunks(): line-based replacements (SARIF fixes)
     output: bytes | None = None  # the fixed bytes, for stdin or when asked for
     group: str = ""
     base_before: str | None = None
     base_after: str | None = None
+    stdin: bool = False  # the text came from stdin, not from the file at `path`
 
     @property
     def changed(self) -> bool:
@@ -71,6 +75,7 @@ def process(task: Task) -> FileResult:
 def _process(task: Task) -> FileResult:
     outcome = _fix_one(task)
     outcome.group = task.group
+    outcome.stdin = task.data is not None
     if task.data is not None and outcome.output is None and outcome.status != "error":
         outcome.output = task.data  # stdin: whatever was not changed comes back as it was
     return outcome
@@ -94,27 +99,43 @@ def _fix_one(task: Task) -> FileResult:
     if not task.explicit and data.startswith(b"#!"):
         return FileResult(task.path, "skipped", skipped="not a Dockerfile (a script: starts with #!)")
     if task.data is not None:
-        # stdin, or a file's bytes from a commit (`migrate`): the context folder is what was given
+        # stdin, or a file's bytes from a commit (`migrate`): a build context only when one is given
+        # (`--context`, `--stdin-filename`)
         context = BuildContext(task.context, dockerfile=None if task.path == "-" else task.path) if task.context else None
     else:
         folder = task.context or os.path.dirname(task.path) or "."
         context = BuildContext(folder, dockerfile=task.path)
+    select = None if task.select is None else list(task.select)
     try:
-        result = fix(data, select=None if task.select is None else list(task.select), unsafe_fixes=task.unsafe_fixes, context=context)
+        result = fix(data, select=select, unsafe_fixes=task.unsafe_fixes, context=context)
+        warnings = list(result.warnings)
+        if task.trusted_registries is not None:
+            from dockopt.trusted_registries import keep_to_trusted
+
+            def rerun(left_out: list[str]):
+                from dockopt.registry import all_transforms
+
+                codes = [t.code for t in all_transforms() if (select is None or t.code in select) and t.code not in left_out]
+                return fix(data, select=codes, unsafe_fixes=task.unsafe_fixes, context=context)
+
+            result, notes = keep_to_trusted(data, result, rerun, task.trusted_registries)
+            warnings += notes
     except DockoptError as exc:
         return FileResult(task.path, "error", error=str(exc))
-    fixes = [item.as_dict() for item in result.fixes]
+    from dockopt.registry import severity_of
+
+    fixes = [{**item.as_dict(), "severity": severity_of(item.code, task.severity)} for item in result.fixes]
     if result.error:
         return FileResult(task.path, "error", fixes=fixes, error=result.error)
     if result.skipped:
         return FileResult(task.path, "skipped", fixes=fixes, skipped=result.skipped)
     if not result.changed:
-        return FileResult(task.path, "ok", fixes=fixes)
+        return FileResult(task.path, "ok", fixes=fixes, warnings=warnings)
     output = result.output if isinstance(result.output, bytes) else result.output.encode("utf-8")
     from dockopt.output import hunks, unified_diff
 
     before, after = data.decode("utf-8"), output.decode("utf-8")
-    outcome = FileResult(task.path, "changed", fixes=fixes, hunks=hunks(before, after) if task.want_hunks else [])
+    outcome = FileResult(task.path, "changed", fixes=fixes, warnings=warnings, hunks=hunks(before, after) if task.want_hunks else [])
     if task.want_diff:
         outcome.diff = unified_diff(task.path, before, after)
     if task.want_bases:

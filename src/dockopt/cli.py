@@ -1,4 +1,4 @@
-"""The `dockopt` command: `fix`, `verify`, `migrate`, `rules`, `explain`.
+"""The `dockopt` command: `fix`, `check`, `verify`, `migrate`, `rules`, `explain`, `server`.
 
 Start-up time matters (pre-commit runs it on every commit, editors on every save), so this module
 imports nothing heavy at the top: typer is loaded when the command line is parsed, the engine only
@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Iterator
 
 EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
+# The reader went away (`dockopt fix . | head -1`): what a shell reports for a program that
+# SIGPIPE stopped. Never 1, which means "would change" / "findings".
+EXIT_BROKEN_PIPE = 128 + 13
 HELP_OPTIONS = ["-h", "--help"]
 
 
@@ -23,6 +26,17 @@ class OutputFormat(str, enum.Enum):
     json = "json"
     sarif = "sarif"
     github = "github"
+    gitlab = "gitlab"
+    junit = "junit"
+    checkstyle = "checkstyle"
+
+
+class FailLevel(str, enum.Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+    style = "style"
+    none = "none"
 
 
 class RulesFormat(str, enum.Enum):
@@ -53,6 +67,21 @@ class FixOptions:
     report: str | None = None  # report.md / report.json for reviewers
     verify: bool = False  # with --write: write only rewrites that build and pass the smoke test
     probe: "VerifyOptions | None" = None
+    extend_select: list[str] | None = None
+    extend_ignore: list[str] | None = None
+    config: str | None = None  # --config: this file for every Dockerfile, instead of the nearest
+    force_exclude: bool = False  # the config's `exclude` applies to files named on the command line too
+    stdin_filename: str | None = None  # stdin is this file: its config, build context and name
+    output_file: str | None = None  # what goes to stdout goes to this file instead
+
+
+@dataclass
+class CheckOptions(FixOptions):
+    """`dockopt check`: report, never write; exit 1 when findings reach the fail level."""
+
+    fail_level: str | None = None  # None: the config's, else "info"
+    exit_zero: bool = False
+    statistics: bool = False
 
 
 @dataclass
@@ -80,14 +109,17 @@ def main(argv: list[str] | None = None) -> None:
         sys.stderr.write("dockopt: interrupted\n")
         raise SystemExit(130) from None
     except BrokenPipeError:
-        # The reader went away (`dockopt fix . | head`): stop quietly, and keep Python from
-        # complaining again while flushing stdout at exit.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise SystemExit(EXIT_ERROR) from None
+        _silence_stdout()
+        raise SystemExit(EXIT_BROKEN_PIPE) from None
     except Exception as exc:  # the last line of defence: one line, never a traceback
         sys.stderr.write(f"dockopt: error: internal error: {type(exc).__name__}: {exc}\n")
         raise SystemExit(EXIT_ERROR) from None
+
+
+def _silence_stdout() -> None:
+    """Stop quietly, and keep Python from complaining again while flushing stdout at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def __getattr__(name: str):
@@ -126,36 +158,76 @@ def build_app():
     ) -> None:
         """Rewrite Dockerfiles into optimized ones and show the change as a reviewable diff."""
 
+    # Options `fix` and `check` share, declared once.
+    Paths = Annotated[
+        Optional[List[str]],
+        typer.Argument(help="Dockerfiles or folders to walk; - reads stdin.", show_default=False, metavar="PATH"),
+    ]
+    Select = Annotated[
+        Optional[List[str]],
+        typer.Option("--select", help="Transforms to run: codes, prefixes, names, aliases, ALL (comma list, repeatable).", show_default=False),
+    ]
+    ExtendSelect = Annotated[
+        Optional[List[str]], typer.Option("--extend-select", help="Transforms to add to the selection.", show_default=False)
+    ]
+    Ignore = Annotated[
+        Optional[List[str]], typer.Option("--ignore", help="Transforms to leave out (same forms as --select).", show_default=False)
+    ]
+    ExtendIgnore = Annotated[
+        Optional[List[str]], typer.Option("--extend-ignore", help="More transforms to leave out.", show_default=False)
+    ]
+    UnsafeFixes = Annotated[
+        Optional[bool],
+        typer.Option("--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes that may change the image.", show_default=False),
+    ]
+    Format = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
+    Jobs = Annotated[
+        Optional[int], typer.Option("--jobs", "-j", help="Parallel worker processes [default: CPU count].", show_default=False)
+    ]
+    Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print only diffs and errors.")]
+    Context = Annotated[
+        Optional[str],
+        typer.Option("--context", help="Build context folder [default: each Dockerfile's folder].", show_default=False),
+    ]
+    NoColor = Annotated[bool, typer.Option("--no-color", help="Never colour the output (FORCE_COLOR=1 forces it).")]
+    Config = Annotated[
+        Optional[str],
+        typer.Option("--config", help="Use this config file (.dockopt.toml, pyproject.toml or .hadolint.yaml) for every file.", show_default=False),
+    ]
+    ForceExclude = Annotated[
+        bool, typer.Option("--force-exclude", help="Apply the config's `exclude` to files named on the command line too (pre-commit).")
+    ]
+    StdinFilename = Annotated[
+        Optional[str],
+        typer.Option("--stdin-filename", help="The path of the file read from stdin: its config, build context and name.", show_default=False),
+    ]
+    OutputFile = Annotated[
+        Optional[str], typer.Option("--output-file", "-o", help="Write the output (not the messages) to this file.", show_default=False)
+    ]
+
     @app.command("fix")
     def fix_command(
-        paths: Annotated[List[str], typer.Argument(help="Dockerfiles or folders to walk; - reads stdin.", show_default=False, metavar="PATH")],
+        paths: Paths = None,
         write: Annotated[bool, typer.Option("--write", "-w", help="Write the fixes back (atomically).")] = False,
         check: Annotated[bool, typer.Option("--check", help="Exit 1 if any file would change; write nothing.")] = False,
         diff: Annotated[
             Optional[bool],
             typer.Option("--diff/--no-diff", help="Print the unified diff [default: on unless --write/--check].", show_default=False),
         ] = None,
-        select: Annotated[
-            Optional[List[str]],
-            typer.Option("--select", help="Transforms to run: codes, prefixes, names, aliases, ALL (comma list, repeatable).", show_default=False),
-        ] = None,
-        ignore: Annotated[
-            Optional[List[str]], typer.Option("--ignore", help="Transforms to leave out (same forms as --select).", show_default=False)
-        ] = None,
-        unsafe_fixes: Annotated[
-            Optional[bool],
-            typer.Option("--unsafe-fixes/--no-unsafe-fixes", help="Also apply fixes that may change the image.", show_default=False),
-        ] = None,
-        output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.text,
-        jobs: Annotated[
-            Optional[int], typer.Option("--jobs", "-j", help="Parallel worker processes [default: CPU count].", show_default=False)
-        ] = None,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only diffs and errors.")] = False,
-        context: Annotated[
-            Optional[str],
-            typer.Option("--context", help="Build context folder [default: each Dockerfile's folder].", show_default=False),
-        ] = None,
-        no_color: Annotated[bool, typer.Option("--no-color", help="Never colour the output.")] = False,
+        select: Select = None,
+        extend_select: ExtendSelect = None,
+        ignore: Ignore = None,
+        extend_ignore: ExtendIgnore = None,
+        unsafe_fixes: UnsafeFixes = None,
+        output_format: Format = OutputFormat.text,
+        jobs: Jobs = None,
+        quiet: Quiet = False,
+        context: Context = None,
+        no_color: NoColor = False,
+        config: Config = None,
+        force_exclude: ForceExclude = False,
+        stdin_filename: StdinFilename = None,
+        output_file: OutputFile = None,
         report: Annotated[
             Optional[str],
             typer.Option("--report", help="Write a report for reviewers: FILE.md (markdown) or FILE.json.", show_default=False),
@@ -171,7 +243,7 @@ def build_app():
     ) -> None:
         """Fix Dockerfiles: print the diff (default), write it (--write), or check (--check)."""
         options = FixOptions(
-            paths=paths,
+            paths=list(paths or []),
             write=write,
             check=check,
             diff=diff,
@@ -186,8 +258,64 @@ def build_app():
             report=report,
             verify=verify,
             probe=VerifyOptions(smoke=smoke, port=port, http_path=http_path, build_args=build_arg or [], target=target),
+            extend_select=_split(extend_select),
+            extend_ignore=_split(extend_ignore),
+            config=config,
+            force_exclude=force_exclude,
+            stdin_filename=stdin_filename,
+            output_file=output_file,
         )
         raise typer.Exit(run_fix(options))
+
+    @app.command("check")
+    def check_command(
+        paths: Paths = None,
+        select: Select = None,
+        extend_select: ExtendSelect = None,
+        ignore: Ignore = None,
+        extend_ignore: ExtendIgnore = None,
+        unsafe_fixes: Annotated[
+            Optional[bool],
+            typer.Option("--unsafe-fixes/--no-unsafe-fixes", help="Count unsafe fixes as fixable ([*]), as `fix --unsafe-fixes` makes them.", show_default=False),
+        ] = None,
+        output_format: Format = OutputFormat.text,
+        fail_level: Annotated[
+            Optional[FailLevel],
+            typer.Option("--fail-level", help="Exit 1 when a finding has this severity or higher [default: the config's, else info].", show_default=False),
+        ] = None,
+        exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when findings reach the fail level.")] = False,
+        statistics: Annotated[bool, typer.Option("--statistics", help="Count findings per rule instead of listing them.")] = False,
+        output_file: OutputFile = None,
+        jobs: Jobs = None,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print the findings only, without the summary.")] = False,
+        context: Context = None,
+        no_color: NoColor = False,
+        config: Config = None,
+        force_exclude: ForceExclude = False,
+        stdin_filename: StdinFilename = None,
+    ) -> None:
+        """Lint Dockerfiles: report findings and the fixes `fix` would make; write nothing."""
+        options = CheckOptions(
+            paths=list(paths or []),
+            select=_split(select),
+            ignore=_split(ignore),
+            unsafe_fixes=unsafe_fixes,
+            output_format=output_format.value,
+            jobs=jobs,
+            quiet=quiet,
+            context=context,
+            no_color=no_color,
+            extend_select=_split(extend_select),
+            extend_ignore=_split(extend_ignore),
+            config=config,
+            force_exclude=force_exclude,
+            stdin_filename=stdin_filename,
+            output_file=output_file,
+            fail_level=fail_level.value if fail_level is not None else None,
+            exit_zero=exit_zero,
+            statistics=statistics,
+        )
+        raise typer.Exit(run_check(options))
 
     @app.command("verify")
     def verify_command(
@@ -270,6 +398,13 @@ def build_app():
     def explain_command(rule: Annotated[str, typer.Argument(help="A code (DO101), name, or alias (DL4000).")]) -> None:
         """Print a transform's documentation."""
         raise typer.Exit(_explain(rule))
+
+    @app.command("server")
+    def server_command() -> None:
+        """Run the language server (LSP over stdio) for editors: diagnostics, quick fixes, hover."""
+        from dockopt.server import serve
+
+        serve()
 
     return app
 
@@ -360,75 +495,165 @@ def _split(values: list[str] | None) -> list[str] | None:
 
 
 def run_fix(options: FixOptions) -> int:
+    return _run_command(options, _run_fix)
+
+
+def run_check(options: CheckOptions) -> int:
+    return _run_command(options, _run_check)
+
+
+def _run_command(options: FixOptions, body) -> int:
+    """Usage problems are found before any output is opened or any file is read."""
     from dockopt.output import Streams
 
-    streams = Streams(no_color=options.no_color)
     try:
-        return _run_fix(options, streams)
+        _validate(options)
+    except UsageProblem as exc:
+        Streams(no_color=options.no_color).err(f"dockopt: error: {exc}\n")
+        return EXIT_ERROR
+    try:
+        streams = Streams(no_color=options.no_color, output_file=options.output_file)
+    except OSError as exc:
+        Streams(no_color=options.no_color).error(options.output_file or "-", f"cannot write: {exc.strerror or exc}")
+        return EXIT_ERROR
+    try:
+        return body(options, streams)
     except UsageProblem as exc:
         streams.err(f"dockopt: error: {exc}\n")
         return EXIT_ERROR
+    except BrokenPipeError:  # caught here, before click turns it into exit 1
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    finally:
+        streams.close()
 
 
-def _run_fix(options: FixOptions, streams) -> int:
-    from dockopt.batch import IN_PROCESS_LIMIT, Task, default_jobs, run
-    from dockopt.config import ConfigError, config_for, settings_for
+@dataclass
+class _Plan:
+    """The files of a run and what the engine is told for each, known before any file is fixed."""
+
+    found: list  # discovery.Found / NotFound, in order
+    tasks: list  # batch.Task, one per Found
+    settings: list  # config.Settings, one per task
+    batch: bool  # several files, or a folder: print the summary
+    table: bool  # several folders: one summary row each
+
+
+def _plan(options: FixOptions, **wants) -> _Plan:
+    """Discover the files and resolve each one's settings. Raises ConfigError."""
+    from dockopt.batch import Task
+    from dockopt.config import config_for, settings_for
     from dockopt.discovery import Found, discover
-    from dockopt.output import REPORTERS, Mode, Summary
 
-    _validate(options)
-    show_diff = options.diff if options.diff is not None else not (options.write or options.check)
-    reports: list | None = [] if options.report else None
-    jobs = options.jobs if options.jobs and options.jobs > 0 else default_jobs()
-
-    found = list(discover(options.paths, _config_for_discovery))
-    files = [item for item in found if isinstance(item, Found)]
-    batch = len(files) > 1 or any(os.path.isdir(path) for path in options.paths)
-    mode = Mode(write=options.write, check=options.check, diff=show_diff, quiet=options.quiet, batch=batch)
-    reporter = REPORTERS[options.output_format](streams, mode)
-
-    # Settings (and config errors) are known before any file is touched.
-    tasks: list[Task] = []
-    try:
-        for item in files:
-            folder = os.getcwd() if item.path == "-" else (os.path.dirname(item.path) or ".")
-            settings = settings_for(item.path, config_for(folder), options.select, options.ignore or [], options.unsafe_fixes)
-            tasks.append(
-                Task(
-                    path=item.path,
-                    explicit=item.explicit,
-                    select=settings.select,
-                    unsafe_fixes=settings.unsafe_fixes,
-                    context=options.context,
-                    write=options.write and not options.check and not options.verify,
-                    want_diff=(show_diff and options.output_format in ("text", "json")) or reports is not None,
-                    want_hunks=options.output_format == "sarif",
-                    want_output=options.verify,
-                    want_bases=reports is not None,
-                    group=item.root,
-                    data=_read_stdin() if item.path == "-" else None,
-                )
-            )
-    except ConfigError as exc:
-        streams.error(exc.path, exc.reason)
-        return EXIT_ERROR
-
-    summary = Summary()
-    reporter.start()
+    explicit_config = _explicit_config(options)
+    lookup = (lambda folder: explicit_config) if explicit_config is not None else config_for
+    paths = options.paths or ["-"]
+    found = list(discover(paths, (lambda folder: explicit_config) if explicit_config is not None else _config_for_discovery))
+    tasks, settings, kept = [], [], []
     for item in found:
+        if not isinstance(item, Found):
+            kept.append(item)
+            continue
+        stdin = item.path == "-"
+        path = (options.stdin_filename or "-") if stdin else item.path
+        folder = (os.path.dirname(path) or ".") if path != "-" else os.getcwd()
+        config = lookup(folder)
+        excluded = options.force_exclude and path != "-" and config is not None and config.excludes(path)
+        if excluded and not stdin:
+            continue  # as if it had not been named: pre-commit names every staged file
+        kept.append(item)
+        setting = settings_for(
+            path, config, options.select, options.ignore or [], options.unsafe_fixes, options.extend_select, options.extend_ignore
+        )
+        context = options.context
+        if stdin and context is None and path != "-" and os.path.isdir(folder):
+            context = folder  # --stdin-filename: the file's folder is its build context
+        tasks.append(
+            Task(
+                path=path,
+                explicit=item.explicit,
+                select=() if excluded else setting.select,  # an excluded stdin comes back as it went in
+                unsafe_fixes=setting.unsafe_fixes,
+                context=context,
+                group=item.root,
+                data=_read_stdin() if stdin else None,
+                severity=setting.severity,
+                trusted_registries=setting.trusted_registries,
+                **wants,
+            )
+        )
+        settings.append(setting)
+    folders = sum(1 for path in paths if os.path.isdir(path))
+    return _Plan(kept, tasks, settings, batch=len(tasks) > 1 or folders > 0, table=folders > 1)
+
+
+def _explicit_config(options: FixOptions):
+    if options.config is None:
+        return None
+    from dockopt.config import load_explicit
+
+    return load_explicit(options.config)
+
+
+def _jobs(options: FixOptions) -> int:
+    from dockopt.batch import default_jobs
+
+    return options.jobs if options.jobs is not None else default_jobs()
+
+
+def _missing(plan: _Plan, reporter, summary) -> None:
+    from dockopt.discovery import Found
+
+    for item in plan.found:
         if not isinstance(item, Found):
             reporter.missing(item.path, item.reason)
             summary.add_missing()
-    progress = _progress(streams, options, len(tasks), IN_PROCESS_LIMIT)
+
+
+def _warn(streams, result, quiet: bool) -> None:
+    """Warnings about a file (pragma codes, untrusted images): one line each, never a failure."""
+    if quiet:
+        return
+    for line, message in result.warnings:
+        streams.err(f"dockopt: warning: {result.path}:{line}: {message}\n")
+
+
+def _run_fix(options: FixOptions, streams) -> int:
+    from dockopt.batch import IN_PROCESS_LIMIT, run
+    from dockopt.config import ConfigError
+    from dockopt.output import Mode, Summary, reporter_class
+
+    show_diff = options.diff if options.diff is not None else not (options.write or options.check)
+    reports: list | None = [] if options.report else None
     try:
-        for result in run(tasks, jobs):
+        plan = _plan(
+            options,
+            write=options.write and not options.check and not options.verify,
+            want_diff=(show_diff and options.output_format in ("text", "json")) or reports is not None,
+            want_hunks=options.output_format == "sarif",
+            want_output=options.verify,
+            want_bases=reports is not None,
+        )
+    except ConfigError as exc:
+        streams.error(exc.path, exc.reason)
+        return EXIT_ERROR
+    mode = Mode(write=options.write, check=options.check, diff=show_diff, quiet=options.quiet, batch=plan.batch, table=plan.table)
+    reporter = reporter_class(options.output_format)(streams, mode)
+
+    summary = Summary()
+    reporter.start()
+    _missing(plan, reporter, summary)
+    progress = _progress(streams, options, len(plan.tasks), IN_PROCESS_LIMIT)
+    try:
+        for result in run(plan.tasks, _jobs(options)):
             verdict = None
-            if options.verify and result.changed and result.path != "-":
+            if options.verify and result.changed and not result.stdin:
                 verdict = _verify_then_write(result, options, streams)
             if reports is not None:
                 reports.append(_file_report(result, verdict, show_diff))
             summary.add(result)
-            if result.path == "-" and options.write and options.output_format == "text":
+            _warn(streams, result, options.quiet)
+            if result.stdin and options.write and options.output_format == "text":
                 # Editors pipe a buffer through `dockopt fix --write -` and read back the text.
                 if result.status == "error":
                     streams.error(result.path, result.error or "error")
@@ -447,6 +672,46 @@ def _run_fix(options: FixOptions, streams) -> int:
     if summary.failed:
         return EXIT_ERROR
     if options.check and summary.changed:
+        return EXIT_CHANGES
+    return EXIT_OK
+
+
+def _run_check(options: CheckOptions, streams) -> int:
+    from dockopt.batch import IN_PROCESS_LIMIT, run
+    from dockopt.config import ConfigError
+    from dockopt.output import Mode, Summary, reporter_class
+    from dockopt.transform import Severity
+
+    try:
+        plan = _plan(options, want_hunks=options.output_format == "sarif")
+    except ConfigError as exc:
+        streams.error(exc.path, exc.reason)
+        return EXIT_ERROR
+    mode = Mode(check=True, diff=False, quiet=options.quiet, batch=plan.batch, table=plan.table)
+    reporter = reporter_class(options.output_format, lint=True, statistics=options.statistics)(streams, mode)
+    summary = Summary()
+    reporter.start()
+    _missing(plan, reporter, summary)
+    failing = 0
+    progress = _progress(streams, options, len(plan.tasks), IN_PROCESS_LIMIT)
+    try:
+        for settings, result in zip(plan.settings, run(plan.tasks, _jobs(options))):
+            summary.add(result)
+            _warn(streams, result, options.quiet)
+            reporter.file(result)
+            if progress:
+                progress.advance()
+            level = options.fail_level or settings.fail_level or Severity.INFO.value
+            if result.status != "error" and level != "none":
+                threshold = Severity(level).rank
+                failing += sum(1 for item in result.fixes if Severity(item["severity"]).rank >= threshold)
+    finally:
+        if progress:
+            progress.stop()
+    reporter.finish(summary)
+    if summary.failed:
+        return EXIT_ERROR
+    if failing and not options.exit_zero:
         return EXIT_CHANGES
     return EXIT_OK
 
@@ -602,21 +867,46 @@ def _config_for_discovery(folder: str):
 def _validate(options: FixOptions) -> None:
     if options.write and options.check:
         raise UsageProblem("--write and --check cannot be used together")
+    if not options.paths and options.stdin_filename is None:
+        raise UsageProblem("give a PATH (a Dockerfile or a folder; - reads stdin)")
     if options.paths.count("-") > 1:
         raise UsageProblem("stdin (-) can be read only once")
+    if options.stdin_filename is not None and options.paths not in ([], ["-"]):
+        raise UsageProblem("--stdin-filename names what stdin holds: give no other PATH than -")
+    if options.jobs is not None and options.jobs < 1:
+        raise UsageProblem(f"--jobs must be 1 or more (not {options.jobs})")
+    reading_stdin = "-" in options.paths or not options.paths
     if options.verify and not options.write:
         raise UsageProblem("--verify goes with --write: it decides which rewrites are written")
-    if options.verify and "-" in options.paths:
+    if options.verify and reading_stdin:
         raise UsageProblem("--verify needs files on disk, not stdin")
     if options.context is not None and not os.path.isdir(options.context):
         raise UsageProblem(f"{options.context}: --context must be a folder")
-    selectors = (options.select or []) + (options.ignore or [])
+    if options.config is not None and not os.path.isfile(options.config):
+        raise UsageProblem(f"{options.config}: --config: no such file")
+    if isinstance(options, CheckOptions) and options.statistics and options.output_format not in ("text", "json"):
+        raise UsageProblem("--statistics prints text or json")
+    for flag, target in (("--report", options.report), ("--output-file", options.output_file)):
+        if target is not None:
+            _check_target(flag, target)
+    selectors = (options.select or []) + (options.ignore or []) + (options.extend_select or []) + (options.extend_ignore or [])
     if selectors:
         from dockopt.registry import unknown_selectors
 
         unknown = unknown_selectors(selectors)
         if unknown:
             raise UsageProblem(f"unknown rule selector '{unknown[0]}' (see `dockopt rules`)")
+
+
+def _check_target(flag: str, target: str) -> None:
+    """A file dockopt will write at the end: its folder must be there now, not after the batch."""
+    folder = os.path.dirname(target) or "."
+    if os.path.isdir(target):
+        raise UsageProblem(f"{target}: {flag} names a folder, not a file")
+    if not os.path.isdir(folder):
+        raise UsageProblem(f"{target}: {flag}: no such folder {folder}")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageProblem(f"{target}: {flag}: the folder is not writable")
 
 
 def _read_stdin() -> bytes:
@@ -673,29 +963,36 @@ def _print_rules(output_format: str) -> None:
         import json
 
         items = [
-            {"code": r.code, "name": r.name, "safety": r.safety_label(), "title": r.title, "aliases": list(r.aliases), "order": r.order}
+            {
+                "code": r.code,
+                "name": r.name,
+                "safety": r.safety_label(),
+                "severity": r.severity.value,
+                "title": r.title,
+                "aliases": list(r.aliases),
+                "order": r.order,
+            }
             for r in rules
         ]
         sys.stdout.write(json.dumps(items, indent=2) + "\n")
         return
-    rows = [("CODE", "NAME", "SAFETY", "TITLE")] + [(r.code, r.name, r.safety_label(), r.title) for r in rules]
-    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    rows = [("CODE", "NAME", "SAFETY", "SEVERITY", "TITLE")] + [(r.code, r.name, r.safety_label(), r.severity.value, r.title) for r in rules]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for row in rows:
-        sys.stdout.write("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:3])) + "  " + row[3] + "\n")
+        sys.stdout.write("  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row[:4])) + "  " + row[4] + "\n")
 
 
 def _explain(selector: str) -> int:
-    from dockopt.registry import all_transforms
+    """The documentation of every rule the selector names, exactly as `--select` would choose them."""
+    from dockopt.registry import matching
 
-    wanted = selector.strip()
-    matches = [
-        r
-        for r in all_transforms()
-        if r.code == wanted.upper() or r.name == wanted.lower() or wanted.upper() in (a.upper() for a in r.aliases)
-    ]
+    matches = matching(selector) if selector.strip() else []
     if not matches:
         sys.stderr.write(f"dockopt: error: unknown rule '{selector}' (see `dockopt rules`)\n")
         return EXIT_ERROR
+    if len(matches) > 1:
+        names = ", ".join(f"{rule.code} ({rule.name})" for rule in matches)
+        sys.stdout.write(f"{selector.strip()} selects {len(matches)} rules: {names}\n\n")
     for index, rule in enumerate(matches):
         if index:
             sys.stdout.write("\n")
@@ -704,7 +1001,7 @@ def _explain(selector: str) -> int:
 
 
 def _explain_text(rule) -> Iterator[str]:
-    yield f"{rule.code} {rule.name} ({rule.safety_label()})\n"
+    yield f"{rule.code} {rule.name} ({rule.safety_label()}, severity {rule.severity.value})\n"
     yield f"{rule.title}\n"
     if rule.aliases:
         yield f"Aliases: {', '.join(rule.aliases)}\n"

@@ -1,7 +1,9 @@
 """Project configuration: `[tool.dockopt]` in `pyproject.toml`, or a `.dockopt.toml`.
 
 Each Dockerfile uses the nearest config file in its folder or above (in one folder `.dockopt.toml`
-wins over `pyproject.toml`; a `pyproject.toml` without `[tool.dockopt]` is passed over). Keys:
+wins over `pyproject.toml`; a `pyproject.toml` without `[tool.dockopt]` is passed over). A
+`.dockopt.toml` holds the keys at its top level, or under a `[tool.dockopt]` table (so the snippet
+that works in `pyproject.toml` works there too). Keys:
 
     select = ["DO1", "chain-run"]        # replaces the default (all transforms)
     extend-select = ["DO5"]              # adds to it
@@ -10,6 +12,9 @@ wins over `pyproject.toml`; a `pyproject.toml` without `[tool.dockopt]` is passe
     unsafe-fixes = false
     per-file-ignores = { "legacy/**" = ["DO2"], "*.dev.Dockerfile" = ["ALL"] }
     exclude = ["third_party/", "*.generated.Dockerfile"]   # .gitignore-style globs, for walks
+    fail-level = "warning"               # `dockopt check` fails from this severity up
+    severity = { "DO201" = "warning" }   # a rule's severity, instead of its own
+    trusted-registries = ["docker.io"]   # rewrites never bring in an image from elsewhere
 
     [verify]            # `[tool.dockopt.verify]` in pyproject.toml: how `migrate --verify` smoke-tests
     smoke = "python -c 'import app'"     # a shell command run in the image, or
@@ -19,8 +24,12 @@ wins over `pyproject.toml`; a `pyproject.toml` without `[tool.dockopt]` is passe
     timeout = 900                        # seconds each build may take
 
 Globs are relative to the config file's folder. Selectors resolve in layers, as in ruff: config
-select, extend-select, ignore, extend-ignore; then the command line's --select (replaces) and
---ignore; then per-file-ignores. An unknown key or selector is an error, not a silent no-op.
+select, extend-select, ignore, extend-ignore; then the command line's --select (replaces),
+--extend-select, --ignore and --extend-ignore; then per-file-ignores. An unknown key or selector
+is an error, not a silent no-op.
+
+With no dockopt config anywhere above a Dockerfile, the nearest `.hadolint.yaml` (or `.yml`) is
+read instead (`dockopt.hadolint_config`), so hadolint users keep their settings.
 """
 
 from __future__ import annotations
@@ -33,8 +42,8 @@ from functools import lru_cache
 from dockopt.errors import DockoptError
 
 CONFIG_FILES = (".dockopt.toml", "pyproject.toml")
-_LIST_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "exclude")
-KNOWN_KEYS = frozenset(_LIST_KEYS + ("unsafe-fixes", "per-file-ignores", "verify"))
+_LIST_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "exclude", "trusted-registries")
+KNOWN_KEYS = frozenset(_LIST_KEYS + ("unsafe-fixes", "per-file-ignores", "fail-level", "severity", "verify"))
 VERIFY_KEYS = {"smoke": str, "port": int, "path": str, "build-args": list, "target": str, "timeout": int}
 
 
@@ -59,9 +68,13 @@ class Config:
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
     verify: dict = field(default_factory=dict)  # the [verify] table, keys checked against VERIFY_KEYS
+    fail_level: str | None = None  # a Severity value, or "none"
+    severity: dict[str, str] = field(default_factory=dict)  # selector -> Severity value, later wins
+    trusted_registries: list[str] | None = None
+    kind: str = "dockopt"  # or "hadolint": read from a .hadolint.yaml
 
     def selectors(self) -> list[str]:
-        found = list(self.select or []) + self.extend_select + self.ignore + self.extend_ignore
+        found = list(self.select or []) + self.extend_select + self.ignore + self.extend_ignore + list(self.severity)
         for codes in self.per_file_ignores.values():
             found.extend(codes)
         return found
@@ -100,7 +113,9 @@ def _spec(patterns: tuple[str, ...]):
 
 @lru_cache(maxsize=4096)
 def config_for(folder: str) -> Config | None:
-    """The nearest config at or above `folder`, or None. Raises ConfigError for a broken one."""
+    """The nearest dockopt config at or above `folder`, else the nearest hadolint one, or None.
+
+    Raises ConfigError for a broken one."""
     folder = os.path.abspath(folder)
     for name in CONFIG_FILES:
         candidate = os.path.join(folder, name)
@@ -109,7 +124,26 @@ def config_for(folder: str) -> Config | None:
             if config is not None:
                 return config
     parent = os.path.dirname(folder)
-    return None if parent == folder else config_for(parent)
+    above = None if parent == folder else config_for(parent)
+    if above is not None and above.kind == "dockopt":
+        return above  # dockopt's own config, wherever it is, wins over a .hadolint.yaml
+    from dockopt.hadolint_config import hadolint_config_in
+
+    return hadolint_config_in(folder) or above
+
+
+def load_explicit(path: str) -> Config:
+    """The file given with `--config`: any of the forms dockopt reads, used for every Dockerfile."""
+    from dockopt.hadolint_config import is_hadolint_config, load_hadolint
+
+    if not os.path.isfile(path):
+        raise ConfigError(path, "no such config file")
+    if is_hadolint_config(path):
+        return load_hadolint(path)
+    config = load(path)
+    if config is None:
+        raise ConfigError(path, "no [tool.dockopt] table in this pyproject.toml")
+    return config
 
 
 def verify_settings(folder: str) -> dict:
@@ -136,6 +170,8 @@ def load(path: str) -> Config | None:
         if table is None:
             return None
         where = "[tool.dockopt]"
+    elif set(data) == {"tool"} and isinstance(data["tool"], dict) and set(data["tool"]) == {"dockopt"}:
+        table, where = data["tool"]["dockopt"], "[tool.dockopt]"  # the pyproject.toml snippet, as is
     else:
         table, where = data, path
     if not isinstance(table, dict):
@@ -155,6 +191,12 @@ def _parse(path: str, table: dict, where: str) -> Config:
             if not isinstance(value, bool):
                 raise ConfigError(path, "'unsafe-fixes' must be true or false")
             config.unsafe_fixes = value
+        elif key == "fail-level":
+            config.fail_level = _fail_level(path, key, value)
+        elif key == "severity":
+            if not isinstance(value, dict) or not all(isinstance(level, str) for level in value.values()):
+                raise ConfigError(path, "'severity' must be a table of selector = \"error\"|\"warning\"|\"info\"|\"style\"")
+            config.severity = {str(selector): _level(path, f"severity.{selector}", level) for selector, level in value.items()}
         elif key == "per-file-ignores":
             if not isinstance(value, dict):
                 raise ConfigError(path, "'per-file-ignores' must be a table of glob = [codes]")
@@ -188,6 +230,21 @@ def _verify_table(path: str, value) -> dict:
     return dict(value)
 
 
+def _level(path: str, key: str, value) -> str:
+    from dockopt.transform import Severity
+
+    try:
+        return Severity.parse(value).value
+    except (ValueError, AttributeError):
+        raise ConfigError(path, f"'{key}' must be one of error, warning, info, style (not {value!r})") from None
+
+
+def _fail_level(path: str, key: str, value) -> str:
+    if isinstance(value, str) and value.strip().lower() == "none":
+        return "none"
+    return _level(path, key, value)
+
+
 def _string_list(path: str, key: str, value) -> list[str]:
     if isinstance(value, str):
         value = [value]
@@ -198,14 +255,23 @@ def _string_list(path: str, key: str, value) -> list[str]:
 
 @dataclass(frozen=True)
 class Settings:
-    """What the engine is told for one file."""
+    """What the engine is told for one file, and how its findings are judged."""
 
     select: tuple[str, ...] | None  # exact codes; None = every transform
     unsafe_fixes: bool
+    severity: tuple[tuple[str, str], ...] = ()  # (code, level) where the config overrides the rule's own
+    fail_level: str | None = None  # from the config; the command line's --fail-level wins
+    trusted_registries: tuple[str, ...] | None = None
 
 
 def settings_for(
-    path: str, config: Config | None, cli_select: list[str] | None, cli_ignore: list[str], cli_unsafe: bool | None
+    path: str,
+    config: Config | None,
+    cli_select: list[str] | None,
+    cli_ignore: list[str],
+    cli_unsafe: bool | None,
+    cli_extend_select: list[str] | None = None,
+    cli_extend_ignore: list[str] | None = None,
 ) -> Settings:
     unsafe = cli_unsafe if cli_unsafe is not None else bool(config and config.unsafe_fixes)
     layers: list[tuple[str, list[str]]] = []
@@ -215,13 +281,31 @@ def settings_for(
         layers += [("add", config.extend_select), ("remove", config.ignore + config.extend_ignore)]
     if cli_select is not None:
         layers.append(("select", cli_select))
-    layers.append(("remove", cli_ignore))
+    layers += [("add", cli_extend_select or []), ("remove", cli_ignore + (cli_extend_ignore or []))]
     if config is not None:
         layers.append(("remove", config.ignores_for(path)))
     layers = [(kind, items) for kind, items in layers if items or kind == "select"]
-    if not layers:
-        return Settings(None, unsafe)
-    return Settings(_resolve(tuple((kind, tuple(items)) for kind, items in layers)), unsafe)
+    select = _resolve(tuple((kind, tuple(items)) for kind, items in layers)) if layers else None
+    if config is None:
+        return Settings(select, unsafe)
+    return Settings(
+        select,
+        unsafe,
+        severity=_severities(tuple(config.severity.items())),
+        fail_level=config.fail_level,
+        trusted_registries=tuple(config.trusted_registries) if config.trusted_registries is not None else None,
+    )
+
+
+@lru_cache(maxsize=256)
+def _severities(overrides: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
+    from dockopt.registry import matching
+
+    found: dict[str, str] = {}
+    for selector, level in overrides:
+        for transform in matching(selector):
+            found[transform.code] = level
+    return tuple(sorted(found.items()))
 
 
 @lru_cache(maxsize=1024)

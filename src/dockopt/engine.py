@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dockopt.context import BuildContext
-from dockopt.document import BOM, Document, decode
+from dockopt.document import BOM, Document, decode, line_body
 from dockopt.edits import Edit, apply_edits
-from dockopt.errors import DockerfileParseError
-from dockopt.pragmas import parse_pragmas
-from dockopt.registry import selected
+from dockopt.errors import DockerfileParseError, SelectorError
 from dockopt.ledger import Ledger
+from dockopt.pragmas import parse_pragmas, touched, unknown_selector
+from dockopt.registry import matching, selected, unknown_selectors
 from dockopt.results import Fix, Safety
 from dockopt.transform import Context, Transform
 
@@ -31,6 +31,8 @@ class FixResult:
     fixes: list[Fix] = field(default_factory=list)  # applied ones first, then those left out
     error: str | None = None  # an internal error: the output is then the source, unchanged
     skipped: str | None = None  # why the file was left alone on purpose (`# dockopt: skip-file`)
+    # (line, message) about the file's pragmas: unknown codes, ignores that suppress nothing
+    warnings: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -57,10 +59,17 @@ def fix(
     unsafe_fixes: bool = False,
     context: str | Path | BuildContext | None = None,
 ) -> FixResult:
-    """Rewrite one Dockerfile. Raises `DockerfileParseError` / `InputError` for bad input.
+    """Rewrite one Dockerfile. Raises `DockerfileParseError` / `InputError` for bad input, and
+    `SelectorError` for a selector that names no transform.
 
     `select=[]` selects nothing and returns `source` unchanged, byte for byte.
     """
+    for selectors in (select, ignore):
+        if isinstance(selectors, str):
+            raise SelectorError(f"give selectors as a list, not a string: [{selectors!r}]")
+    unknown = unknown_selectors(list(select or []) + list(ignore or []))
+    if unknown:
+        raise SelectorError(f"unknown rule selector '{unknown[0]}' (see `dockopt rules`)")
     if select is not None and not select:
         return FixResult(source, source)
     text = decode(source) if isinstance(source, bytes) else source
@@ -72,17 +81,20 @@ def fix(
         unsafe_fixes=unsafe_fixes,
     )
     transforms = [cls() for cls in selected(select, ignore)]
-    output, fixes, error, skipped = _run(Document(text), transforms, ctx, unsafe_fixes)
+    document = Document(text)
+    used: set[tuple[str, str]] = set()
+    output, fixes, error, skipped = _run(document, transforms, ctx, unsafe_fixes, used)
     if error:
         return FixResult(source, source, fixes, error=error)
+    warnings = [] if skipped else pragma_warnings(document, output, transforms, ctx, used)
     if isinstance(source, bytes):
         result_output: str | bytes = output.encode("utf-8") if output != text else source
     else:
         result_output = output
-    return FixResult(source, result_output, fixes, skipped=skipped)
+    return FixResult(source, result_output, fixes, skipped=skipped, warnings=warnings)
 
 
-def _run(doc: Document, transforms: list[Transform], ctx: Context, unsafe_fixes: bool):
+def _run(doc: Document, transforms: list[Transform], ctx: Context, unsafe_fixes: bool, used: set | None = None):
     pragmas = parse_pragmas(doc)
     if pragmas.skip_file:
         return doc.render(), [], None, "skip-file pragma"
@@ -107,7 +119,7 @@ def _run(doc: Document, transforms: list[Transform], ctx: Context, unsafe_fixes:
             accepted: list[Fix] = []
             edits: list[Edit] = []
             for item in fixes:
-                if pragmas.suppressed(item, kind, doc):
+                if pragmas.suppressed(item, kind, doc, used):
                     continue
                 if item.is_finding and kind.safety is Safety.UNSAFE and not unsafe_fixes:
                     continue  # why an unsafe fix was not made: news only to who asked for unsafe fixes
@@ -147,6 +159,64 @@ def _run(doc: Document, transforms: list[Transform], ctx: Context, unsafe_fixes:
 
 def _position(item: Fix) -> tuple[int, int, str]:
     return item.line, item.column, item.code
+
+
+def pragma_warnings(original: Document, output: str, transforms: list[Transform], ctx: Context, used: set) -> list[tuple[int, str]]:
+    """Unknown codes in ignore pragmas, and `# dockopt: ignore=` codes that suppressed nothing.
+
+    Only rules that ran can be judged unused. A rule may also keep away from a pragma'd line on
+    its own (chain-run never merges a RUN under a pragma), so before calling an instruction's
+    pragma unused, its rules run once more on the result with that comment blanked out.
+    A `# hadolint ignore=` is never called unused: hadolint itself may need it.
+    """
+    pragmas = parse_pragmas(original)
+    if not pragmas.entries:
+        return []
+    ran = {type(t).code for t in transforms}
+    final: Document | None = None
+    found: list[tuple[int, str]] = []
+    for entry in pragmas.entries:
+        for selector in entry.selectors:
+            unknown = unknown_selector(entry, selector)
+            if unknown:
+                found.append((entry.line + 1, unknown))
+                continue
+            if entry.tool != "dockopt" or (entry.text, selector) in used:
+                continue
+            rules = matching(selector)
+            if not all(rule.code in ran for rule in rules):
+                continue
+            if not entry.is_global:
+                final = final or Document(output)
+                if _needed_here(final, entry, selector, [t for t in transforms if type(t) in rules], ctx):
+                    continue
+            found.append((entry.line + 1, f"{entry.spelled(selector)} suppresses nothing here"))
+    return found
+
+
+def _needed_here(doc: Document, entry, selector: str, transforms: list[Transform], ctx: Context) -> bool:
+    """Would one of these rules touch the pragma's instruction if the pragma were not there?"""
+    line = next((i for i, text in enumerate(doc.lines) if line_body(text).strip() == entry.text), None)
+    if line is None:
+        return True  # the comment moved with a rewrite: no way to tell, so no warning
+    targets = [i for i, found in parse_pragmas(doc).ignores.items() if selector in found]
+    lines = list(doc.lines)
+    lines[line] = "#" + doc.lines[line][len(line_body(doc.lines[line])) :]
+    try:
+        bare = Document("".join(lines))
+    except DockerfileParseError:
+        return True
+    pragmas = parse_pragmas(bare)
+    for transform in transforms:
+        try:
+            fixes = list(transform.check(bare, ctx))
+        except Exception:
+            return True
+        for item in fixes:
+            hit = {instruction.index for instruction in touched(item, bare)}
+            if hit & set(targets) and not pragmas.suppressed(item, type(transform), bare):
+                return True
+    return False
 
 
 def _internal(kind: type[Transform], detail: str) -> str:

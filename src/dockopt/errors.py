@@ -13,3 +13,7 @@ class InputError(DockoptError):
 
 class DockerfileParseError(DockoptError):
     """The text is not a Dockerfile that BuildKit would accept."""
+
+
+class SelectorError(DockoptError, ValueError):
+    """A rule selector that names no transform: `dockopt.fix(source, select=["DO9999"])`."""

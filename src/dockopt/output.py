@@ -84,18 +84,41 @@ def is_terminal(stream) -> bool:
 
 
 def color_wanted(stream, no_color: bool) -> bool:
-    return not (no_color or os.environ.get("NO_COLOR")) and is_terminal(stream)
+    """--no-color and NO_COLOR turn colour off; FORCE_COLOR (any value but empty) turns it on
+    where no terminal is (CI logs); otherwise a terminal gets colour."""
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return is_terminal(stream)
 
 
 class Streams:
-    """stdout as bytes (exact line endings) unless it is a terminal; stderr as text."""
+    """stdout as bytes (exact line endings) unless it is a terminal; stderr as text.
 
-    def __init__(self, no_color: bool = False):
-        self.out_terminal = is_terminal(sys.stdout)
-        self.color_out = color_wanted(sys.stdout, no_color)
+    With `output_file`, what would go to stdout goes to that file instead (uncoloured), written
+    to a sibling temporary file and moved into place by `close()`.
+    """
+
+    def __init__(self, no_color: bool = False, output_file: str | None = None):
+        self.output_file = output_file
+        self.file = None
+        if output_file is not None:
+            self.file = open(f"{output_file}.dockopt-tmp", "wb")  # noqa: SIM115 (closed by close())
+        self.out_terminal = is_terminal(sys.stdout) and self.file is None
+        self.color_out = color_wanted(sys.stdout, no_color) and self.file is None
         self.color_err = color_wanted(sys.stderr, no_color)
 
+    def close(self) -> None:
+        if self.file is not None:
+            self.file.close()
+            os.replace(self.file.name, self.output_file)
+            self.file = None
+
     def out(self, text: str) -> None:
+        if self.file is not None:
+            self.file.write(text.encode("utf-8", "surrogateescape"))
+            return
         stream = sys.stdout
         buffer = getattr(stream, "buffer", None)
         if buffer is None or self.out_terminal:
@@ -106,6 +129,9 @@ class Streams:
         buffer.flush()
 
     def out_bytes(self, data: bytes) -> None:
+        if self.file is not None:
+            self.file.write(data)
+            return
         sys.stdout.flush()
         buffer = getattr(sys.stdout, "buffer", None)
         if buffer is None:
@@ -216,6 +242,7 @@ class Mode:
     diff: bool = True
     quiet: bool = False
     batch: bool = False  # more than one file or a folder: print the summary
+    table: bool = False  # several folders named (a migration): one summary row per folder
 
 
 # -- reporters ---------------------------------------------------------------------------------
@@ -263,7 +290,7 @@ class TextReporter(Reporter):
         if self.mode.quiet:
             return
         lines = []
-        if self.mode.batch and len(summary.by_root) > 1:
+        if self.mode.table and len(summary.by_root) > 1:
             self.streams.err(summary.root_table())
         if self.mode.batch and summary.scanned:
             verb = "fixed" if self.mode.write else "would change"
@@ -336,21 +363,35 @@ class JsonReporter(Reporter):
 
 
 class GithubReporter(Reporter):
-    """GitHub Actions workflow commands: one annotation per change or finding."""
+    """GitHub Actions workflow commands: one annotation per change or finding, each with a line and
+    a column, on a path relative to the workspace ($GITHUB_WORKSPACE, else the current folder) so
+    GitHub can put it on the file."""
+
+    LEVELS = {"error": "error", "warning": "warning", "info": "notice", "style": "notice"}
 
     def file(self, result: FileResult) -> None:
+        from dockopt.formats import error_line, ordered
+
         self._error_line(result)
-        path = _gh_property(header_path(result.path))
+        path = _gh_property(_workspace_path(result.path))
         if result.status == "error":
-            self.streams.out(f"::error file={path},title=dockopt::{_gh_data(result.error or '')}\n")
-        for item in result.fixes:
-            level = "warning" if ("fix" in item) else "notice"
-            title = _gh_property(item["code"])
-            self.streams.out(f"::{level} file={path},line={item['line']},title={title}::{_gh_data(item['text'])}\n")
+            line = error_line(result.error)
+            self.streams.out(f"::error file={path},line={line},col=1,title=dockopt::{_gh_data(result.error or '')}\n")
+        for item in ordered(result.fixes):
+            level = self.LEVELS.get(item.get("severity", ""), "warning")
+            title = _gh_property(f"{item['code']} {item['name']}")
+            where = f"line={item['line']},col={item.get('column', 1)},endLine={item.get('end_line', item['line'])}"
+            self.streams.out(f"::{level} file={path},{where},title={title}::{_gh_data(item['text'])}\n")
 
     def missing(self, path: str, reason: str) -> None:
         super().missing(path, reason)
-        self.streams.out(f"::error file={_gh_property(header_path(path))},title=dockopt::{_gh_data(reason)}\n")
+        self.streams.out(f"::error file={_gh_property(_workspace_path(path))},line=1,col=1,title=dockopt::{_gh_data(reason)}\n")
+
+
+def _workspace_path(path: str) -> str:
+    from dockopt.formats import workspace_path
+
+    return workspace_path(path, "GITHUB_WORKSPACE")
 
 
 def _gh_data(text: str) -> str:
@@ -396,10 +437,10 @@ class SarifReporter(Reporter):
             entry = {
                 "ruleId": item["code"],
                 "ruleIndex": self.rule_index.get(item["code"], -1),
-                "level": "warning" if ("fix" in item) else "note",
+                "level": _SARIF_LEVELS.get(item.get("severity", ""), "warning"),
                 "message": {"text": item["text"]},
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}, "region": region}}],
-                "properties": {"applied": item["applied"], "applicability": item["safety"]},
+                "properties": {"applied": item["applied"], "applicability": item["safety"], "severity": item.get("severity")},
             }
             fix = item.get("fix")
             if fix is not None and fix["together_with"]:
@@ -439,11 +480,14 @@ class SarifReporter(Reporter):
         self._notify(path, reason)
 
     def _notify(self, path: str, reason: str) -> None:
+        from dockopt.formats import error_line
+
+        region = {"startLine": error_line(reason), "startColumn": 1}
         self.notifications.append(
             {
                 "level": "error",
                 "message": {"text": f"{path}: {reason}"},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": _sarif_uri(path)}}}],
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": _sarif_uri(path)}, "region": region}}],
             }
         )
 
@@ -462,9 +506,17 @@ def _sarif_rule(rule) -> dict:
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": _first_paragraph(doc) or rule.title},
         "help": {"text": doc or rule.title, "markdown": doc or rule.title},
-        "defaultConfiguration": {"level": "warning"},
-        "properties": {"safety": rule.safety.value, "aliases": list(rule.aliases), "tags": [rule.safety.value]},
+        "defaultConfiguration": {"level": _SARIF_LEVELS[rule.severity.value]},
+        "properties": {
+            "safety": rule.safety.value,
+            "severity": rule.severity.value,
+            "aliases": list(rule.aliases),
+            "tags": [rule.safety.value],
+        },
     }
+
+
+_SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note", "style": "note"}
 
 
 def _first_paragraph(doc: str) -> str:
@@ -490,3 +542,22 @@ def _version() -> str:
 
 
 REPORTERS = {"text": TextReporter, "json": JsonReporter, "sarif": SarifReporter, "github": GithubReporter}
+FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "checkstyle")
+
+
+def reporter_class(output_format: str, *, lint: bool = False, statistics: bool = False) -> type[Reporter]:
+    """The reporter for a format; `lint` for `dockopt check` (its own text and statistics)."""
+    if statistics:
+        from dockopt.formats.lint import JsonStatisticsReporter, StatisticsReporter
+
+        return JsonStatisticsReporter if output_format == "json" else StatisticsReporter
+    if lint and output_format == "text":
+        from dockopt.formats.lint import LintTextReporter
+
+        return LintTextReporter
+    if output_format in REPORTERS:
+        return REPORTERS[output_format]
+    from importlib import import_module
+
+    module = import_module(f"dockopt.formats.{output_format}")
+    return getattr(module, f"{output_format.capitalize()}Reporter")

@@ -25,25 +25,55 @@ _PRAGMA_RE = re.compile(
 _SKIP_FILE_RE = re.compile(r"^\s*#\s*dockopt:\s*skip-file\b")
 
 
+@dataclass(frozen=True)
+class Pragma:
+    """One ignore comment, as written."""
+
+    line: int  # 0-based
+    tool: str  # "dockopt" or "hadolint"
+    selectors: tuple[str, ...]
+    is_global: bool
+    text: str  # the comment's own text: names it across rewrites, which never touch it
+
+    def spelled(self, selector: str) -> str:
+        prefix = "# dockopt: " if self.tool == "dockopt" else "# hadolint "
+        return f"`{prefix}{'global ' if self.is_global else ''}ignore={selector}`"
+
+
 @dataclass
 class Pragmas:
     skip_file: bool = False
     global_ignores: set[str] = field(default_factory=set)
     # instruction index -> selectors that suppress fixes touching it
     ignores: dict[int, set[str]] = field(default_factory=dict)
+    entries: list[Pragma] = field(default_factory=list)
+    # (instruction index or None for global, selector) -> texts of the comments that say so
+    origins: dict[tuple[int | None, str], list[str]] = field(default_factory=dict)
 
     def suppresses(self, transform: type[Transform], selectors: set[str]) -> bool:
         return any(transform.matches(s) for s in selectors)
 
-    def suppressed(self, fix: Fix, transform: type[Transform], doc: Document) -> bool:
-        if self.suppresses(transform, self.global_ignores):
+    def suppressed(self, fix: Fix, transform: type[Transform], doc: Document, used: set | None = None) -> bool:
+        """Does a pragma suppress this fix? Each pragma that does goes into `used` as (text, selector)."""
+        found = self._mark(None, self.global_ignores, transform, used)
+        if found and used is None:
             return True
-        if not self.ignores:
-            return False
-        for instruction in _touched(fix, doc):
-            if self.suppresses(transform, self.ignores.get(instruction.index, set())):
-                return True
-        return False
+        if self.ignores:
+            for instruction in touched(fix, doc):
+                if self._mark(instruction.index, self.ignores.get(instruction.index, set()), transform, used):
+                    found = True
+                    if used is None:
+                        return True
+        return found
+
+    def _mark(self, where: int | None, selectors: set[str], transform: type[Transform], used: set | None) -> bool:
+        found = False
+        for selector in selectors:
+            if transform.matches(selector):
+                found = True
+                if used is not None:
+                    used.update((text, selector) for text in self.origins.get((where, selector), ()))
+        return found
 
 
 def parse_pragmas(doc: Document) -> Pragmas:
@@ -56,27 +86,52 @@ def parse_pragmas(doc: Document) -> Pragmas:
             pragmas.skip_file = True
         match = _PRAGMA_RE.match(body)
         if match:
-            ids = {part.strip() for part in match.group("ids").replace(",", " ").split() if part.strip()}
-            if match.group("global"):
-                pragmas.global_ignores |= ids
+            ids = [part.strip() for part in match.group("ids").replace(",", " ").split() if part.strip()]
+            tool = "dockopt" if match.group("tool") == "dockopt:" else "hadolint"
+            entry = Pragma(index, tool, tuple(ids), bool(match.group("global")), body.strip())
+            pragmas.entries.append(entry)
+            if entry.is_global:
+                pragmas.global_ignores.update(ids)
+                for selector in ids:
+                    pragmas.origins.setdefault((None, selector), []).append(entry.text)
             else:
-                comment_lines[index] = ids
+                comment_lines[index] = set(ids)
     if not comment_lines:
         return pragmas
     # A pragma applies to the instruction right below its block of comment lines.
     starts = {instruction.start: instruction for instruction in doc.instructions}
+    texts = {entry.line: entry.text for entry in pragmas.entries}
     for index in sorted(comment_lines):
         pending = set(comment_lines[index])
         line = index + 1
         while line < len(doc.lines) and line not in starts and line_body(doc.lines[line]).lstrip().startswith("#"):
-            pending |= comment_lines.get(line, set())
             line += 1
         if line in starts:
-            pragmas.ignores.setdefault(starts[line].index, set()).update(pending)
+            target = starts[line].index
+            pragmas.ignores.setdefault(target, set()).update(pending)
+            for selector in pending:
+                pragmas.origins.setdefault((target, selector), []).append(texts[index])
     return pragmas
 
 
-def _touched(fix: Fix, doc: Document):
+_HADOLINT_CODE_RE = re.compile(r"^(DL|SC)\d{4}$", re.IGNORECASE)
+
+
+def unknown_selector(pragma: Pragma, selector: str) -> str | None:
+    """Why a pragma's code names nothing, or None. A hadolint code dockopt does not map is
+    hadolint's business, not unknown."""
+    from dockopt.registry import unknown_selectors
+
+    if not unknown_selectors([selector]):
+        return None
+    if pragma.tool == "hadolint":
+        if _HADOLINT_CODE_RE.match(selector):
+            return None
+        return f"{pragma.spelled(selector)}: '{selector}' is neither a hadolint code nor a dockopt rule"
+    return f"{pragma.spelled(selector)}: unknown rule '{selector}' (see `dockopt rules`)"
+
+
+def touched(fix: Fix, doc: Document):
     lines: set[int] = {fix.line - 1}
     for edit in fix.edits:
         lines.update(range(edit.start, max(edit.stop, edit.start + 1)))

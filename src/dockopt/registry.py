@@ -40,6 +40,25 @@ def by_code(code: str) -> type[Transform] | None:
     return None
 
 
+def matching(selector: str) -> list[type[Transform]]:
+    """Every transform a selector names (`ALL`, a code or prefix, a name, an alias), in code order.
+
+    The one rule that `--select`, `--ignore`, the config, pragmas, `.hadolint.yaml` and
+    `dockopt explain` all follow: an alias shared by two transforms (hadolint's DL3059 covers
+    both chain-run and pip-install-merge) names both, everywhere.
+    """
+    return sorted((t for t in all_transforms() if t.matches(selector)), key=lambda t: t.code)
+
+
+def severity_of(code: str, overrides: tuple[tuple[str, str], ...] | dict = ()) -> str:
+    """A rule's severity (a `Severity` value), or the config's override of it."""
+    found = dict(overrides).get(code)
+    if found is not None:
+        return found
+    transform = by_code(code)
+    return transform.severity.value if transform is not None else "warning"
+
+
 def selected(select: list[str] | None, ignore: list[str] | None) -> list[type[Transform]]:
     """Transforms chosen by --select/--ignore; no --select means all of them."""
     chosen = []
@@ -54,4 +73,9 @@ def selected(select: list[str] | None, ignore: list[str] | None) -> list[type[Tr
 
 def unknown_selectors(selectors: list[str]) -> list[str]:
     """Selectors that match no transform (for a clear CLI error)."""
-    return [s for s in selectors if not any(t.matches(s) for t in all_transforms())]
+    return [s for s in selectors if not _known(s)]
+
+
+@lru_cache(maxsize=1024)
+def _known(selector: str) -> bool:
+    return any(t.matches(selector) for t in all_transforms())

@@ -27,6 +27,27 @@ class Safety(str, enum.Enum):
     FINDING = "finding"
 
 
+class Severity(str, enum.Enum):
+    """How much a rule's finding matters, for `dockopt check --fail-level` (hadolint's levels)."""
+
+    ERROR = "error"  # a security or correctness problem: a leaked secret, a build that fails
+    WARNING = "warning"  # likely trouble: deprecated, unreproducible, root at run time
+    INFO = "info"  # a missed optimisation: layers, caches, image size
+    STYLE = "style"  # a matter of form
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    @classmethod
+    def parse(cls, value: str) -> Severity:
+        """A level by name, any case (`ValueError` for an unknown one)."""
+        return cls(value.strip().lower())
+
+
+_SEVERITY_RANK = {Severity.STYLE: 1, Severity.INFO: 2, Severity.WARNING: 3, Severity.ERROR: 4}
+
+
 @dataclass(frozen=True)
 class TextEdit:
     """Replace the text from (line, column) to (end_line, end_column) of the user's file.

@@ -18,15 +18,19 @@ def page(transform: type[Transform]) -> str:
         f"# {transform.code} `{transform.name}`\n\n"
         f"{transform.title}\n\n"
         f"- Fix safety: **{transform.safety_label()}**\n"
+        f"- Severity: **{transform.severity.value}** (for `dockopt check --fail-level`)\n"
         f"- Also known as: {aliases}\n\n"
         f"{transform.doc()}\n"
     )
 
 
 def index() -> str:
-    lines = ["# dockopt rules", "", "| code | name | safety | title |", "|---|---|---|---|"]
+    lines = ["# dockopt rules", "", "| code | name | safety | severity | title |", "|---|---|---|---|---|"]
     for transform in sorted(all_transforms(), key=lambda t: t.code):
-        lines.append(f"| [{transform.code}]({filename(transform)}) | `{transform.name}` | {transform.safety_label()} | {transform.title} |")
+        lines.append(
+            f"| [{transform.code}]({filename(transform)}) | `{transform.name}` | {transform.safety_label()} "
+            f"| {transform.severity.value} | {transform.title} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -46,6 +46,7 @@ class Transform:
     name: ClassVar[str]  # kebab-case
     title: ClassVar[str]  # one line
     safety: ClassVar[Safety] = Safety.SAFE
+    severity: ClassVar[Severity] = Severity.WARNING  # for `check --fail-level`; shown in every format
     aliases: ClassVar[tuple[str, ...]] = ()  # IDs users already know: hadolint DL, BuildKit checks, Trivy DS, Checkov CKV
     order: ClassVar[int] = 500  # pass order: lower runs first within a round
 

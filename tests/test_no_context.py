@@ -44,8 +44,8 @@ def test_without_a_context_no_fix_copies_an_unchecked_file(case):
         makers = [item for item in result.applied if any(_copies(edit.text, path) for edit in item.edits)]
         assert makers, f"{path}: copied by no applied fix?"
         for item in makers:
-            assert item.safety.value == "unsafe" and "no build context" in item.message, (
-                f"{item.code} copies {path} without a build context to check it: {item.message}"
+            assert item.safety.value == "unsafe" and "no build context" in item.text, (
+                f"{item.code} copies {path} without a build context to check it: {item.text}"
             )
 
 

@@ -380,7 +380,9 @@ class GithubReporter(Reporter):
         for item in ordered(result.fixes):
             level = self.LEVELS.get(item.get("severity", ""), "warning")
             title = _gh_property(f"{item['code']} {item['name']}")
-            where = f"line={item['line']},col={item.get('column', 1)},endLine={item.get('end_line', item['line'])}"
+            where = f"line={item['line']},col={item.get('column', 1)}"
+            if item.get("end_line", item["line"]) != item["line"]:
+                where += f",endLine={item['end_line']}"
             self.streams.out(f"::{level} file={path},{where},title={title}::{_gh_data(item['text'])}\n")
 
     def missing(self, path: str, reason: str) -> None:

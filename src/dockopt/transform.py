@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Iterable
 
 from dockopt.edits import Edit
-from dockopt.results import Fix, Safety
+from dockopt.results import Fix, Safety, Severity
 
 if TYPE_CHECKING:
     from dockopt.context import BuildContext

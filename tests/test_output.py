@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dockopt.document import split_lines
-from dockopt.output import _gh_data, _gh_property, color_diff, header_path, hunks, unified_diff
+from dockopt.output import _gh_data, _gh_property, color_diff, header_path, unified_diff
 
 
 def apply_hunks(before: str, found: list[dict]) -> str:
@@ -67,30 +67,6 @@ def test_diff_splits_only_on_newlines_not_on_other_unicode_breaks():
 )
 def test_header_path(path, header):
     assert header_path(path) == header
-
-
-@pytest.mark.parametrize(
-    ("before", "after"),
-    [
-        pytest.param("A\nB\nC\n", "A\nX\nC\n", id="a-line-in-the-middle-is-replaced"),
-        pytest.param("A\nB\nC\n", "A\nC\n", id="a-line-in-the-middle-is-deleted"),
-        pytest.param("A\nB\n", "A\nX\nB\n", id="a-line-is-inserted"),
-        pytest.param("A\nB\n", "X\nA\nB\n", id="a-line-is-inserted-at-the-top"),
-        pytest.param("A\nB\n", "A\nB\nC\n", id="a-line-is-appended"),
-        pytest.param("A\nB\n", "A\nX\n", id="the-last-line-is-replaced"),
-        pytest.param("A\nB", "A\nX", id="the-last-line-without-newline-is-replaced"),
-        pytest.param("A\r\nB\r\nC\r\n", "A\r\nX\r\nY\r\nC\r\n", id="crlf-lines-are-replaced"),
-        pytest.param("A\nB\nC\nD\n", "X\nB\nC\nY\n", id="two-separate-hunks"),
-    ],
-)
-def test_hunks_rebuild_the_output_exactly(before, after):
-    assert apply_hunks(before, hunks(before, after)) == after
-
-
-def test_hunks_are_whole_lines_in_the_middle():
-    [hunk] = hunks("A\nB\nC\n", "A\nX\nC\n")
-    assert hunk["region"] == {"startLine": 2, "startColumn": 1, "endLine": 3, "endColumn": 1}
-    assert hunk["text"] == "X\n"
 
 
 def test_color_diff_colours_lines_and_keeps_endings():

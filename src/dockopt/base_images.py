@@ -27,7 +27,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from dockopt.document import unquote
+from dockopt.text import unquote
 from dockopt.words import process_word
 
 if TYPE_CHECKING:

@@ -31,7 +31,6 @@ class Task:
     context: str | None  # build context folder; None = the Dockerfile's folder
     write: bool = False
     want_diff: bool = False
-    want_hunks: bool = False  # SARIF fixes
     want_output: bool = False  # return the fixed bytes (to verify them before writing)
     want_bases: bool = False  # resolve the final stage's base image before and after (report)
     group: str = ""  # the command-line argument the file was found under
@@ -52,7 +51,6 @@ class FileResult:
     skipped: str | None = None
     warnings: list[tuple[int, str]] = field(default_factory=list)  # (line, message): never fail the file
     diff: str | None = None  # unified diff, when asked for and the file changed
-    hunks: list[dict] = field(default_factory=list)  # output.hunks(): line-based replacements (SARIF fixes)
     output: bytes | None = None  # the fixed bytes, for stdin or when asked for
     group: str = ""
     base_before: str | None = None
@@ -132,10 +130,10 @@ def _fix_one(task: Task) -> FileResult:
     if not result.changed:
         return FileResult(task.path, "ok", fixes=fixes, warnings=warnings)
     output = result.output if isinstance(result.output, bytes) else result.output.encode("utf-8")
-    from dockopt.output import hunks, unified_diff
+    from dockopt.diffs import unified_diff
 
     before, after = data.decode("utf-8"), output.decode("utf-8")
-    outcome = FileResult(task.path, "changed", fixes=fixes, warnings=warnings, hunks=hunks(before, after) if task.want_hunks else [])
+    outcome = FileResult(task.path, "changed", fixes=fixes, warnings=warnings)
     if task.want_diff:
         outcome.diff = unified_diff(task.path, before, after)
     if task.want_bases:

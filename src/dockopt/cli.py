@@ -630,7 +630,6 @@ def _run_fix(options: FixOptions, streams) -> int:
             options,
             write=options.write and not options.check and not options.verify,
             want_diff=(show_diff and options.output_format in ("text", "json")) or reports is not None,
-            want_hunks=options.output_format == "sarif",
             want_output=options.verify,
             want_bases=reports is not None,
         )
@@ -683,7 +682,7 @@ def _run_check(options: CheckOptions, streams) -> int:
     from dockopt.transform import Severity
 
     try:
-        plan = _plan(options, want_hunks=options.output_format == "sarif")
+        plan = _plan(options)
     except ConfigError as exc:
         streams.error(exc.path, exc.reason)
         return EXIT_ERROR

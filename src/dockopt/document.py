@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from dockopt.errors import DockerfileParseError, InputError
+from dockopt.text import line_body, same_case, split_lines, unquote  # noqa: F401 (re-exported for rules)
 
 if TYPE_CHECKING:
     from dockopt.image import Image
@@ -30,7 +31,6 @@ KNOWN_INSTRUCTIONS = frozenset(
 )
 # BuildKit's directive syntax; directives end at the first line that is not one.
 _DIRECTIVE_RE = re.compile(r"^#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*$")
-_LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 
 
 def decode(data: bytes) -> str:
@@ -46,32 +46,6 @@ def decode(data: bytes) -> str:
     if not text.strip(BOM + " \t\r\n"):
         raise InputError("empty file")
     return text
-
-
-def split_lines(text: str) -> list[str]:
-    """Lines with their own endings; joining them gives `text` back exactly."""
-    return _LINE_RE.findall(text)
-
-
-def same_case(word: str, like: str) -> str:
-    """`word` in the case of a keyword as the file writes it: LABEL, label, or Label."""
-    if like.isupper():
-        return word.upper()
-    if like.islower():
-        return word.lower()
-    return word.capitalize()
-
-
-def unquote(value: str) -> str:
-    """A value without one pair of surrounding quotes (as ARG and ENV defaults are written)."""
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
-        return value[1:-1]
-    return value
-
-
-def line_body(line: str) -> str:
-    """A line without its line ending."""
-    return line.rstrip("\r\n")
 
 
 @dataclass(frozen=True)

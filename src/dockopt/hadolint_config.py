@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 
-from dockopt.config import Config, ConfigError
+from dockopt.config_model import Config, ConfigError
 
 HADOLINT_FILES = (".hadolint.yaml", ".hadolint.yml")
 _LEVELS = ("error", "warning", "info", "style")

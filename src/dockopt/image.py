@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Iterator, Mapping
 
 from dockopt.base_images import base_config
 from dockopt.commands import unwrap, unwrap_shell
-from dockopt.document import unquote
+from dockopt.text import unquote
 from dockopt.words import expand, process_word
 
 if TYPE_CHECKING:

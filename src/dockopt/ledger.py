@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dockopt.document import line_body, split_lines
+from dockopt.text import line_body, split_lines
 from dockopt.results import Fix, TextEdit
 
 if TYPE_CHECKING:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from dockopt.formats import ordered, error_line
-from dockopt.output import Reporter
+from dockopt.reporting import Reporter
 
 SEVERITIES = {"error": "error", "warning": "warning", "info": "info", "style": "info"}
 

@@ -11,7 +11,7 @@ import json
 from collections import Counter
 
 from dockopt.formats import ordered, error_line, workspace_path
-from dockopt.output import Reporter
+from dockopt.reporting import Reporter
 
 SEVERITIES = {"error": "critical", "warning": "major", "info": "minor", "style": "info"}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from dockopt.formats import ordered, error_line, fix_mark
-from dockopt.output import Reporter
+from dockopt.reporting import Reporter
 
 
 class JunitReporter(Reporter):

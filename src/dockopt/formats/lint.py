@@ -7,7 +7,7 @@ import json
 from collections import Counter
 
 from dockopt.formats import fix_mark, ordered
-from dockopt.output import Reporter, _paint
+from dockopt.reporting import Reporter, paint
 
 LEVELS = ("error", "warning", "info", "style")
 _COLOURS = {"error": "-", "warning": "yellow", "info": "@", "style": "dim"}
@@ -53,8 +53,8 @@ class LintTextReporter(Reporter):
         for item in ordered(result.fixes):
             self.tally.add(item)
             mark = fix_mark(item)
-            code = _paint(item["code"], "bold", color)
-            severity = _paint(item["severity"], _COLOURS[item["severity"]], color)
+            code = paint(item["code"], "bold", color)
+            severity = paint(item["severity"], _COLOURS[item["severity"]], color)
             self.streams.out(f"{result.path}:{item['line']}:{item.get('column', 1)}: {code} {severity}{' ' + mark if mark else ''}: {item['text']}\n")
 
     def finish(self, summary) -> None:

@@ -44,3 +44,54 @@ def test_core_never_imports_a_transform():
             continue  # discovers them
         others = sorted(name for name in _imports(path) if name.startswith("dockopt.transforms"))
         assert not others, f"{path.relative_to(ROOT)} imports {others}"
+
+
+def _module_graph() -> dict[str, set[str]]:
+    """Imports between dockopt's core modules that run (not those under `if TYPE_CHECKING:`)."""
+    root = ROOT / "src" / "dockopt"
+    modules = {}
+    for path in root.rglob("*.py"):
+        parts = path.relative_to(root).with_suffix("").parts
+        name = ".".join(("dockopt", *parts))
+        modules[name.removesuffix(".__init__")] = path
+    graph: dict[str, set[str]] = {name: set() for name in modules}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        typing_only = {id(sub) for node in ast.walk(tree) if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+                       for sub in ast.walk(node)}
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
+            if isinstance(node, ast.ImportFrom) and node.module:
+                targets = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+            elif isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            else:
+                continue
+            graph[name].update(target for target in targets if target in graph and target != name)
+    return graph
+
+
+def test_core_modules_import_no_circle():
+    graph = _module_graph()
+    state: dict[str, int] = {}
+    path: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        path.append(node)
+        for target in sorted(graph[node]):
+            if state.get(target) == 1:
+                return path[path.index(target):] + [target]
+            if target not in state:
+                found = visit(target)
+                if found:
+                    return found
+        state[node] = 2
+        path.pop()
+        return None
+
+    for node in sorted(graph):
+        if node not in state:
+            circle = visit(node)
+            assert circle is None, "import circle: " + " -> ".join(circle)

@@ -33,3 +33,30 @@ def test_fixture_idempotent(case):
     twice = dockopt.fix(once, context=case.context, **case.options)
     assert twice.output == once, "fixing twice must equal fixing once"
     dockerfile.parse_string(once.decode())
+
+
+FOLDERS = sorted({case.before.parent for case in CASES})
+
+
+def messages(case) -> str:
+    """What a user reads for this case: position, code, mark and text of every result."""
+    result = dockopt.fix(case.before.read_bytes(), context=case.context, **case.options)
+    lines = [f"## {case.name}"]
+    for item in result.fixes:
+        mark = "[*]" if item.applied else ("[unsafe]" if not item.is_finding else "finding")
+        lines.append(f"{item.line}:{item.column} {item.code} {mark} {item.text}")
+        if item.together_with:
+            lines.append(f"    together with {', '.join(item.together_with)}")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
+def test_fixture_messages_snapshot(folder, request):
+    """Every rule's messages on its fixtures, findings included, in `<CODE>/messages.txt`."""
+    text = "\n".join(messages(case) for case in CASES if case.before.parent == folder)
+    snapshot = folder / "messages.txt"
+    if request.config.getoption("--update-fixtures"):
+        snapshot.write_text(text, encoding="utf-8")
+        return
+    assert snapshot.exists(), f"no {snapshot.name}: run pytest tests/test_fixtures.py --update-fixtures and read it"
+    assert text == snapshot.read_text(encoding="utf-8")

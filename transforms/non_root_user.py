@@ -168,7 +168,7 @@ class NonRootUser(Transform):
     name = "non-root-user"
     title = "The container runs as root: add a non-root USER"
     safety = Safety.UNSAFE
-    aliases = ("DL3002", "DS002", "AVD-DS-0002", "CKV_DOCKER_3", "CKV_DOCKER_8")
+    aliases = ("DL3002", "DS002", "AVD-DS-0002", "CKV_DOCKER_3", "CKV_DOCKER_8", "tally/user-created-but-never-used")
     order = 500
 
     def check(self, doc, ctx):

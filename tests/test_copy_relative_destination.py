@@ -51,6 +51,11 @@ FIX = [
         id='scratch starts in the root folder',
     ),
     pytest.param(
+        'FROM mirror.gcr.io/busybox\nCOPY . dir',
+        'FROM mirror.gcr.io/busybox\nCOPY . /dir',
+        id="an official image through Google's Docker Hub mirror",
+    ),
+    pytest.param(
         'COPY a b \\\n  dest/',
         'COPY a b \\\n  /dest/',
         id='the destination on a continuation line',

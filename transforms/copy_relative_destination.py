@@ -26,6 +26,8 @@ KNOWN_WORKDIRS = {
     "golang": "/go",
 }
 _WINDOWS_TAG = re.compile(r"windows|servercore|nanoserver|ltsc", re.IGNORECASE)
+# Registries that serve Docker Hub's official images under the same names.
+_HUB_MIRRORS = ("mirror.gcr.io/library/", "mirror.gcr.io/")
 
 
 class CopyRelativeDestination(Transform):
@@ -36,7 +38,8 @@ class CopyRelativeDestination(Transform):
     `WORKDIR` is set before it (in its stage or the stages it is built FROM), rewrites the
     destination to the absolute path it resolves to today: `/` joined with it for `scratch`,
     Debian, Ubuntu, Alpine, BusyBox, and the official python, node, ruby and buildpack-deps
-    images (none of them sets a WORKDIR), `/go` joined with it for golang. On another base image
+    images (none of them sets a WORKDIR; also pulled through mirror.gcr.io), `/go` joined with it
+    for golang. On another base image
     the WORKDIR comes from the image, which dockopt cannot see: the line is reported, not changed.
 
     ## Why
@@ -101,6 +104,10 @@ def _known_workdir(base: str) -> str | None:
     repository, tag = split_reference(base)
     if "$" in base or _WINDOWS_TAG.search(tag):
         return None
+    for mirror in _HUB_MIRRORS:
+        if repository.startswith(mirror):
+            repository = repository[len(mirror) :]
+            break
     return KNOWN_WORKDIRS.get(repository)
 
 

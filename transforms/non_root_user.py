@@ -172,7 +172,7 @@ class NonRootUser(Transform):
     title = "The container runs as root: add a non-root USER"
     safety = Safety.UNSAFE
     severity = Severity.WARNING
-    aliases = ("DL3002", "DS002", "AVD-DS-0002", "CKV_DOCKER_3", "CKV_DOCKER_8")
+    aliases = ("DL3002", "DS002", "AVD-DS-0002", "CKV_DOCKER_3", "CKV_DOCKER_8", "tally/user-created-but-never-used")
     order = 40
 
     def check(self, doc, ctx):

@@ -1,0 +1,66 @@
+"""DO405: no-op and fix tables (transforms/copy_chown_user.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+import dockopt
+
+FROM = 'FROM python:3.12-slim\nRUN useradd app\n'
+
+NOOP = [
+    pytest.param('COPY app.py /app/', id='no USER'),
+    pytest.param('USER app\nCOPY --chown=root app.py /app/', id='an explicit --chown'),
+    pytest.param('USER app\nUSER root\nCOPY app.py /app/', id='back to root'),
+    pytest.param('USER 0:0\nCOPY app.py /app/', id='uid 0'),
+    pytest.param('FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nUSER app\nCOPY app.exe C:/app/', id='a Windows image'),
+    pytest.param('FROM $BASE\nUSER ContainerUser\nCOPY app.exe C:/app/', id='a Windows account'),
+]
+
+FIX = [
+    pytest.param(
+        'USER app\nCOPY app.py /app/',
+        'USER app\nCOPY --chown=app app.py /app/',
+        id='copy after USER',
+    ),
+    pytest.param(
+        'USER app:app\nADD app.tgz /app/',
+        'USER app:app\nADD --chown=app:app app.tgz /app/',
+        id='ADD, with a group',
+    ),
+    pytest.param(
+        'USER $APP_USER\ncopy --from=build /out /app',
+        'USER $APP_USER\ncopy --chown=$APP_USER --from=build /out /app',
+        id='a variable user, lower-case keyword',
+    ),
+]
+
+
+@pytest.mark.parametrize("body", NOOP)
+def test_leaves_alone(body):
+    source = FROM + body + "\n"
+    result = dockopt.fix(source, select=["DO405"], unsafe_fixes=True)
+    assert result.error is None
+    assert result.output == source
+
+
+@pytest.mark.parametrize(("body", "expected"), FIX)
+def test_fixes(body, expected):
+    result = dockopt.fix(FROM + body + "\n", select=["DO405"], unsafe_fixes=True)
+    assert result.error is None
+    assert result.output == FROM + expected + "\n"
+    again = dockopt.fix(result.output, select=["DO405"], unsafe_fixes=True)
+    assert again.output == result.output
+
+
+def test_message_and_safety():
+    result = dockopt.fix(FROM + 'USER app\nCOPY app.py /app/' + "\n", select=["DO405"], unsafe_fixes=True)
+    (fix,) = result.applied
+    assert fix.message == 'files copied after `USER app` are still owned by root: add `--chown=app` (unsafe: the user can then change them, and a user that does not exist yet fails the build)'
+    assert fix.safety.value == 'unsafe'
+
+
+def test_a_stage_inherits_the_user_of_its_parent():
+    source = "FROM node:20 AS base\nUSER node\nFROM base\nCOPY a /home/node/\n"
+    expected = "FROM node:20 AS base\nUSER node\nFROM base\nCOPY --chown=node a /home/node/\n"
+    assert dockopt.fix(source, select=["DO405"], unsafe_fixes=True).output == expected

@@ -1,0 +1,69 @@
+"""DO280: no-op and fix tables (transforms/curl_fail.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+import dockopt
+
+FROM = 'FROM debian:bookworm\n'
+
+NOOP = [
+    pytest.param('RUN curl -fsSL https://x.org/a -o /a', id='already -f'),
+    pytest.param('RUN curl --fail-with-body -o /a https://x.org/a', id='--fail-with-body'),
+    pytest.param('RUN curl -s https://x.org/ping', id='the output is not used'),
+    pytest.param('RUN curl -s -o /dev/null https://x.org/ping', id='the output goes to /dev/null'),
+    pytest.param('RUN curl -sI https://x.org/ > /tmp/headers', id='a HEAD request'),
+]
+
+FIX = [
+    pytest.param(
+        'RUN curl -sSL https://x.org/a.tgz -o /a.tgz',
+        'RUN curl -fsSL https://x.org/a.tgz -o /a.tgz',
+        id='into the first short cluster',
+    ),
+    pytest.param(
+        'RUN curl https://x.org/install.sh | sh',
+        'RUN curl -f https://x.org/install.sh | sh',
+        id='piped to a shell',
+    ),
+    pytest.param(
+        'RUN curl https://x.org/a > /a',
+        'RUN curl -f https://x.org/a > /a',
+        id='redirected to a file',
+    ),
+    pytest.param(
+        'RUN V="$(curl https://x.org/v)" && echo $V',
+        'RUN V="$(curl -f https://x.org/v)" && echo $V',
+        id='read by a command substitution',
+    ),
+    pytest.param(
+        'RUN curl -O https://x.org/a.tgz',
+        'RUN curl -fO https://x.org/a.tgz',
+        id='saved under its remote name',
+    ),
+]
+
+
+@pytest.mark.parametrize("body", NOOP)
+def test_leaves_alone(body):
+    source = FROM + body + "\n"
+    result = dockopt.fix(source, select=["DO280"], unsafe_fixes=True)
+    assert result.error is None
+    assert result.output == source
+
+
+@pytest.mark.parametrize(("body", "expected"), FIX)
+def test_fixes(body, expected):
+    result = dockopt.fix(FROM + body + "\n", select=["DO280"], unsafe_fixes=True)
+    assert result.error is None
+    assert result.output == FROM + expected + "\n"
+    again = dockopt.fix(result.output, select=["DO280"], unsafe_fixes=True)
+    assert again.output == result.output
+
+
+def test_message_and_safety():
+    result = dockopt.fix(FROM + 'RUN curl -o /a https://x.org/a' + "\n", select=["DO280"], unsafe_fixes=True)
+    (fix,) = result.applied
+    assert fix.message == 'add `-f` so an HTTP error fails curl instead of handing on the error page (unsafe: a download that answers 4xx/5xx now fails the build)'
+    assert fix.safety.value == 'unsafe'

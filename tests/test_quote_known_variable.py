@@ -1,0 +1,62 @@
+"""DO290: no-op and fix tables (transforms/quote_known_variable.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+import dockopt
+
+FROM = 'FROM debian:bookworm\nENV APP_HOME=/srv/app\n'
+
+NOOP = [
+    pytest.param('RUN mkdir -p "$APP_HOME"', id='already quoted'),
+    pytest.param('ENV LIST="a b"\nRUN echo $LIST', id='the value has a space'),
+    pytest.param('ENV PAT=*.txt\nRUN ls $PAT', id='the value globs'),
+    pytest.param('ENV EMPTY=""\nRUN ls $EMPTY', id='an empty value disappears unquoted'),
+    pytest.param('ARG FROM_ARG=/opt\nRUN ls $FROM_ARG', id='an ARG can be overridden'),
+    pytest.param('RUN ls $HOME', id='set by the base image'),
+    pytest.param('ENV P=$PATH:/x\nRUN echo $P', id='a value that expands'),
+    pytest.param('RUN APP_HOME=/x && ls $APP_HOME', id='assigned in the RUN'),
+    pytest.param('RUN IFS=/; ls $APP_HOME', id='IFS changes'),
+    pytest.param('RUN --mount=type=secret,id=h,env=APP_HOME ls $APP_HOME', id='a secret mount sets it'),
+    pytest.param('RUN [ -d $APP_HOME ]', id='a test command'),
+    pytest.param('SHELL ["pwsh", "-c"]\nRUN ls $APP_HOME', id='not a POSIX shell'),
+    pytest.param('RUN ${APP_HOME:-/x}/bin/run', id='an expansion with an operator, as the command'),
+]
+
+FIX = [
+    pytest.param(
+        'RUN mkdir -p $APP_HOME/logs',
+        'RUN mkdir -p "$APP_HOME"/logs',
+        id='in a concatenation',
+    ),
+    pytest.param(
+        'RUN cd ${APP_HOME} && ls',
+        'RUN cd "${APP_HOME}" && ls',
+        id='braces',
+    ),
+]
+
+
+@pytest.mark.parametrize("body", NOOP)
+def test_leaves_alone(body):
+    source = FROM + body + "\n"
+    result = dockopt.fix(source, select=["DO290"], unsafe_fixes=True)
+    assert result.error is None
+    assert result.output == source
+
+
+@pytest.mark.parametrize(("body", "expected"), FIX)
+def test_fixes(body, expected):
+    result = dockopt.fix(FROM + body + "\n", select=["DO290"], unsafe_fixes=True)
+    assert result.error is None
+    assert result.output == FROM + expected + "\n"
+    again = dockopt.fix(result.output, select=["DO290"], unsafe_fixes=True)
+    assert again.output == result.output
+
+
+def test_message_and_safety():
+    result = dockopt.fix(FROM + 'RUN ls $APP_HOME' + "\n", select=["DO290"], unsafe_fixes=True)
+    (fix,) = result.applied
+    assert fix.message == 'quote $APP_HOME: its value is one plain word, so quoting keeps it one argument for good (SC2086)'
+    assert fix.safety.value == 'safe'

@@ -1,0 +1,79 @@
+"""DO405 copy-chown-user."""
+
+from __future__ import annotations
+
+import re
+
+from dockopt.document import line_body
+from dockopt.edits import Edit
+from dockopt.scope import external_base, is_root, user_in_effect
+from dockopt.transform import Safety, Transform
+
+# Windows images have no --chown (and their USER names are Windows accounts).
+_WINDOWS_BASE = re.compile(r"windows|servercore|nanoserver", re.IGNORECASE)
+_WINDOWS_USERS = frozenset({"containeruser", "containeradministrator"})
+
+
+class CopyChownUser(Transform):
+    """Give files copied after a non-root `USER` to that user.
+
+    ## What it does
+    Adds `--chown=USER` to a `COPY` or `ADD` that comes after `USER app` (in its stage, or in the
+    stage it is built FROM) and has no `--chown`, using the USER value as written
+    (`app`, `app:app`, `1001`, `$APP_USER`).
+
+    ## Why
+    `USER` changes who runs the later RUN steps and the container, not who owns copied files:
+    COPY and ADD always create root-owned files unless told otherwise. A Dockerfile that switches
+    to `app` and then copies its code usually expects `app` to own it (to write a cache, a
+    database, uploads next to it), and only finds out at run time.
+
+    ## Example
+    ```dockerfile
+    FROM python:3.12-slim
+    RUN useradd --create-home app
+    USER app
+    COPY . /home/app/src
+    ```
+    becomes
+    ```dockerfile
+    FROM python:3.12-slim
+    RUN useradd --create-home app
+    USER app
+    COPY --chown=app . /home/app/src
+    ```
+
+    ## Fix safety
+    Unsafe: the files change owner, so the user can now modify (or delete) them, which root-owned
+    code deliberately prevents; and a user name that does not exist yet when the COPY runs fails
+    the build. Keep the files root-owned when the app only reads them.
+    """
+
+    code = "DO405"
+    name = "copy-chown-user"
+    title = "COPY after a non-root USER leaves the files owned by root"
+    safety = Safety.UNSAFE
+    aliases = ("tally/copy-after-user-without-chown",)
+    order = 510
+
+    def check(self, doc, ctx):
+        for instruction in doc.instructions:
+            if instruction.cmd not in ("COPY", "ADD") or instruction.flag("chown") is not None:
+                continue
+            user = user_in_effect(doc, instruction)
+            if user is None or is_root(user) or user.lower() in _WINDOWS_USERS or doc.escape == "`":
+                continue
+            stage = doc.stage_of(instruction)
+            if stage is None or _WINDOWS_BASE.search(external_base(doc, stage)):
+                continue
+            body = line_body(doc.lines[instruction.start])
+            keyword_end = len(doc.indent(instruction.start)) + len(instruction.keyword)
+            if body[keyword_end : keyword_end + 1] not in (" ", "\t"):
+                continue  # the arguments start on a continuation line: leave the layout alone
+            text = body[:keyword_end] + f" --chown={user}" + body[keyword_end:]
+            yield self.fix(
+                f"files copied after `USER {user}` are still owned by root: add `--chown={user}` "
+                "(unsafe: the user can then change them, and a user that does not exist yet fails the build)",
+                instruction,
+                [Edit.replace(instruction.start, instruction.start, text + "\n")],
+            )

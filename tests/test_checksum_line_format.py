@@ -50,7 +50,7 @@ def test_fixes(body, expected):
 def test_message_and_safety():
     result = dockopt.fix(FROM + 'RUN echo "$SHA a" | sha512sum -c' + "\n", select=["DO288"], unsafe_fixes=True)
     (fix,) = result.applied
-    assert fix.message == 'put two spaces between the digest and the file name, the format every sha256sum reads'
+    assert fix.text == 'put two spaces between the digest and the file name, the format every sha256sum reads'
     assert fix.safety.value == 'safe'
 
 
@@ -58,4 +58,4 @@ def test_unsafe_on_busybox():
     result = dockopt.fix('FROM alpine:3.20\nRUN echo "$SHA a" | sha256sum -c\n', select=["DO288"], unsafe_fixes=True)
     (fix,) = result.applied
     assert fix.safety.value == "unsafe"
-    assert fix.message.endswith("(unsafe: on BusyBox a check that failed on the format now runs)")
+    assert fix.text.endswith("(unsafe: on BusyBox a check that failed on the format now runs)")

@@ -49,5 +49,5 @@ def test_fixes(body, expected):
 def test_message_and_safety():
     result = dockopt.fix(FROM + 'RUN ./configure' + "\n", select=["DO287"], unsafe_fixes=True)
     (fix,) = result.applied
-    assert fix.message == "pass `--build` with Debian's name of the build system, so configure does not guess it from the kernel (unsafe: needs dpkg-dev, and a configure script that is not autoconf's may reject it)"
+    assert fix.text == "pass `--build` with Debian's name of the build system, so configure does not guess it from the kernel (unsafe: needs dpkg-dev, and a configure script that is not autoconf's may reject it)"
     assert fix.safety.value == 'unsafe'

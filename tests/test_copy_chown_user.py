@@ -56,7 +56,7 @@ def test_fixes(body, expected):
 def test_message_and_safety():
     result = dockopt.fix(FROM + 'USER app\nCOPY app.py /app/' + "\n", select=["DO405"], unsafe_fixes=True)
     (fix,) = result.applied
-    assert fix.message == 'files copied after `USER app` are still owned by root: add `--chown=app` (unsafe: the user can then change them, and a user that does not exist yet fails the build)'
+    assert fix.text == 'files copied after `USER app` are still owned by root: add `--chown=app` (unsafe: the user can then change them, and a user that does not exist yet fails the build)'
     assert fix.safety.value == 'unsafe'
 
 

@@ -83,7 +83,7 @@ def test_fixes(body, expected):
 def test_message_and_safety():
     result = dockopt.fix(FROM + 'COPY src ./src/' + "\n", select=["DO140"], unsafe_fixes=True)
     (fix,) = result.applied
-    assert fix.message == 'relative destination `./src/` with no WORKDIR set: it resolves to `/src/`, write it so'
+    assert fix.text == 'relative destination `./src/` with no WORKDIR set: it resolves to `/src/`, write it so'
     assert fix.safety.value == 'safe'
 
 
@@ -92,7 +92,7 @@ def test_unknown_base_is_reported_not_rewritten():
     result = dockopt.fix(source, select=["DO140"])
     assert result.output == source
     (finding,) = result.findings
-    assert finding.message == (
+    assert finding.text == (
         "`.` is relative to the WORKDIR of registry.example.com/base, which dockopt cannot see: "
         "set WORKDIR or write the destination absolute"
     )

@@ -65,5 +65,5 @@ def test_fixes(body, expected):
 def test_message_and_safety():
     result = dockopt.fix(FROM + 'RUN curl -o /a https://x.org/a' + "\n", select=["DO280"], unsafe_fixes=True)
     (fix,) = result.applied
-    assert fix.message == 'add `-f` so an HTTP error fails curl instead of handing on the error page (unsafe: a download that answers 4xx/5xx now fails the build)'
+    assert fix.text == 'add `-f` so an HTTP error fails curl instead of handing on the error page (unsafe: a download that answers 4xx/5xx now fails the build)'
     assert fix.safety.value == 'unsafe'

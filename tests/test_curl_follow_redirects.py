@@ -54,5 +54,5 @@ def test_fixes(body, expected):
 def test_message_and_safety():
     result = dockopt.fix(FROM + 'RUN curl -fo /a https://x.org/a' + "\n", select=["DO281"], unsafe_fixes=True)
     (fix,) = result.applied
-    assert fix.message == 'add `-L` so curl follows redirects instead of saving the redirect (unsafe: a URL that redirects now downloads its target)'
+    assert fix.text == 'add `-L` so curl follows redirects instead of saving the redirect (unsafe: a URL that redirects now downloads its target)'
     assert fix.safety.value == 'unsafe'

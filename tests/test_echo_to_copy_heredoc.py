@@ -60,7 +60,7 @@ def test_fixes(body, expected):
 def test_message_and_safety():
     result = dockopt.fix(FROM + 'RUN echo hello > /etc/greeting' + "\n", select=["DO141"], unsafe_fixes=True)
     (fix,) = result.applied
-    assert fix.message == 'write /etc/greeting with `COPY <<EOF`, not a shell (unsafe: the file becomes root-owned 0644 and missing folders are created)'
+    assert fix.text == 'write /etc/greeting with `COPY <<EOF`, not a shell (unsafe: the file becomes root-owned 0644 and missing folders are created)'
     assert fix.safety.value == 'unsafe'
 
 

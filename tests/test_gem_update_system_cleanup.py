@@ -50,5 +50,5 @@ def test_fixes(body, expected):
 def test_message_and_safety():
     result = dockopt.fix(FROM + 'RUN gem update --system' + "\n", select=["DO285"], unsafe_fixes=True)
     (fix,) = result.applied
-    assert fix.message == 'remove /root/.gem, the caches `gem update --system` leaves, in the same RUN (unsafe: anything else under /root/.gem goes too)'
+    assert fix.text == 'remove /root/.gem, the caches `gem update --system` leaves, in the same RUN (unsafe: anything else under /root/.gem goes too)'
     assert fix.safety.value == 'unsafe'

@@ -56,5 +56,5 @@ def test_fixes(body, expected):
 def test_message_and_safety():
     result = dockopt.fix(FROM + 'RUN gpg --verify a.asc a' + "\n", select=["DO283"], unsafe_fixes=True)
     (fix,) = result.applied
-    assert fix.message == 'add `--batch`: gpg runs unattended in a build'
+    assert fix.text == 'add `--batch`: gpg runs unattended in a build'
     assert fix.safety.value == 'safe'

@@ -72,7 +72,7 @@ def test_the_nearest_hadolint_config_is_used_when_dockopt_has_none(tmp_path):
 
 
 def test_unmapped_codes_and_unknown_keys_are_hadolint_business(tmp_path):
-    path = write(tmp_path, ".hadolint.yaml", "ignored: [DL3008, SC2086]\nlabel-schema: {}\nformat: json\n")
+    path = write(tmp_path, ".hadolint.yaml", "ignored: [DL3008, SC2154]\nlabel-schema: {}\nformat: json\n")
     assert load_hadolint(str(path)).ignore == []
 
 

@@ -51,5 +51,5 @@ def test_fixes(body, expected):
 def test_message_and_safety():
     result = dockopt.fix(FROM + 'RUN curl -o /a http://x.org/a' + "\n", select=["DO289"], unsafe_fixes=True)
     (fix,) = result.applied
-    assert fix.message == 'download from x.org over https, not plain http (unsafe: the server must serve the same file over TLS, and the image needs CA certificates)'
+    assert fix.text == 'download from x.org over https, not plain http (unsafe: the server must serve the same file over TLS, and the image needs CA certificates)'
     assert fix.safety.value == 'unsafe'

@@ -56,5 +56,5 @@ def test_fixes(body, expected):
 def test_message_and_safety():
     result = dockopt.fix(FROM + 'RUN TMP=$(mktemp -d) && ls "$TMP"' + "\n", select=["DO286"], unsafe_fixes=True)
     (fix,) = result.applied
-    assert fix.message == 'remove the temporary folder $TMP at the end of the RUN (unsafe: what was written there leaves the image)'
+    assert fix.text == 'remove the temporary folder $TMP at the end of the RUN (unsafe: what was written there leaves the image)'
     assert fix.safety.value == 'unsafe'

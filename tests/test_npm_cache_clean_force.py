@@ -49,5 +49,5 @@ def test_fixes(body, expected):
 def test_message_and_safety():
     result = dockopt.fix(FROM + 'RUN npm cache clean' + "\n", select=["DO284"], unsafe_fixes=True)
     (fix,) = result.applied
-    assert fix.message == 'add `--force`: npm 5 and later refuse `npm cache clean` without it (unsafe: a build that failed there now runs on)'
+    assert fix.text == 'add `--force`: npm 5 and later refuse `npm cache clean` without it (unsafe: a build that failed there now runs on)'
     assert fix.safety.value == 'unsafe'

@@ -58,5 +58,5 @@ def test_fixes(body, expected):
 def test_message_and_safety():
     result = dockopt.fix(FROM + 'RUN ls $APP_HOME' + "\n", select=["DO290"], unsafe_fixes=True)
     (fix,) = result.applied
-    assert fix.message == 'quote $APP_HOME: its value is one plain word, so quoting keeps it one argument for good (SC2086)'
+    assert fix.text == 'quote $APP_HOME: its value is one plain word, so quoting keeps it one argument for good (SC2086)'
     assert fix.safety.value == 'safe'

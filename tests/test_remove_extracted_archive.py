@@ -62,5 +62,5 @@ def test_fixes(body, expected):
 def test_message_and_safety():
     result = dockopt.fix(FROM + 'RUN curl -fsSLo /a.tgz https://x.org/a.tgz && tar -xzf /a.tgz' + "\n", select=["DO282"], unsafe_fixes=True)
     (fix,) = result.applied
-    assert fix.message == 'remove `/a.tgz` in the RUN that extracts it, so the archive does not stay in the layer (unsafe: the archive file is no longer in the image)'
+    assert fix.text == 'remove `/a.tgz` in the RUN that extracts it, so the archive does not stay in the layer (unsafe: the archive file is no longer in the image)'
     assert fix.safety.value == 'unsafe'

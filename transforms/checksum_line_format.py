@@ -7,7 +7,6 @@ import re
 
 from dockopt.base_images import family
 from dockopt.package_managers import command_words, end_position, line_edits
-from dockopt.scope import external_base
 from dockopt.transform import Safety, Transform
 
 _CHECKERS = frozenset("md5sum sha1sum sha224sum sha256sum sha384sum sha512sum b2sum".split())
@@ -66,7 +65,7 @@ class ChecksumLineFormat(Transform):
             if not changes:
                 continue
             stage = doc.stage_of(instruction)
-            gnu = stage is not None and family(external_base(doc, stage)) in _GNU
+            gnu = stage is not None and family(doc.image.stage(stage).base_image) in _GNU
             yield self.fix(
                 "put two spaces between the digest and the file name, the format every sha256sum reads"
                 + ("" if gnu else " (unsafe: on BusyBox a check that failed on the format now runs)"),

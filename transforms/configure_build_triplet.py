@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dockopt.base_images import family
 from dockopt.package_managers import add_option_after, command_words, line_edits
-from dockopt.scope import external_base
 from dockopt.transform import Safety, Transform
 
 BUILD_FLAG = '--build="$(dpkg-architecture --query DEB_BUILD_GNU_TYPE)"'
@@ -49,7 +48,7 @@ class ConfigureBuildTriplet(Transform):
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():
             stage = doc.stage_of(instruction)
-            if stage is None or family(external_base(doc, stage)) != "debian":
+            if stage is None or family(doc.image.stage(stage).base_image) != "debian":
                 continue
             changes = []
             for command in view.commands:

@@ -6,7 +6,7 @@ import re
 
 from dockopt.document import line_body
 from dockopt.edits import Edit
-from dockopt.scope import external_base, is_root, user_in_effect
+from dockopt.image import is_root_user
 from dockopt.transform import Safety, Transform
 
 # Windows images have no --chown (and their USER names are Windows accounts).
@@ -60,11 +60,11 @@ class CopyChownUser(Transform):
         for instruction in doc.instructions:
             if instruction.cmd not in ("COPY", "ADD") or instruction.flag("chown") is not None:
                 continue
-            user = user_in_effect(doc, instruction)
-            if user is None or is_root(user) or user.lower() in _WINDOWS_USERS or doc.escape == "`":
+            user = doc.image.scope(instruction).user
+            if user is None or is_root_user(user) or user.lower() in _WINDOWS_USERS or doc.escape == "`":
                 continue
             stage = doc.stage_of(instruction)
-            if stage is None or _WINDOWS_BASE.search(external_base(doc, stage)):
+            if stage is None or _WINDOWS_BASE.search(doc.image.stage(stage).base_image):
                 continue
             body = line_body(doc.lines[instruction.start])
             keyword_end = len(doc.indent(instruction.start)) + len(instruction.keyword)

@@ -8,7 +8,6 @@ import re
 from dockopt.base_images import split_reference
 from dockopt.document import line_body
 from dockopt.edits import Edit
-from dockopt.scope import external_base, last_before
 from dockopt.transform import Transform
 
 # The WORKDIR official images start in: none of these sets one (so "/"), except golang. An image
@@ -79,12 +78,12 @@ class CopyRelativeDestination(Transform):
                 continue
             if ".." in destination.split("/"):
                 continue  # BuildKit's reading of `..` as a folder or a file is not worth guessing
-            if last_before(doc, instruction, "WORKDIR") is not None:
+            if doc.image.last_before(instruction, "WORKDIR") is not None:
                 continue
             stage = doc.stage_of(instruction)
             if stage is None:
                 continue
-            base = external_base(doc, stage)
+            base = doc.image.stage(stage).base_image
             workdir = _known_workdir(base)
             if workdir is None:
                 if "$" not in base:

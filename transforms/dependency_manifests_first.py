@@ -140,7 +140,7 @@ class _Plan:
 
     def _block(self, following, cwds, deps_only):
         """(instructions that move above the COPY, their install RUNs, a finding for what stopped it)."""
-        copy, instruction = self.copy, self.instruction
+        instruction = self.instruction
         block, runs, moved = [], [], 0
         stop = None
         relative_copy = not instruction.args[-1].startswith("/") or "$" in self.doc.raw(instruction)

@@ -6,7 +6,7 @@ import re
 
 from dockopt.document import line_body, same_case
 from dockopt.edits import Edit
-from dockopt.scope import is_root, last_before, user_in_effect
+from dockopt.image import is_root_user
 from dockopt.transform import Safety, Transform
 
 # `# syntax=` frontends that read heredocs: docker/dockerfile 1 (any 1.x from 1.4), labs, latest.
@@ -70,10 +70,10 @@ class EchoToCopyHeredoc(Transform):
             if written is None:
                 continue
             path, content = written
-            user = user_in_effect(doc, instruction)
-            if (user is not None and not is_root(user)) or last_before(doc, instruction, "SHELL") is not None:
+            user = doc.image.scope(instruction).user
+            if (user is not None and not is_root_user(user)) or doc.image.last_before(instruction, "SHELL") is not None:
                 continue
-            if last_before(doc, instruction, "VOLUME") is not None:
+            if doc.image.last_before(instruction, "VOLUME") is not None:
                 continue
             delimiter = "EOF" if content != "EOF" else "EOT"
             indent = doc.indent(instruction.start)

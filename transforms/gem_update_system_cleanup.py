@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
+from dockopt.image import is_root_user
 from dockopt.package_managers import append_to_chain, invocations, subcommand, text_of
-from dockopt.scope import is_root, user_in_effect
 from dockopt.transform import Safety, Transform
 
 _ROOT_GEM = re.compile(r"/root/\.gem\b|~/\.gem\b|\$HOME/\.gem\b|\$\{HOME\}/\.gem\b")
@@ -57,8 +57,8 @@ class GemUpdateSystemCleanup(Transform):
             ]
             if not updates:
                 continue
-            user = user_in_effect(doc, instruction)
-            if user is not None and not is_root(user):
+            user = doc.image.scope(instruction).user
+            if user is not None and not is_root_user(user):
                 continue
             if whole is None:
                 whole = "\n".join(text_of(doc, item) for item in doc.instructions)

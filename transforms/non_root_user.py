@@ -11,7 +11,7 @@ from dockopt.app_facts import AppFacts, analyse
 from dockopt.base_images import base_config, family, split_reference
 from dockopt.commands import server_ports, unwrap_shell
 from dockopt.edits import Edit
-from dockopt.image import Runtime, is_under
+from dockopt.image import Runtime, is_root_user, is_under
 from dockopt.js_facts import source_files, write_sites
 from dockopt.transform import Safety, Severity, Transform
 
@@ -225,14 +225,9 @@ class NonRootUser(Transform):
 # -- is it root? ---------------------------------------------------------------------------------
 
 
-def _is_root(user: str) -> bool:
-    name = user.split(":", 1)[0].strip()
-    return name in ("root", "0", "")
-
-
 def _runs_as_root(plan: Runtime) -> bool:
     if plan.user is not None:
-        return _is_root(plan.user) and "$" not in plan.user
+        return is_root_user(plan.user) and "$" not in plan.user
     reference = plan.base_image.lower()
     if any(re.search(pattern, reference) for pattern in NON_ROOT_BASES):
         return False
@@ -558,7 +553,7 @@ def _stated_owner(doc, plan: Runtime) -> str | None:
                     target = next((w for w in words[1:] if not w.startswith("-")), None)
                     if target is not None:
                         owners.add(target.strip("\"'"))
-    owners = {owner for owner in owners if not _is_root(owner)}
+    owners = {owner for owner in owners if not is_root_user(owner)}
     if len(owners) != 1:
         return None
     owner = owners.pop()
@@ -597,7 +592,7 @@ def _existing_user(doc, plan: Runtime) -> str | None:
     named = None
     for stage in plan.chain:
         for instruction in stage.instructions:
-            if instruction.cmd == "USER" and instruction.args and not _is_root(instruction.args[0]):
+            if instruction.cmd == "USER" and instruction.args and not is_root_user(instruction.args[0]):
                 named = instruction.args[0]
     if named:
         return named
@@ -737,7 +732,7 @@ def _edits(doc, stage, plan: Runtime, fix: _Plan) -> list[Edit]:
     # Replace a trailing `USER root` that nothing after it needs.
     last_user = next((i for i in reversed(stage.instructions) if i.cmd == "USER"), None)
     after = stage.instructions[stage.instructions.index(last_user) + 1 :] if last_user else []
-    if last_user is not None and _is_root(last_user.args[0] if last_user.args else "") and not any(i.cmd == "RUN" for i in after) and not fix.prepare:
+    if last_user is not None and is_root_user(last_user.args[0] if last_user.args else "") and not any(i.cmd == "RUN" for i in after) and not fix.prepare:
         edits.append(Edit.replace(last_user.start, last_user.end, doc.indent(last_user.start) + block))
         return edits
     if line > 0 and not doc.lines[line - 1].strip() and line < len(doc.lines):

@@ -6,7 +6,6 @@ import posixpath
 import re
 
 from dockopt.package_managers import line_edits
-from dockopt.scope import env_values, last_before
 from dockopt.transform import Transform
 
 # A value that unquoted expansion leaves as exactly one word, unchanged: not empty, nothing to
@@ -57,11 +56,11 @@ class QuoteKnownVariable(Transform):
         for instruction, view in doc.shell_views():
             if instruction.cmd != "RUN" or "IFS" in view.script or any("env=" in flag for flag in instruction.flags):
                 continue  # (a secret mount can set a variable: `--mount=type=secret,id=x,env=VAR`)
-            shell = last_before(doc, instruction, "SHELL")
+            shell = doc.image.last_before(instruction, "SHELL")
             if shell is not None and (not shell.args or posixpath.basename(shell.args[0]) not in _SHELLS):
                 continue
-            env = env_values(doc, instruction)
-            known = {name for name, value in env.items() if value is not None and _ONE_WORD.match(value)}
+            scope = doc.image.scope(instruction)
+            known = {name for name, value in scope.env.items() if name in scope.declared and value is not None and _ONE_WORD.match(value)}
             if not known:
                 continue
             changes = []

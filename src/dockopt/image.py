@@ -17,6 +17,7 @@ would build the file as written.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import posixpath
 from dataclasses import dataclass, field
@@ -42,6 +43,11 @@ _GLOB_CHARS = frozenset("*?[")
 _URL_PREFIXES = ("http://", "https://", "git@", "git://")
 
 # -- paths -----------------------------------------------------------------------------------------
+
+
+def is_root_user(user: str) -> bool:
+    """Is this USER value root (`root`, `0`, `root:staff`, `0:0`)?"""
+    return user.split(":", 1)[0].strip() in ("", "root", "0")
 
 
 def join(cwd: str, path: str) -> str:
@@ -88,6 +94,7 @@ class Scope:
     shell: tuple[str, ...]
     user: str | None  # the USER in effect; None: the base image's own user
     escape: str = "\\"
+    declared: frozenset[str] = frozenset()  # the ENV names this file sets (not the base image's)
 
     @property
     def variables(self) -> Mapping[str, str | None]:
@@ -379,6 +386,17 @@ class Image:
     def workdir(self, instruction: Instruction) -> str:
         return self.scope(instruction).workdir
 
+    def last_before(self, instruction: Instruction, cmd: str) -> Instruction | None:
+        """The last `cmd` instruction (USER, WORKDIR, SHELL, VOLUME...) in effect at `instruction`:
+        above it in its stage, or in the stages that stage is built FROM."""
+        if instruction.stage is None:
+            return None
+        for stage in reversed(self.chain(self.doc.stages[instruction.stage])):
+            for item in reversed(stage.instructions):
+                if item.index < instruction.index and item.cmd == cmd:
+                    return item
+        return None
+
     @property
     def workdirs(self) -> Mapping[int, str]:
         """The working folder each instruction runs in, by instruction index."""
@@ -550,7 +568,7 @@ class Image:
             values = list(instruction.args)
             for name, value in zip(values[::2], values[1::2]):
                 env[name] = process_word(value, {**scope.args, **env}, scope.escape)
-            return _replace(scope, env=MappingProxyType(env))
+            return _replace(scope, env=MappingProxyType(env), declared=scope.declared | set(values[::2]))
         if cmd == "WORKDIR" and instruction.args:
             return _replace(scope, workdir=scope.path(instruction.args[0]))
         if cmd == "USER" and instruction.args:
@@ -598,16 +616,7 @@ class Image:
 
 
 def _replace(scope: Scope, **changes) -> Scope:
-    values = {
-        "workdir": scope.workdir,
-        "env": scope.env,
-        "args": scope.args,
-        "shell": scope.shell,
-        "user": scope.user,
-        "escape": scope.escape,
-    }
-    values.update(changes)
-    return Scope(**values)
+    return dataclasses.replace(scope, **changes)
 
 
 def _global_args(doc: Document) -> dict[str, str | None]:

@@ -10,7 +10,6 @@ supersedes it (the stage split over the slim base). And a second `--write` finds
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,9 +23,9 @@ from dockopt.errors import DockoptError
 from dockopt.image import Reads
 from dockopt.manifests import InstallRun, classify_run
 from tests.fixture_cases import FIXTURES, all_cases
+from tests.shared import CORPUS, corpus_rows, corpus_skip_param
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "dockerfiles"
 
 
 # -- what each pass is for, measured on a Dockerfile ---------------------------------------------
@@ -106,11 +105,11 @@ def _inputs() -> list:
     for dockerfile in sorted((FIXTURES / "apps").glob("*/Dockerfile*")) + sorted((FIXTURES / "seeds").glob("*/Dockerfile*")):
         found.append(pytest.param(dockerfile, dockerfile.parent, id=str(dockerfile.relative_to(FIXTURES))))
     found.append(pytest.param(FIXTURES / "example" / "Dockerfile", FIXTURES / "example", id="example"))
-    manifest = CORPUS / "manifest.tsv"
-    if manifest.is_file():
-        with manifest.open(newline="", encoding="utf-8") as handle:
-            for row in csv.DictReader(handle, delimiter="\t"):
-                found.append(pytest.param(CORPUS / row["stored_path"], None, id=f"corpus/{row['stored_path']}"))
+    rows = corpus_rows()
+    for row in rows:
+        found.append(pytest.param(CORPUS / row["stored_path"], None, id=f"corpus/{row['stored_path']}"))
+    if not rows:
+        found.extend(corpus_skip_param(None, None))
     return found
 
 

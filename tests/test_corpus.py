@@ -7,10 +7,8 @@ module stays fast. Files that are broken on purpose must be refused with a clean
 
 from __future__ import annotations
 
-import csv
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 from unittest import mock
 
 import dockerfile
@@ -23,16 +21,13 @@ from dockopt.edits import apply_edits
 from dockopt.errors import DockoptError
 from dockopt.registry import all_transforms
 from dockopt.transform import Safety
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dockerfiles"
-MANIFEST = CORPUS / "manifest.tsv"
+from tests.shared import CORPUS, MANIFEST, corpus_rows, corpus_skip_param, missing_reason
 
 
 def _corpus_files() -> list:
-    if not MANIFEST.is_file():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"corpus not found: {MANIFEST} (clone ../shared next to the repo)"))]
-    with MANIFEST.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle, delimiter="\t"))
+    rows = corpus_rows()
+    if not rows:
+        return corpus_skip_param(None)
     return [pytest.param(row["stored_path"], id=row["stored_path"]) for row in rows]
 
 
@@ -205,7 +200,7 @@ def _assert_file_conventions_kept(before: bytes, after: bytes) -> None:
 def test_the_corpus_has_broken_files_and_they_are_refused():
     """Guard: the corpus keeps its deliberately broken inputs, so the refusal path stays tested."""
     if not MANIFEST.is_file():
-        pytest.skip(f"corpus not found: {MANIFEST}")
+        pytest.skip(missing_reason(MANIFEST))
     refused = [f.values[0] for f in FILES if load(f.values[0]).refused is not None]
     assert refused, "expected some deliberately broken files in the corpus"
 

@@ -14,8 +14,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
-BUILDLAB = REPO.parent / "shared" / "buildlab"
+from tests.shared import REPO, SHARED
+BUILDLAB = SHARED / "buildlab"
 DOCKER = os.environ.get("DOCKER", "/usr/bin/docker")
 DEFAULT_CONTEXT = REPO / "fixtures" / "docker" / "default-context"
 

@@ -10,11 +10,12 @@ import pytest
 
 import dockopt
 from tests.docker import buildlab
+from tests.shared import SHARED
 
 pytestmark = pytest.mark.docker
 
 FIXTURES = buildlab.REPO / "fixtures" / "DO401"
-APPS = buildlab.REPO.parent / "shared" / "corpus" / "apps"
+APPS = SHARED / "corpus" / "apps"
 
 NOTE_SMOKE = (
     "python -c \"import notes; c = notes.app.test_client(); r = c.post('/notes/a', data='x'); "

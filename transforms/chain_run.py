@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -11,18 +10,9 @@ from dockopt.document import line_body
 from dockopt.edits import Edit
 from dockopt.pragmas import parse_pragmas
 from dockopt.transform import Transform
-from dockopt.run_merge import Body, read_body
+from dockopt.run_merge import Body, mergeable_shell, read_body, run_shells, startup_code
 
-DEFAULT_SHELL = ("/bin/sh", "-c")
-_POSIX_SHELLS = frozenset("sh bash dash ash ksh mksh posh yash".split())
-# Shell options that change nothing about how two bodies behave once joined by `&&`.
-_HARMLESS_OPTIONS = frozenset("pipefail nounset xtrace verbose".split())
-_HARMLESS_LETTERS = frozenset("uxv")
-_WINDOWS_BASE = re.compile(r"windows|servercore|nanoserver", re.IGNORECASE)
 _PRAGMA_COMMENT = re.compile(r"^\s*#\s*(hadolint|dockopt:)", re.IGNORECASE)
-# Environment variables that make bash run code or set options before every body.
-_SHELL_STARTUP_VARS = re.compile(r"\b(SHELLOPTS|BASH_ENV|BASHOPTS)\b")
-_UNKNOWN_SHELL = ("?",)
 
 
 class ChainRun(Transform):
@@ -78,7 +68,7 @@ class ChainRun(Transform):
     order = 300
 
     def check(self, doc, ctx):
-        if any(i.cmd in ("ENV", "ARG") and _SHELL_STARTUP_VARS.search(i.original) for i in doc.instructions):
+        if startup_code(doc):
             return
         style = _Style.of(doc)
         pragma_runs = set(parse_pragmas(doc).ignores)
@@ -100,14 +90,11 @@ class ChainRun(Transform):
 
 def _groups(doc, pragma_runs: set[int]) -> list[list[Body]]:
     groups: list[list[Body]] = []
-    shells = _stage_shells(doc)
+    shells = run_shells(doc)
     for stage in doc.stages:
-        shell = shells[stage.index]
         group: list[Body] = []
         for instruction in stage.instructions:
-            if instruction.cmd == "SHELL":
-                shell = tuple(instruction.args) if instruction.json else _UNKNOWN_SHELL
-            body = read_body(doc, instruction) if _mergeable_shell(shell) else None
+            body = read_body(doc, instruction) if mergeable_shell(shells[instruction.index]) else None
             if body is None or body.unmergeable or instruction.index in pragma_runs or _mounts_carry_files(instruction):
                 groups.append(group)
                 group = []
@@ -143,49 +130,6 @@ def _mounts_carry_files(instruction) -> bool:
         if kind == "tmpfs" or (kind == "bind" and writable):
             return True
     return False
-
-
-def _stage_shells(doc) -> list[tuple[str, ...]]:
-    """The SHELL each stage starts with: the default, or the end state of the stage it builds on."""
-    starts: list[tuple[str, ...]] = []
-    ends: list[tuple[str, ...]] = []
-    names = {}
-    for stage in doc.stages:
-        base = stage.base.lower()
-        if base in names:
-            shell = ends[names[base]]
-        elif base.isdigit() and int(base) < stage.index:
-            shell = ends[int(base)]
-        else:
-            windows = _WINDOWS_BASE.search(base) or _WINDOWS_BASE.search(stage.platform or "")
-            shell = _UNKNOWN_SHELL if windows else DEFAULT_SHELL
-        starts.append(shell)
-        for instruction in stage.instructions:
-            if instruction.cmd == "SHELL":
-                shell = tuple(instruction.args) if instruction.json else _UNKNOWN_SHELL
-        ends.append(shell)
-        if stage.name:
-            names[stage.name] = stage.index
-    return starts
-
-
-def _mergeable_shell(shell: tuple[str, ...]) -> bool:
-    """A POSIX shell whose options leave `a && b` meaning what `a` then `b` meant (no `-e`)."""
-    if len(shell) < 2 or posixpath.basename(shell[0]) not in _POSIX_SHELLS:
-        return False
-    *options, last = shell[1:]
-    if not (last.startswith("-") and last.endswith("c") and set(last[1:-1]) <= _HARMLESS_LETTERS):
-        return False
-    words = iter(options)
-    for word in words:
-        if word in ("-o", "+o"):
-            if next(words, None) not in _HARMLESS_OPTIONS:
-                return False
-        elif word in ("--noprofile", "--norc"):
-            continue
-        elif not (word[:1] in "-+" and set(word[1:]) <= _HARMLESS_LETTERS and len(word) > 1):
-            return False
-    return True
 
 
 # -- the merged text -------------------------------------------------------------------------

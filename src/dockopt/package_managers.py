@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 
 from dockopt.document import line_body
 from dockopt.edits import Edit
+from dockopt.run_merge import append_blocker
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -235,10 +236,11 @@ def append_to_chain(doc: Document, instruction: Instruction, view: ShellView, co
 
     A one-line RUN gets it on the same line; a multi-line one gets a new continuation line, with
     `&&` where the file puts it (line end or line start), its escape character and indentation.
-    None when the body is not a clean chain (or ends in a comment).
+    None when the body is not a clean chain, ends in a comment, or its last part must stay last
+    (`run_merge.append_blocker`: `set -e` inside it would be switched off).
     """
     parts = view.and_chain()
-    if not parts or view.has_error:
+    if not parts or view.has_error or append_blocker(doc, instruction, view):
         return None
     last = parts[-1]
     end_char = view.char(last.end_byte)

@@ -7,6 +7,7 @@ reads one body (tree-sitter-bash, via `ShellView`) and says how it may take part
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -41,6 +42,23 @@ _LAST_COMMAND_STATE = re.compile(r"\$(_(?![A-Za-z0-9_])|\{_[^A-Za-z0-9_])|\b(PIP
 _ERREXIT_WORDS = re.compile(r"\b(set|shopt|trap|source|eval|command|builtin)\b|(^|[\s;&|(])\.\s")
 # Nodes whose contents run in a child shell, so state changed inside them stays there.
 _ISOLATING = frozenset({"subshell", "command_substitution", "process_substitution"})
+# Nodes that run a list of commands: inside them `set -e` decides whether a failure stops the list.
+_COMMAND_LISTS = frozenset(
+    "subshell compound_statement if_statement while_statement for_statement c_style_for_statement "
+    "case_statement function_definition command_substitution process_substitution".split()
+)
+# Commands that run shell text of their own in this shell.
+_RUNS_SHELL_TEXT = frozenset({"eval", "source", ".", "command", "builtin"})
+
+DEFAULT_SHELL = ("/bin/sh", "-c")
+UNKNOWN_SHELL = ("?",)  # a shell-form SHELL, or a Windows base: not a shell we can read
+_POSIX_SHELLS = frozenset("sh bash dash ash ksh mksh posh yash".split())
+# Shell options that change nothing about how two bodies behave once joined by `&&`.
+_HARMLESS_OPTIONS = frozenset("pipefail nounset xtrace verbose".split())
+_HARMLESS_LETTERS = frozenset("uxv")
+_WINDOWS_BASE = re.compile(r"windows|servercore|nanoserver", re.IGNORECASE)
+# Environment variables that make bash run code or set options before every body.
+SHELL_STARTUP_VARS = re.compile(r"\b(SHELLOPTS|BASH_ENV|BASHOPTS)\b")
 
 
 @dataclass(frozen=True)
@@ -117,29 +135,43 @@ def _needs_group(view: ShellView) -> bool:
 def _must_be_last(view: ShellView, nodes: list[Node], ends_with_comment: bool) -> str | None:
     if ends_with_comment:
         return "it ends with a shell comment"
+    reason = _errexit_reason(view, nodes)
+    if reason:
+        return reason
     for node in nodes:
         name = _name(view, node)
         if node.type == "command" and name is not None:
             args = _args(view, node)
-            while name in ("command", "builtin") and args and args[0] is not None and not args[0].startswith("-"):
-                name, args = args[0], args[1:]  # `command set -e` is `set -e`
-            if (name == "eval" and _may_set_errexit(args)) or (name in ("command", "builtin") and args[:1] == [None]):
-                return f"`{name}` may run `set -e`, which a following `&&` would switch off"
-            if name == "shopt" and any(arg is None or (arg.startswith("-") and "o" in arg) for arg in args) and (
-                "errexit" in args or None in args
-            ):
-                return "it turns on `set -e` (`shopt -o errexit`), which a following `&&` would switch off"
-            if name == "set" and any(arg is None or _enables_errexit(arg, args) for arg in args):
-                # `set -e` is ignored on the left of `&&` (POSIX), even inside ( ) or { }.
-                return "it turns on `set -e`, which a following `&&` would switch off"
-            if name in ("source", "."):
-                return "it sources a script, which may turn on `set -e`"
-            if name == "trap" and any(arg is None or arg.upper() == "ERR" for arg in args):
-                return "it sets an ERR trap, which a following `&&` would switch off"
             if name in _OUTLIVING_COMMANDS or name.startswith("/etc/init.d/") or _OUTLIVING_ARGS & set(args):
                 return f"`{name}` may leave a process running into the next RUN"
     if _PER_RUN_MOUNTS.search(view.script):
         return "it touches a file BuildKit mounts afresh for every RUN"
+    return None
+
+
+def _errexit_reason(view: ShellView, nodes: list[Node]) -> str | None:
+    """Why this body may turn on `set -e` (or an ERR trap), which POSIX ignores for every command
+    on the left of `&&`: nothing may then follow the body's last part."""
+    for node in nodes:
+        name = _name(view, node)
+        if node.type != "command" or name is None:
+            continue
+        args = _args(view, node)
+        while name in ("command", "builtin") and args and args[0] is not None and not args[0].startswith("-"):
+            name, args = args[0], args[1:]  # `command set -e` is `set -e`
+        if (name == "eval" and _may_set_errexit(args)) or (name in ("command", "builtin") and args[:1] == [None]):
+            return f"`{name}` may run `set -e`, which a following `&&` would switch off"
+        if name == "shopt" and any(arg is None or (arg.startswith("-") and "o" in arg) for arg in args) and (
+            "errexit" in args or None in args
+        ):
+            return "it turns on `set -e` (`shopt -o errexit`), which a following `&&` would switch off"
+        if name == "set" and any(arg is None or _enables_errexit(arg, args) for arg in args):
+            # `set -e` is ignored on the left of `&&` (POSIX), even inside ( ) or { }.
+            return "it turns on `set -e`, which a following `&&` would switch off"
+        if name in ("source", "."):
+            return "it sources a script, which may turn on `set -e`"
+        if name == "trap" and any(arg is None or arg.upper() == "ERR" for arg in args):
+            return "it sets an ERR trap, which a following `&&` would switch off"
     return None
 
 
@@ -199,3 +231,91 @@ def _name(view: ShellView, node: Node) -> str | None:
 
 def _args(view: ShellView, node: Node) -> list[str | None]:
     return [view.word(child) for index, child in enumerate(node.children) if node.field_name_for_child(index) == "argument"]
+
+
+# -- the SHELL each RUN runs in ---------------------------------------------------------------
+
+
+def run_shells(doc: Document) -> dict[int, tuple[str, ...]]:
+    """The SHELL (as argv before the body) in effect at every instruction, by instruction index."""
+    shells: dict[int, tuple[str, ...]] = {}
+    ends: dict[str, tuple[str, ...]] = {}
+    for stage in doc.stages:
+        base = stage.base.lower()
+        if base in ends:
+            shell = ends[base]
+        else:
+            windows = _WINDOWS_BASE.search(base) or _WINDOWS_BASE.search(stage.platform or "")
+            shell = UNKNOWN_SHELL if windows else DEFAULT_SHELL
+        for instruction in stage.instructions:
+            if instruction.cmd == "SHELL":
+                shell = tuple(instruction.args) if instruction.json else UNKNOWN_SHELL
+            shells[instruction.index] = shell
+        ends[str(stage.index)] = shell
+        if stage.name:
+            ends[stage.name.lower()] = shell
+    return shells
+
+
+def mergeable_shell(shell: tuple[str, ...]) -> bool:
+    """A POSIX shell whose options leave `a && b` meaning what `a` then `b` meant (no `-e`)."""
+    if len(shell) < 2 or posixpath.basename(shell[0]) not in _POSIX_SHELLS:
+        return False
+    *options, last = shell[1:]
+    if not (last.startswith("-") and last.endswith("c") and set(last[1:-1]) <= _HARMLESS_LETTERS):
+        return False
+    words = iter(options)
+    for word in words:
+        if word in ("-o", "+o"):
+            if next(words, None) not in _HARMLESS_OPTIONS:
+                return False
+        elif word in ("--noprofile", "--norc"):
+            continue
+        elif not (word[:1] in "-+" and set(word[1:]) <= _HARMLESS_LETTERS and len(word) > 1):
+            return False
+    return True
+
+
+def startup_code(doc: Document) -> bool:
+    """Does an ENV or ARG set a variable that makes bash run code or set options for every body?"""
+    return any(i.cmd in ("ENV", "ARG") and SHELL_STARTUP_VARS.search(i.original) for i in doc.instructions)
+
+
+# -- appending after a body -------------------------------------------------------------------
+
+
+def append_blocker(doc: Document, instruction: Instruction, view: ShellView) -> str | None:
+    """Why `&& command` may not follow the last part of this RUN's `&&` chain (None: it may).
+
+    Appending puts that part on the left of `&&`, where POSIX ignores `set -e` (and bash an ERR
+    trap) for everything it runs: `x && { set -e; false; echo ok; }` fails, but with `&& rm ...`
+    after it the group goes on to `echo ok` and the build passes. So a last part that runs a
+    list of commands (a group, subshell, loop, `if`, `eval`, `source`...) takes nothing after
+    it when `set -e` may be on, from the body itself or from the SHELL.
+    """
+    shell = run_shells(doc).get(instruction.index, DEFAULT_SHELL)
+    if len(shell) < 2 or posixpath.basename(shell[0]) not in _POSIX_SHELLS:
+        return "its SHELL is not a POSIX shell"
+    parts = view.and_chain()
+    if not parts or view.has_error:
+        return "its body is not one `&&` chain"
+    if not _runs_a_list(view, parts[-1]):
+        return None
+    reason = _errexit_reason(view, list(view.walk()))
+    if reason:
+        return reason
+    if not mergeable_shell(shell) or startup_code(doc):
+        return "its SHELL may run with `set -e`, which a following `&&` would switch off"
+    return None
+
+
+def _runs_a_list(view: ShellView, node: Node) -> bool:
+    """Does this part run several commands in this shell, where `set -e` decides when to stop?"""
+    if any(item.type == "function_definition" for item in view.walk()):
+        return True  # a call of a function defined in the body runs the function's list
+    for item in view.walk(node):
+        if item.type in _COMMAND_LISTS:
+            return True
+        if item.type == "command" and _name(view, item) in (None, *_RUNS_SHELL_TEXT):
+            return True
+    return False

@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-BUILDLAB = REPO.parent / "shared" / "buildlab"
+# ../shared/buildlab of the checkout; a git worktree under /work/wt/<name> finds it one level up.
+BUILDLAB = next(
+    (folder / "shared" / "buildlab" for folder in REPO.parents if (folder / "shared" / "buildlab").is_dir()),
+    REPO.parent / "shared" / "buildlab",
+)
 DOCKER = os.environ.get("DOCKER", "/usr/bin/docker")
 DEFAULT_CONTEXT = REPO / "fixtures" / "docker" / "default-context"
 

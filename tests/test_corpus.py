@@ -24,7 +24,12 @@ from dockopt.errors import DockoptError
 from dockopt.registry import all_transforms
 from dockopt.transform import Safety
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dockerfiles"
+# ../shared next to the checkout; a git worktree under /work/wt/<name> finds it one level up.
+CORPUS = next(
+    (folder / "shared" / "corpus" / "dockerfiles" for folder in Path(__file__).resolve().parents[2:]
+     if (folder / "shared" / "corpus" / "dockerfiles").is_dir()),
+    Path(__file__).resolve().parents[2] / "shared" / "corpus" / "dockerfiles",
+)
 MANIFEST = CORPUS / "manifest.tsv"
 
 

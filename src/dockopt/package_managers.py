@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from dockopt.document import line_body
 from dockopt.edits import Edit
@@ -500,15 +500,156 @@ def earlier_instructions(doc: Document, instruction: Instruction) -> Iterator[In
 
 PIP_OPTIONS_WITH_VALUE = frozenset(
     "--log --proxy --retries --timeout --exists-action --trusted-host --cert --client-cert --cache-dir --python "
-    "--use-feature --use-deprecated --keyring-provider".split()
+    "--use-feature --use-deprecated --keyring-provider --log-file --local-log".split()
 )
-# `pip install` options that take a value; `-r`, `-c` and `-e` values are requirements or files.
-PIP_INSTALL_OPTIONS_WITH_VALUE = PIP_OPTIONS_WITH_VALUE | frozenset(
-    "-r --requirement -c --constraint -e --editable -i --index-url --extra-index-url -f --find-links -t --target "
-    "--prefix --root --src --platform --python-version --implementation --abi --only-binary --no-binary "
-    "--upgrade-strategy --progress-bar --global-option --config-settings -C --report --root-user-action "
-    "--group".split()
+# `pip install`'s own options (pip 9 to 25, with the older ones Dockerfiles still use), and
+# whether each takes a value. The general options above are accepted after `install` too.
+_PIP_INSTALL_VALUE = frozenset(
+    "--requirement --constraint --editable --index-url --extra-index-url --find-links --target --prefix --root "
+    "--src --platform --python-version --implementation --abi --only-binary --no-binary --upgrade-strategy "
+    "--progress-bar --global-option --install-option --build-option --config-settings --report "
+    "--root-user-action --group --build --download --download-cache --allow-external --allow-unverified".split()
+) | PIP_OPTIONS_WITH_VALUE
+_PIP_INSTALL_FLAGS = frozenset(
+    "--no-deps --pre --dry-run --user --upgrade --force-reinstall --ignore-installed --ignore-requires-python "
+    "--no-build-isolation --use-pep517 --no-use-pep517 --check-build-dependencies --break-system-packages "
+    "--compile --no-compile --no-warn-script-location --no-warn-conflicts --prefer-binary --require-hashes "
+    "--no-clean --no-index --help --debug --isolated --require-virtualenv --verbose --version --quiet "
+    "--no-input --no-cache-dir --disable-pip-version-check --no-color --no-python-version-warning "
+    "--process-dependency-links --egg --allow-all-external --use-wheel --no-use-wheel --only-deps".split()
 )
+_PIP_SHORT = {"r": "--requirement", "c": "--constraint", "e": "--editable", "i": "--index-url",
+              "f": "--find-links", "t": "--target", "C": "--config-settings", "b": "--build",
+              "U": "--upgrade", "I": "--ignore-installed", "q": "--quiet", "v": "--verbose", "h": "--help",
+              "V": "--version"}
+# `uv pip install` (uv 0.1 to 0.9): its names, with pip's spelling where pip has the same option.
+_UV_INSTALL_VALUE = {
+    **{name: name for name in (
+        "--editable --no-editable-package --overrides --excludes --extra --cert --group --target --prefix "
+        "--no-binary --only-binary --python-version --python-platform --output-format --torch-backend --index "
+        "--default-index --index-url --extra-index-url --find-links --index-strategy --keyring-provider "
+        "--upgrade-package --upgrade-group --resolution --prerelease --prerelease-package --fork-strategy "
+        "--exclude-newer --exclude-newer-package --no-sources-package --reinstall-package --link-mode "
+        "--config-settings-package --no-build-isolation-package --cache-dir --refresh-package --python --color "
+        "--allow-insecure-host --directory --project --config-file --build-constraints --override "
+        "--build-constraint --python-preference --exclude".split())},
+    "--requirements": "--requirement", "--requirement": "--requirement",
+    "--constraints": "--constraint", "--constraint": "--constraint",
+    "--config-setting": "--config-settings", "--config-settings": "--config-settings",
+    "--trusted-host": "--allow-insecure-host",
+}
+_UV_INSTALL_FLAGS = frozenset(
+    "--no-editable --all-extras --no-deps --require-hashes --no-verify-hashes --require-build-hashes --system "
+    "--break-system-packages --no-break-system-packages --no-build --exact --strict --dry-run --check --user "
+    "--no-index --upgrade --no-sources --reinstall --compile-bytecode --compile --no-build-isolation --no-cache "
+    "--refresh --managed-python --no-managed-python --no-python-downloads --quiet --verbose --system-certs "
+    "--native-tls --offline --no-progress --no-config --help --preview --no-preview --seed --pre".split()
+)
+_UV_SHORT = {"r": "--requirement", "c": "--constraint", "e": "--editable", "b": "--build-constraints",
+             "t": "--target", "i": "--index-url", "f": "--find-links", "U": "--upgrade", "P": "--upgrade-package",
+             "C": "--config-settings", "n": "--no-cache", "p": "--python", "q": "--quiet", "v": "--verbose",
+             "h": "--help"}
+# Options that name a requirements file; values of the editable option are requirements too.
+PIP_REQUIREMENT_FILE_OPTIONS = frozenset({"--requirement", "--constraint", "--overrides", "--override",
+                                          "--build-constraints", "--build-constraint", "--excludes", "--exclude"})
+PIP_PATH_OPTIONS = frozenset({"--target", "--prefix", "--root", "--src", "--cache-dir", "--log", "--report",
+                              "--log-file", "--local-log", "--cert", "--client-cert", "--build", "--download"})
+
+
+@dataclass(frozen=True)
+class PipArgument:
+    """One argument of `pip install`: an option (with its value) or a requirement.
+
+    `option` is pip's long spelling (`-r`, `--requirement=x`, uv's `--requirements` are all
+    `--requirement`), None for a requirement, or the word itself when pip does not know it.
+    `words` are the indexes of the words it spans; `value` is None for a flag.
+    """
+
+    option: str | None
+    value: str | None
+    words: tuple[int, ...]
+    known: bool = True
+    # A requirement right after an option we do not know: it may be that option's value.
+    maybe_value: bool = False
+
+
+def pip_install_arguments(values: Sequence[str | None], *, uv: bool = False) -> list[PipArgument]:
+    """Read the words after `pip install` (`uv pip install` with `uv=True`) as pip does.
+
+    Handles `--opt value`, `--opt=value`, short options with attached values and clusters
+    (`-rreq.txt`, `-Ur req.txt`), and pip's unambiguous abbreviations of long options
+    (`--requirem x`). A word that expands (None) is a requirement whose value is unknown.
+    """
+    found: list[PipArgument] = []
+    index = 0
+    after_unknown = False
+    while index < len(values):
+        word = values[index]
+        if word is None or word == "-" or not word.startswith("-"):
+            found.append(PipArgument(None, word, (index,), maybe_value=after_unknown))
+            after_unknown = False
+            index += 1
+            continue
+        after_unknown = False
+        if word == "--":
+            found.extend(PipArgument(None, value, (i,)) for i, value in enumerate(values[index + 1 :], index + 1))
+            break
+        if word.startswith("--"):
+            name, equals, attached = word.partition("=")
+            option, takes_value = _pip_long(name, uv)
+            if option is None:
+                found.append(PipArgument(word, None, (index,), known=False))
+                after_unknown = not equals
+                index += 1
+                continue
+            if takes_value and not equals and index + 1 < len(values):
+                found.append(PipArgument(option, values[index + 1], (index, index + 1)))
+                index += 2
+            else:
+                found.append(PipArgument(option, attached if equals else None, (index,)))
+                index += 1
+            continue
+        short = _UV_SHORT if uv else _PIP_SHORT
+        letters = word[1:]
+        position = 0
+        while position < len(letters):
+            option = short.get(letters[position])
+            if option is None:
+                found.append(PipArgument(word, None, (index,), known=False))
+                after_unknown = True
+                break
+            takes_value = option in (_UV_INSTALL_VALUE if uv else _PIP_INSTALL_VALUE)
+            if not takes_value:
+                found.append(PipArgument(option, None, (index,)))
+                position += 1
+                continue
+            rest = letters[position + 1 :]
+            if rest:
+                found.append(PipArgument(option, rest, (index,)))
+            elif index + 1 < len(values):
+                found.append(PipArgument(option, values[index + 1], (index, index + 1)))
+                index += 1
+            else:
+                found.append(PipArgument(option, None, (index,)))
+            break
+        index += 1
+    return found
+
+
+def _pip_long(name: str, uv: bool) -> tuple[str | None, bool]:
+    """(pip's spelling, takes a value) of a long option, or (None, False) when unknown."""
+    if uv:
+        if name in _UV_INSTALL_VALUE:
+            return _UV_INSTALL_VALUE[name], True
+        return (name, False) if name in _UV_INSTALL_FLAGS else (None, False)
+    if name in _PIP_INSTALL_VALUE:
+        return name, True
+    if name in _PIP_INSTALL_FLAGS:
+        return name, False
+    matches = [option for option in _PIP_INSTALL_VALUE | _PIP_INSTALL_FLAGS if option.startswith(name)]
+    if len(matches) == 1 and len(name) > 3:  # optparse takes an unambiguous prefix
+        return matches[0], matches[0] in _PIP_INSTALL_VALUE
+    return None, False
 
 
 def pip_installs(view: ShellView, *, top_level: bool = True) -> list[tuple[Invocation, int]]:
@@ -521,4 +662,37 @@ def pip_installs(view: ShellView, *, top_level: bool = True) -> list[tuple[Invoc
     return found
 
 
-_KNOWN_PROGRAMS = frozenset(APT_PROGRAMS) | frozenset(RPM_PROGRAMS) | {"apk", "pip", "gem", "npm", "yarn"}
+@dataclass(frozen=True)
+class PipInstall:
+    """A `pip install` (pip, pip3, python -m pip) or `uv pip install`, with its arguments read."""
+
+    call: Invocation
+    uv: bool
+    words: tuple[Word, ...]  # the words after `install`
+    arguments: tuple[PipArgument, ...]  # indexes in `words`
+
+    def requirements(self) -> list[tuple[Word, PipArgument]]:
+        """The positional words: requirements (or paths) to install."""
+        return [(self.words[arg.words[0]], arg) for arg in self.arguments if arg.option is None]
+
+
+def pip_install_calls(view: ShellView, *, top_level: bool = True) -> list[PipInstall]:
+    """Every `pip install` and `uv pip install` of a RUN body, its arguments read as pip reads them."""
+    found = []
+    for call in invocations(view, ("pip", "uv"), top_level=top_level):
+        uv = call.program == "uv"
+        if uv:
+            sub = subcommand(call, frozenset(_UV_INSTALL_VALUE))
+            if sub is None or sub[1] != "pip":
+                continue
+            call = Invocation(call.command, "pip", call.program_word, call.words[sub[0] + 1 :], call.assignments)
+        sub = subcommand(call, frozenset(_UV_INSTALL_VALUE) if uv else PIP_OPTIONS_WITH_VALUE)
+        if sub is None or sub[1] != "install":
+            continue
+        words = call.words[sub[0] + 1 :]
+        arguments = pip_install_arguments([word.value for word in words], uv=uv)
+        found.append(PipInstall(call, uv, words, tuple(arguments)))
+    return found
+
+
+_KNOWN_PROGRAMS = frozenset(APT_PROGRAMS) | frozenset(RPM_PROGRAMS) | {"apk", "pip", "uv", "gem", "npm", "yarn"}

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from dockopt.document import line_body
 from dockopt.edits import Edit
-from dockopt.run_merge import append_blocker
+from dockopt.run_merge import and_breaks, append_blocker
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -255,7 +255,7 @@ def append_to_chain(doc: Document, instruction: Instruction, view: ShellView, co
     escape = doc.escape
     gap = _escape_gap(doc, instruction)
     indent = _continuation_indent(doc, instruction, view, parts)
-    if _and_at_line_start(view, parts):
+    if _and_at_line_start(view):
         text = body[:col] + gap + escape + "\n" + indent + "&& " + command + body[col:]
     else:
         text = body[:col] + " &&" + gap + escape + "\n" + indent + command + body[col:]
@@ -289,21 +289,9 @@ def _continuation_indent(doc: Document, instruction: Instruction, view: ShellVie
     return first if first and (first.startswith("\t") or len(first) < len(default)) else default
 
 
-def _and_at_line_start(view: ShellView, parts: list[Node]) -> bool:
+def _and_at_line_start(view: ShellView) -> bool:
     """Does this chain put `&&` at the start of continuation lines (rather than at line ends)?"""
-    start = end = 0
-    for part in parts:
-        parent = part.parent
-        if parent is None or parent.type != "list":
-            continue
-        operator = parent.children[1]
-        op_line = view.position(operator)[0]
-        before = view.position(view.char(parent.children[0].end_byte) - 1)[0]
-        after = view.position(parent.children[2])[0]
-        if op_line > before:
-            start += 1
-        elif op_line < after:
-            end += 1
+    start, end = and_breaks(view)
     return start > end
 
 

@@ -68,6 +68,7 @@ class Body:
     instruction: Instruction
     view: ShellView
     unmergeable: str | None  # why it cannot join any merge
+    shell_state_only: bool  # it only changes the shell (`export X=1`, `cd /x`): the RUN does nothing
     must_be_last: str | None  # why nothing may follow it in a merge
     leaks_state: bool  # changes the shell: needs a subshell when another body follows
     needs_group: bool  # not a plain `a && b | c` chain: needs braces so `&&` joins it whole
@@ -104,13 +105,62 @@ def _body_facts(view: ShellView) -> dict:
         unmergeable = "it ends with a shell comment"
     elif _LAST_COMMAND_STATE.search(view.script):
         unmergeable = "it reads what the previous command left (`$_`, PIPESTATUS, BASH_REMATCH)"
+    state_only = not view.root.has_error and _shell_state_only(view, nodes)
+    if state_only and unmergeable is None:
+        unmergeable = "it only changes the shell, which ends with its RUN: merged, the no-op would stay"
     return {
         "unmergeable": unmergeable,
+        "shell_state_only": state_only,
         "must_be_last": _must_be_last(view, nodes, ends_with_comment),
         "leaks_state": any(_changes_shell(view, node) for node in nodes),
         "needs_group": needs_group,
         "ends_with_comment": ends_with_comment,
     }
+
+
+# Builtins whose whole effect is on the shell that runs them (no files, no output that matters).
+_STATE_ONLY_COMMANDS = frozenset(
+    "cd pushd popd export set unset umask alias unalias shopt declare typeset readonly local trap hash ulimit "
+    "enable".split()
+)
+
+
+def _shell_state_only(view: ShellView, nodes: list[Node]) -> bool:
+    """Does the body do nothing but change its own shell (`export X=1`, `cd /app`, `set -e`)?
+
+    Command substitutions run programs (`export V=$(make version)`), so they count as doing
+    something; so does `source`, which runs a script."""
+    commands = 0
+    for node in nodes:
+        kind = node.type
+        if kind in ("command_substitution", "process_substitution", "redirected_statement", "heredoc_redirect", "subshell"):
+            return False
+        if kind == "command":
+            commands += 1
+            if _name(view, node) not in _STATE_ONLY_COMMANDS or any(c.type == "variable_assignment" for c in node.children):
+                return False
+        elif kind in ("declaration_command", "unset_command", "variable_assignment"):
+            commands += 1
+        elif kind in ("if_statement", "for_statement", "while_statement", "case_statement", "c_style_for_statement",
+                      "function_definition", "pipeline", "compound_statement"):
+            return False
+    return commands > 0
+
+
+def and_breaks(view: ShellView) -> tuple[int, int]:
+    """How many `&&` of the body start a continuation line, and how many end one."""
+    start = end = 0
+    for node in view.walk():
+        if node.type != "list" or len(node.children) != 3 or node.children[1].type != "&&":
+            continue
+        operator = view.position(node.children[1])[0]
+        before = view.position(view.char(node.children[0].end_byte) - 1)[0]
+        after = view.position(node.children[2])[0]
+        if operator > before:
+            start += 1
+        elif operator < after:
+            end += 1
+    return start, end
 
 
 def _needs_group(view: ShellView) -> bool:

@@ -150,7 +150,11 @@ def invocation(view: ShellView, command: Command, programs: Iterable[str]) -> In
     return None
 
 
-def invocations(view: ShellView, programs: Iterable[str], *, top_level: bool = True) -> list[Invocation]:
+def invocations(view: ShellView, programs: Iterable[str], *, top_level: bool = False) -> list[Invocation]:
+    """Every call of one of `programs` in the body: inside `if`/`case`/loops, subshells, `{ }`
+    groups and functions too, where an option inserted into the command means the same as at
+    top level. `top_level=True` keeps the calls that always run as steps of the script itself:
+    what a cleanup appended at the end of the chain may rely on (the tool is there)."""
     # Every package-manager transform asks about the same RUN text in every round: one search
     # for all known managers answers them all (a command names at most one program, and a
     # search stops at the first word that is not a wrapper either way), and view.memo keeps
@@ -242,8 +246,7 @@ def append_to_chain(doc: Document, instruction: Instruction, view: ShellView, co
     parts = view.and_chain()
     if not parts or view.has_error or append_blocker(doc, instruction, view):
         return None
-    last = parts[-1]
-    end_char = view.char(last.end_byte)
+    end_char = view.chain_end()
     if view.script[end_char:].strip(" \t;"):
         return None  # a trailing comment or something the chain does not cover
     end = view.position(end_char - 1)
@@ -382,7 +385,7 @@ _APT_LATER_NEED_RE = re.compile(
 _APT_UPDATE_RE = re.compile(r"\b(?:apt-get|apt|aptitude)\b[^;&|\n]*?\bupdate\b")
 
 
-def apt_calls(view: ShellView, *, top_level: bool = True) -> list[tuple[Invocation, int, str]]:
+def apt_calls(view: ShellView, *, top_level: bool = False) -> list[tuple[Invocation, int, str]]:
     """apt-get/apt invocations with the index and value of their subcommand."""
     found = []
     for call in invocations(view, APT_PROGRAMS, top_level=top_level):
@@ -414,11 +417,11 @@ RPM_OPTIONS_WITH_VALUE = frozenset(
 RPM_TWO_WORD = frozenset({"group", "groups", "module"})
 
 
-def rpm_calls(view: ShellView) -> list[tuple[Invocation, int, str]]:
+def rpm_calls(view: ShellView, *, top_level: bool = False) -> list[tuple[Invocation, int, str]]:
     """yum/dnf/microdnf/zypper invocations with the index and value of their (last) subcommand
     word; for `yum group install` that is `install`, reported as `group install`."""
     found = []
-    for call in invocations(view, RPM_PROGRAMS):
+    for call in invocations(view, RPM_PROGRAMS, top_level=top_level):
         sub = subcommand(call, RPM_OPTIONS_WITH_VALUE)
         if sub is None:
             continue
@@ -441,7 +444,7 @@ APK_OPTIONS_WITH_VALUE = frozenset(
 APK_CACHES = ("/var/cache/apk", "/etc/apk/cache")
 
 
-def apk_calls(view: ShellView, *, top_level: bool = True) -> list[tuple[Invocation, int, str]]:
+def apk_calls(view: ShellView, *, top_level: bool = False) -> list[tuple[Invocation, int, str]]:
     found = []
     for call in invocations(view, ("apk",), top_level=top_level):
         sub = subcommand(call, APK_OPTIONS_WITH_VALUE)
@@ -640,7 +643,7 @@ def _pip_long(name: str, uv: bool) -> tuple[str | None, bool]:
     return None, False
 
 
-def pip_installs(view: ShellView, *, top_level: bool = True) -> list[tuple[Invocation, int]]:
+def pip_installs(view: ShellView, *, top_level: bool = False) -> list[tuple[Invocation, int]]:
     """`pip install` calls (pip, pip3, pip3.11, python -m pip), with the index of `install`."""
     found = []
     for call in invocations(view, ("pip",), top_level=top_level):
@@ -664,7 +667,7 @@ class PipInstall:
         return [(self.words[arg.words[0]], arg) for arg in self.arguments if arg.option is None]
 
 
-def pip_install_calls(view: ShellView, *, top_level: bool = True) -> list[PipInstall]:
+def pip_install_calls(view: ShellView, *, top_level: bool = False) -> list[PipInstall]:
     """Every `pip install` and `uv pip install` of a RUN body, its arguments read as pip reads them."""
     found = []
     for call in invocations(view, ("pip", "uv"), top_level=top_level):

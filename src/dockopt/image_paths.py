@@ -1,0 +1,65 @@
+"""What a folder held before an instruction: the part of the image model that ownership fixes need.
+
+A `chown -R` changes every file under its folder, those a COPY just put there and those that were
+there before. Whether "before" was empty can be known from the Dockerfile alone only in one case:
+the folder was made by a WORKDIR of the same stage, nothing wrote into it since, it is not one of
+the system folders an image ships (`/usr`, `/var`, `/home`...), and the stage is built on an
+official library image (`python:3.12`, `node:20`...), which ships no folder outside those.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import TYPE_CHECKING
+
+from dockopt.manifests import is_under, join, workdirs
+
+if TYPE_CHECKING:
+    from dockopt.document import Document, Instruction
+
+# Top-level folders of the filesystem hierarchy standard: images ship content there.
+SYSTEM_FOLDERS = frozenset(
+    "bin boot dev etc home lib lib32 lib64 libx32 media mnt opt proc root run sbin srv sys tmp usr var nix".split()
+)
+_OFFICIAL_IMAGE = re.compile(r"^(?:docker\.io/)?(?:library/)?[a-z0-9][a-z0-9._-]*(?::[\w.-]+)?(?:@sha256:[0-9a-f]+)?$")
+
+
+def empty_before(doc: Document, instruction: Instruction, folder: str) -> str | None:
+    """Why `folder` may hold files before `instruction` runs; None when it is known to be empty."""
+    folder = posixpath.normpath(folder)
+    parts = folder.strip("/").split("/")
+    if "$" in folder or not parts[0]:
+        return f"{folder} is not a fixed path"
+    if parts[0] in SYSTEM_FOLDERS:
+        return f"{folder} is a system folder, which the base image may fill"
+    stage = doc.stage_of(instruction)
+    if stage is None:
+        return f"{folder} is outside any stage"
+    if not _OFFICIAL_IMAGE.match(stage.base) or any(s.name and s.name.lower() == stage.base.lower() for s in doc.stages):
+        return f"the base image `{stage.base}` may ship {folder}"
+    cwds = workdirs(doc)
+    made = None
+    for item in stage.instructions:
+        if item.index >= instruction.index:
+            break
+        if item.cmd == "WORKDIR" and join(cwds[item.index], item.args[0] if item.args else "") == folder:
+            made = made or item
+        elif made is not None and _may_write(item, folder, cwds[item.index]):
+            return f"line {item.line} may write into {folder} before the copy"
+        elif made is None and folder in item.original:
+            return f"line {item.line} uses {folder} before any WORKDIR makes it"
+    if made is None:
+        return f"no WORKDIR of the stage makes {folder} before the copy"
+    return None
+
+
+def _may_write(item: Instruction, folder: str, cwd: str) -> bool:
+    if item.cmd == "RUN":
+        return True
+    if item.cmd in ("COPY", "ADD"):
+        dest = join(cwd, item.args[-1]) if item.args else cwd
+        return is_under(dest, folder)
+    if item.cmd == "WORKDIR":
+        return is_under(join(cwd, item.args[0] if item.args else ""), folder)
+    return False

@@ -385,6 +385,17 @@ _APT_LATER_NEED_RE = re.compile(
 _APT_UPDATE_RE = re.compile(r"\b(?:apt-get|apt|aptitude)\b[^;&|\n]*?\bupdate\b")
 
 
+_APT_SIMULATE = frozenset({"-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act"})
+
+
+def apt_simulates(call: Invocation) -> bool:
+    """`apt-get install -s ...` only prints what it would do (often in an `if` that probes a package)."""
+    return any(
+        value in _APT_SIMULATE or (value is not None and re.fullmatch(r"-[a-zA-Z]*s[a-zA-Z]*", value) is not None)
+        for value in call.values()
+    )
+
+
 def apt_calls(view: ShellView, *, top_level: bool = False) -> list[tuple[Invocation, int, str]]:
     """apt-get/apt invocations with the index and value of their subcommand."""
     found = []

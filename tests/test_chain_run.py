@@ -60,6 +60,8 @@ NO_OP = [
     pytest.param('FROM debian\nSHELL ["cmd", "/S", "/C"]\nRUN a\nRUN b\n', id="cmd-is-not-a-posix-shell"),
     pytest.param("FROM debian\nRUN a\n# install dependencies\nRUN b\n", id="a-section-comment-keeps-its-step-apart"),
     pytest.param("FROM debian\nRUN a\n\nRUN b\n", id="a-blank-line-keeps-two-paragraphs-apart"),
+    pytest.param("FROM golang\nCOPY . .\nRUN go mod download\nRUN go vet ./...\n", id="a-dependency-install-keeps-its-own-layer"),
+    pytest.param("FROM python\nRUN apt-get update\nRUN pip install -r requirements.txt\n", id="a-requirements-install-keeps-its-own-layer"),
     pytest.param("FROM debian\n# dockerfmt-ignore\nRUN a\nRUN b\n", id="a-formatter-directive-keeps-its-run-as-written"),
     pytest.param("FROM debian\n# checkov:skip=CKV_DOCKER_9 reason\nRUN a\nRUN b\n", id="a-scanner-directive-keeps-its-run-as-written"),
     pytest.param("FROM debian\n# trivy:ignore:AVD-DS-0017\nRUN a\nRUN b\n", id="a-trivy-directive-keeps-its-run-as-written"),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from dockopt.document import line_body
 from dockopt.edits import Edit
+from dockopt.manifests import InstallRun, classify_run, workdirs
 from dockopt.pragmas import parse_pragmas, under_tool_directive
 from dockopt.transform import Transform
 from dockopt.repository import ignored_rules
@@ -131,7 +132,7 @@ def _groups(doc, pragma_runs: set[int]) -> list[list[Body]]:
                 groups.append(group)
                 group = []
                 continue
-            if group and _joinable(doc, group[-1], body) and _same_style(doc, group, body) and not _own_step(group[-1], body):
+            if group and _joinable(doc, group[-1], body) and _same_style(doc, group, body) and not _own_step(doc, group[-1], body):
                 group.append(body)
             else:
                 groups.append(group)
@@ -152,10 +153,18 @@ def _joinable(doc, previous: Body, body: Body) -> bool:
     return body.instruction.start == previous.instruction.end + 1
 
 
-def _own_step(previous: Body, body: Body) -> bool:
+def _own_step(doc, previous: Body, body: Body) -> bool:
     """A RUN of more than two commands is a step its author chose to keep on its own (the
-    reasoning of hadolint's DL3059, which users know): it merges with neither neighbour."""
-    return _steps(previous) > 2 or _steps(body) > 2
+    reasoning of hadolint's DL3059, which users know), and so is an install from dependency
+    manifests (`pip install -r`, `npm ci`, `go mod download`): its layer is the one the build
+    cache keeps while the source changes, and dependency-manifests-first (DO301) moves it
+    before the source copy. Either merges with neither neighbour."""
+    return _steps(previous) > 2 or _steps(body) > 2 or _installs_manifests(doc, previous) or _installs_manifests(doc, body)
+
+
+def _installs_manifests(doc, body: Body) -> bool:
+    found = classify_run(doc, body.instruction, workdirs(doc).get(body.instruction.index, "/"))
+    return isinstance(found, InstallRun) and found.uses_manifests
 
 
 def _steps(body: Body) -> int:

@@ -54,6 +54,12 @@ def test_a_fresh_workdir_is_safe(context):
     assert [(f.code, f.safety, f.line) for f in result.fixes] == [("DO252", Safety.SAFE, 4)]
 
 
+def test_a_folder_named_by_the_same_variable(context):
+    text = "FROM python:3.11\nENV APP_HOME=/web\nRUN useradd app\nWORKDIR $APP_HOME\nCOPY . $APP_HOME\nRUN chown -R app:app $APP_HOME\n"
+    result = _fix(text, context, unsafe=False)
+    assert result.output == text.replace("COPY . ", "COPY --chown=app:app . ").replace("chown -R ", "chown ")
+
+
 def test_a_relative_copy_and_chown_in_a_chain(context):
     text = APP + "COPY . .\nLABEL x=y\nRUN chown -R app:app . && \\\n    echo done\n"
     expected = APP + "COPY --chown=app:app . .\nLABEL x=y\nRUN chown app:app . && \\\n    echo done\n"

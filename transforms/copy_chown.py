@@ -9,7 +9,7 @@ import stat
 
 from dockopt.image_paths import empty_before
 from dockopt.manifests import is_under, join, workdirs
-from dockopt.package_managers import command_words, line_edits, word_span
+from dockopt.package_managers import command_words, expand_variables, line_edits, variables_before, word_span
 from dockopt.transform import Safety, Transform
 
 # Instructions that neither touch files nor change who runs the next RUN.
@@ -70,7 +70,9 @@ class CopyChown(Transform):
             for position, copy in enumerate(items):
                 if copy.cmd != "COPY" or copy.json or copy.flag("chown") is not None or len(copy.args) < 2:
                     continue
-                dest = join(cwds[copy.index], copy.args[-1])
+                dest = _path(doc, copy, cwds[copy.index], copy.args[-1])
+                if dest is None:
+                    continue
                 found = _chown_after(doc, items, position, dest, cwds)
                 if found is None:
                     continue
@@ -100,13 +102,14 @@ def _chown_after(doc, items, position, dest, cwds):
         for command in view.commands:
             if command.node not in parts or command.name != "chown" or command.assignments:
                 continue
-            args = list(command.args)
-            flags = [arg for arg in args if arg is not None and arg.startswith("-")]
+            # the words as written: a `$APP_HOME` target is resolved with the ENV and ARG values
+            args = [word.value if word.value is not None else view.text(word.node) for word in command_words(view, command)[1:]]
+            flags = [arg for arg in args if arg.startswith("-")]
             rest = [arg for arg in args if arg not in flags]
-            if not flags or any(flag not in _RECURSIVE for flag in flags) or len(rest) != 2 or None in rest:
+            if not flags or any(flag not in _RECURSIVE for flag in flags) or len(rest) != 2:
                 continue
             owner, target = rest
-            if not _OWNER.match(owner) or join(cwds[item.index], target) != dest:
+            if not _OWNER.match(owner) or _path(doc, item, cwds[item.index], target.strip("\"'")) != dest:
                 continue
             if _rewrites_tree_again(view, command, dest, cwds[item.index]):
                 return None  # the same RUN changes every file anyway: nothing to save
@@ -125,12 +128,22 @@ def _rewrites_tree_again(view, chown, dest, cwd) -> bool:
     return False
 
 
-def _unsafe_reason(doc, ctx, copy, dest) -> str | None:
+def _path(doc, instruction, cwd: str, text: str) -> str | None:
+    """An in-image path as the instruction reads it, `$VAR`s replaced by their ENV/ARG values."""
+    if "$" in text or "$" in cwd:
+        values = variables_before(doc, instruction)
+        text, cwd = expand_variables(text, values), expand_variables(cwd, values)
+        if text is None or cwd is None:
+            return None
+    return join(cwd, text)
+
+
+def _unsafe_reason(doc, ctx, copy, folder) -> str | None:
     if copy.flag("from") is not None:
         return "files from another stage or image may carry setuid bits, which chown cleared"
-    reason = empty_before(doc, copy, dest)
+    reason = empty_before(doc, copy, folder)
     if reason:
-        return f"files that were in {dest} before the copy keep their owner, where `chown -R` changed it: {reason}"
+        return f"files that were in {folder} before the copy keep their owner, where `chown -R` changed it: {reason}"
     if ctx.build is None:
         return "the build context was not read, so setuid bits (which chown clears) could not be ruled out"
     return _setuid_in(ctx.build, copy.args[:-1])

@@ -14,6 +14,7 @@ from dockopt.package_managers import (
     mounted_over,
     pip_installs,
     text_of,
+    variables_before,
 )
 from dockopt.transform import Transform
 
@@ -98,37 +99,16 @@ class PipNoCacheDir(Transform):
 
 
 def _settings(doc, instruction) -> dict[str, str | None] | None:
-    """HOME and XDG_CACHE_HOME as set before this RUN (None: unknown value); None when an earlier
+    """ENV/ARG values before this RUN (for HOME and XDG_CACHE_HOME); None when an earlier
     instruction decides about pip's cache itself or the base image's pip is too old."""
-    values: dict[str, str | None] = {}
-    for item in sorted(earlier_instructions(doc, instruction), key=lambda item: item.index):
+    for item in earlier_instructions(doc, instruction):
         if item.cmd == "FROM" and _OLD_PIP_BASE_RE.search(item.original):
             return None
         if item.cmd in ("ENV", "ARG") and _SETTING_RE.search(item.original.replace(" ", "=")):
             return None
         if item.cmd in ("RUN", "COPY", "ADD") and (_CONFIG_RE.search(item.original) or _SETTING_RE.search(item.original)):
             return None
-        if item.cmd == "ENV":
-            for name, value in zip(item.args[::2], item.args[1::2]):
-                values[name] = _expand(value, values)
-        elif item.cmd == "ARG":
-            for arg in item.args:
-                name, equals, value = arg.partition("=")
-                values.setdefault(name, _expand(value.strip("\"'"), values) if equals else None)
-    return values
-
-
-def _expand(value: str, values: dict[str, str | None]) -> str | None:
-    def substitute(match):
-        known = values.get(match.group(1) or match.group(2))
-        if known is None:
-            raise KeyError
-        return known
-
-    try:
-        return re.sub(r"\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)", substitute, value)
-    except KeyError:
-        return None
+    return variables_before(doc, instruction)
 
 
 def _cache_folder(values: dict[str, str | None], text: str) -> str | None:

@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING
 
 from dockopt.manifests import is_under, join, workdirs
+from dockopt.package_managers import expand_variables, variables_before
 
 if TYPE_CHECKING:
     from dockopt.document import Document, Instruction
@@ -43,15 +44,33 @@ def empty_before(doc: Document, instruction: Instruction, folder: str) -> str | 
     for item in stage.instructions:
         if item.index >= instruction.index:
             break
-        if item.cmd == "WORKDIR" and join(cwds[item.index], item.args[0] if item.args else "") == folder:
+        if item.cmd == "WORKDIR" and _resolved(doc, item, cwds[item.index], item.args[0] if item.args else "") == folder:
             made = made or item
         elif made is not None and _may_write(item, folder, cwds[item.index]):
             return f"line {item.line} may write into {folder} before the copy"
-        elif made is None and folder in item.original:
+        elif made is None and item.cmd in ("RUN", "COPY", "ADD", "VOLUME") and _names(doc, item, folder):
             return f"line {item.line} uses {folder} before any WORKDIR makes it"
     if made is None:
         return f"no WORKDIR of the stage makes {folder} before the copy"
     return None
+
+
+def _resolved(doc: Document, item: Instruction, cwd: str, path: str) -> str | None:
+    """`path` joined to `cwd`, `$VAR`s replaced by their ENV/ARG values (None: not known)."""
+    if "$" in path or "$" in cwd:
+        values = variables_before(doc, item)
+        path, cwd = expand_variables(path, values), expand_variables(cwd, values)
+        if path is None or cwd is None:
+            return None
+    return join(cwd, path)
+
+
+def _names(doc: Document, item: Instruction, folder: str) -> bool:
+    """Does the instruction's text name the folder, directly or through a variable holding it?"""
+    if folder in item.original:
+        return True
+    values = variables_before(doc, item)
+    return any(value == folder and re.search(rf"\$\{{?{name}\b", item.original) for name, value in values.items())
 
 
 def _may_write(item: Instruction, folder: str, cwd: str) -> bool:

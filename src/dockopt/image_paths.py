@@ -32,26 +32,27 @@ def empty_before(doc: Document, instruction: Instruction, folder: str) -> str | 
     parts = folder.strip("/").split("/")
     if "$" in folder or not parts[0]:
         return f"{folder} is not a fixed path"
-    if parts[0] in SYSTEM_FOLDERS:
-        return f"{folder} is a system folder, which the base image may fill"
     stage = doc.stage_of(instruction)
     if stage is None:
         return f"{folder} is outside any stage"
-    if not _OFFICIAL_IMAGE.match(stage.base) or any(s.name and s.name.lower() == stage.base.lower() for s in doc.stages):
-        return f"the base image `{stage.base}` may ship {folder}"
     cwds = workdirs(doc)
     made = None
     for item in stage.instructions:
         if item.index >= instruction.index:
             break
-        if item.cmd == "WORKDIR" and _resolved(doc, item, cwds[item.index], item.args[0] if item.args else "") == folder:
+        cwd = cwds[item.index]
+        if item.cmd == "WORKDIR" and _resolved(doc, item, cwd, item.args[0] if item.args else "") == folder:
             made = made or item
-        elif made is not None and _may_write(item, folder, cwds[item.index]):
-            return f"line {item.line} may write into {folder} before the copy"
-        elif made is None and item.cmd in ("RUN", "COPY", "ADD", "VOLUME") and _names(doc, item, folder):
-            return f"line {item.line} uses {folder} before any WORKDIR makes it"
+        elif item.cmd in ("COPY", "ADD") and _writes_into(doc, item, cwd, folder):
+            return f"line {item.line} copies into {folder} before"
+        elif item.cmd == "RUN" and (made is not None or _names(doc, item, folder)):
+            return f"line {item.line} may write into {folder} before"
+    if parts[0] in SYSTEM_FOLDERS:
+        return f"{folder} is a system folder, which the base image may fill"
+    if not _OFFICIAL_IMAGE.match(stage.base) or any(s.name and s.name.lower() == stage.base.lower() for s in doc.stages):
+        return f"the base image `{stage.base}` may ship {folder}"
     if made is None:
-        return f"no WORKDIR of the stage makes {folder} before the copy"
+        return f"no WORKDIR of the stage makes {folder} before"
     return None
 
 
@@ -73,12 +74,6 @@ def _names(doc: Document, item: Instruction, folder: str) -> bool:
     return any(value == folder and re.search(rf"\$\{{?{name}\b", item.original) for name, value in values.items())
 
 
-def _may_write(item: Instruction, folder: str, cwd: str) -> bool:
-    if item.cmd == "RUN":
-        return True
-    if item.cmd in ("COPY", "ADD"):
-        dest = join(cwd, item.args[-1]) if item.args else cwd
-        return is_under(dest, folder)
-    if item.cmd == "WORKDIR":
-        return is_under(join(cwd, item.args[0] if item.args else ""), folder)
-    return False
+def _writes_into(doc: Document, item: Instruction, cwd: str, folder: str) -> bool:
+    dest = _resolved(doc, item, cwd, item.args[-1]) if item.args else None
+    return dest is None or is_under(dest, folder)

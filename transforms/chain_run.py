@@ -118,6 +118,7 @@ class ChainRun(Transform):
 def _groups(doc, pragma_runs: set[int]) -> list[list[Body]]:
     groups: list[list[Body]] = []
     shells = run_shells(doc)
+    cwds = workdirs(doc)
     for stage in doc.stages:
         group: list[Body] = []
         for instruction in stage.instructions:
@@ -132,7 +133,7 @@ def _groups(doc, pragma_runs: set[int]) -> list[list[Body]]:
                 groups.append(group)
                 group = []
                 continue
-            if group and _joinable(doc, group[-1], body) and _same_style(doc, group, body) and not _own_step(doc, group[-1], body):
+            if group and _joinable(doc, group[-1], body) and _same_style(doc, group, body) and not _own_step(doc, cwds, group[-1], body):
                 group.append(body)
             else:
                 groups.append(group)
@@ -153,17 +154,22 @@ def _joinable(doc, previous: Body, body: Body) -> bool:
     return body.instruction.start == previous.instruction.end + 1
 
 
-def _own_step(doc, previous: Body, body: Body) -> bool:
+def _own_step(doc, cwds: dict[int, str], previous: Body, body: Body) -> bool:
     """A RUN of more than two commands is a step its author chose to keep on its own (the
     reasoning of hadolint's DL3059, which users know), and so is an install from dependency
     manifests (`pip install -r`, `npm ci`, `go mod download`): its layer is the one the build
     cache keeps while the source changes, and dependency-manifests-first (DO301) moves it
     before the source copy. Either merges with neither neighbour."""
-    return _steps(previous) > 2 or _steps(body) > 2 or _installs_manifests(doc, previous) or _installs_manifests(doc, body)
+    return (
+        _steps(previous) > 2
+        or _steps(body) > 2
+        or _installs_manifests(doc, cwds, previous)
+        or _installs_manifests(doc, cwds, body)
+    )
 
 
-def _installs_manifests(doc, body: Body) -> bool:
-    found = classify_run(doc, body.instruction, workdirs(doc).get(body.instruction.index, "/"))
+def _installs_manifests(doc, cwds: dict[int, str], body: Body) -> bool:
+    found = classify_run(doc, body.instruction, cwds.get(body.instruction.index, "/"))
     return isinstance(found, InstallRun) and found.uses_manifests
 
 

@@ -161,7 +161,7 @@ def test_tests_virtualenvs_and_node_modules_are_skipped(tmp_path):
 
 
 def test_files_that_do_not_parse_are_skipped_with_a_reason(tmp_path):
-    facts = facts_for(tmp_path, {"old.py": "print 'python 2'\n", "app.py": "open('x', 'w')\n"})
+    facts = facts_for(tmp_path, {"old.py": "print 'python 2'\nopen('x', 'w')\n", "app.py": "open('x', 'w')\n"})
     assert facts.files == ("app.py",)
     assert any(s.startswith("old.py: does not parse") for s in facts.skipped)
 
@@ -287,3 +287,49 @@ def test_names_defined_through_themselves_end(tmp_path):
     code = "p = 'a'\n" + "p = p + '/x'\n" * 4 + "open(p, 'w')\n"
     facts = facts_for(tmp_path, {"app.py": code})
     assert facts.writes == () and len(facts.unknown_writes) == 1
+
+
+# -- bounded by what is read, never by the clock -------------------------------------------------------
+
+
+def _fresh(root):
+    app_facts._CACHE.clear()
+    app_facts._MODULES.clear()
+    return analyse(root)
+
+
+def test_the_same_tree_gives_the_same_facts_every_time(tmp_path, monkeypatch):
+    monkeypatch.setattr(app_facts, "MAX_PARSED_BYTES", 2000)
+    files = {f"pkg/mod{i:03}.py": f"import os\nos.makedirs('/data/{i}', exist_ok=True)\n" + "x = 1\n" * 40 for i in range(60)}
+    files["app.py"] = "open('/srv/out.txt', 'w')\n"
+    facts_for(tmp_path, files)
+    runs = [_fresh(tmp_path) for _ in range(3)]
+    assert runs[0] == runs[1] == runs[2]
+    assert not runs[0].complete
+    assert any(s.endswith("over the analysis limits (bytes parsed)") for s in runs[0].skipped)
+
+
+def test_the_apps_own_modules_are_parsed_before_deeper_ones(tmp_path, monkeypatch):
+    monkeypatch.setattr(app_facts, "MAX_PARSED_BYTES", 25)
+    facts = facts_for(tmp_path, {"a/b/deep.py": "open('/deep', 'w')\n", "main.py": "open('/top', 'w')\n"})
+    assert writes(facts) == {("file", "/top")}
+
+
+def test_a_module_that_only_holds_constants_is_read_when_looked_up(tmp_path):
+    facts = facts_for(
+        tmp_path,
+        {"settings_base.py": "DATA = '/var/lib/app'\n", "app.py": "import os\nfrom settings_base import DATA\nos.makedirs(DATA)\n"},
+    )
+    assert writes(facts) == {("dir", "/var/lib/app")}
+    assert set(facts.files) == {"app.py", "settings_base.py"}
+
+
+def test_parsed_modules_are_shared_until_the_file_changes(tmp_path):
+    facts_for(tmp_path, {"app.py": "open('/a', 'w')\n"})
+    _fresh(tmp_path)
+    [key] = [key for key in app_facts._MODULES if key[0].endswith("app.py")]
+    app_facts._CACHE.clear()
+    analyse(tmp_path)
+    assert key in app_facts._MODULES and len(app_facts._MODULES) == 1
+    (tmp_path / "app.py").write_text("open('/b', 'w')  # longer now\n")
+    assert writes(analyse(tmp_path)) == {("file", "/b")}

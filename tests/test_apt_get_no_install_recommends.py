@@ -35,3 +35,9 @@ def test_fixes(body, expected):
     assert result.output == FROM + expected + "\n"
     again = dockopt.fix(result.output, select=["DO213"], unsafe_fixes=True)
     assert again.output == result.output
+
+
+def test_a_simulated_install_is_left_alone():
+    source = 'FROM debian\nRUN if apt-get install -s "x-jit" > /dev/null 2>&1; then apt-get install -y x-jit; fi\n'
+    result = dockopt.fix(source, select=["DO213"], unsafe_fixes=True)
+    assert result.output == source.replace("install -y x-jit", "install -y --no-install-recommends x-jit")

@@ -58,6 +58,31 @@ NO_OP = [
         id="powershell-is-not-a-posix-shell",
     ),
     pytest.param('FROM debian\nSHELL ["cmd", "/S", "/C"]\nRUN a\nRUN b\n', id="cmd-is-not-a-posix-shell"),
+    pytest.param("FROM debian\nRUN a\n# install dependencies\nRUN b\n", id="a-section-comment-keeps-its-step-apart"),
+    pytest.param("FROM debian\nRUN a\n\nRUN b\n", id="a-blank-line-keeps-two-paragraphs-apart"),
+    pytest.param("FROM golang\nCOPY . .\nRUN go mod download\nRUN go vet ./...\n", id="a-dependency-install-keeps-its-own-layer"),
+    pytest.param("FROM python\nRUN apt-get update\nRUN pip install -r requirements.txt\n", id="a-requirements-install-keeps-its-own-layer"),
+    pytest.param("FROM debian\n# dockerfmt-ignore\nRUN a\nRUN b\n", id="a-formatter-directive-keeps-its-run-as-written"),
+    pytest.param("FROM debian\n# checkov:skip=CKV_DOCKER_9 reason\nRUN a\nRUN b\n", id="a-scanner-directive-keeps-its-run-as-written"),
+    pytest.param("FROM debian\n# trivy:ignore:AVD-DS-0017\nRUN a\nRUN b\n", id="a-trivy-directive-keeps-its-run-as-written"),
+    pytest.param(
+        "FROM debian\nRUN a && \\\n  b\nRUN c && \\\n      d\n", id="bodies-with-different-continuation-indents-stay-apart"
+    ),
+    pytest.param("FROM debian\nRUN a && b && c\nRUN d\n", id="a-run-of-three-commands-is-a-step-of-its-own"),
+    pytest.param("FROM debian\nRUN d\nRUN a | b | c\n", id="a-pipeline-of-three-is-three-commands"),
+    pytest.param("FROM debian\nRUN export X=1 && \\\n    b\nRUN c\n", id="a-long-body-would-need-a-subshell-around-its-lines"),
+    pytest.param("FROM debian\nRUN a\nRUN b; \\\n    c\n", id="a-long-body-would-need-braces-around-its-lines"),
+    pytest.param("FROM debian\nRUN a\n# [START deps]\nRUN b\n# [END deps]\nRUN c\n", id="region-tags-keep-their-steps-apart"),
+    pytest.param("FROM debian\nRUN a\n# RUN old-step\nRUN b\n", id="a-commented-out-run-stays-between-its-neighbours"),
+    pytest.param("FROM debian\nRUN export X=1\nRUN b\n", id="an-export-alone-is-a-no-op-not-merged"),
+    pytest.param("FROM debian\nRUN a\nRUN X=1\n", id="an-assignment-alone-is-a-no-op-not-merged"),
+    pytest.param("FROM debian\nRUN a\nRUN cd /tmp && export X=1\n", id="cd-and-export-alone-are-a-no-op"),
+    pytest.param(
+        "FROM debian\nRUN a \\\n    && b\nRUN c && \\\n    d\n",
+        id="bodies-with-different-and-placement-stay-apart",
+    ),
+    pytest.param("FROM debian\nRUN a && \\\n    b \\\n    && c\nRUN d\n", id="a-body-that-mixes-and-placement-stays-apart"),
+    pytest.param("FROM debian\nRUN a\nRUN b\nCOPY x y\n# hadolint ignore=DL3059\nRUN c\nRUN d\n", id="a-dl3059-pragma-elsewhere-keeps-the-file-apart"),
     pytest.param('FROM debian\nSHELL ["/bin/bash", "-ec"]\nRUN a\nRUN b\n', id="a-shell-with-errexit-stays-apart"),
     pytest.param('FROM debian\nSHELL ["/bin/bash", "-o", "errexit", "-c"]\nRUN a\nRUN b\n', id="a-shell-with-o-errexit-stays-apart"),
     pytest.param("FROM debian\nSHELL /bin/bash -c\nRUN a\nRUN b\n", id="a-shell-not-in-json-form-is-unknown"),
@@ -108,9 +133,6 @@ FIXES = [
         id="an-export-stays-inside-a-subshell",
     ),
     pytest.param(
-        "FROM debian\nRUN X=1\nRUN b\n", "FROM debian\nRUN (X=1) && \\\n    b\n", id="a-plain-assignment-stays-inside-a-subshell"
-    ),
-    pytest.param(
         "FROM debian\nRUN X=1 a\nRUN b\n", "FROM debian\nRUN X=1 a && \\\n    b\n", id="an-assignment-prefix-needs-no-subshell"
     ),
     pytest.param(
@@ -137,8 +159,8 @@ FIXES = [
         "FROM debian\nRUN (cd x; a)\nRUN b\n", "FROM debian\nRUN (cd x; a) && \\\n    b\n", id="an-existing-subshell-is-enough"
     ),
     pytest.param(
-        "FROM debian\nRUN (cd x; a); cd y\nRUN b\n",
-        "FROM debian\nRUN ( (cd x; a); cd y) && \\\n    b\n",
+        "FROM debian\nRUN (cd x); cd y\nRUN b\n",
+        "FROM debian\nRUN ( (cd x); cd y) && \\\n    b\n",
         id="a-subshell-inside-a-subshell-keeps-a-space-so-it-is-not-arithmetic",
     ),
     pytest.param(
@@ -159,16 +181,16 @@ FIXES = [
         id="an-or-body-is-grouped-when-last-too",
     ),
     pytest.param(
-        "FROM debian\nRUN a || b > f\nRUN c\nRUN d && e || g 2>&1\n",
-        "FROM debian\nRUN { a || b > f; } && \\\n    c && \\\n    { d && e || g 2>&1; }\n",
+        "FROM debian\nRUN a || b > f\nRUN c\nRUN d || g 2>&1\n",
+        "FROM debian\nRUN { a || b > f; } && \\\n    c && \\\n    { d || g 2>&1; }\n",
         id="an-or-body-ending-in-a-redirect-is-grouped",
     ),
     pytest.param(
-        "FROM debian\nRUN a | b && ! c\nRUN d\n", "FROM debian\nRUN a | b && ! c && \\\n    d\n", id="pipes-and-and-chains-need-no-group"
+        "FROM debian\nRUN a | b\nRUN ! c && d\n", "FROM debian\nRUN a | b && \\\n    ! c && d\n", id="pipes-and-and-chains-need-no-group"
     ),
     pytest.param(
-        "FROM debian\nRUN a\nRUN set -eux; b; c\n",
-        "FROM debian\nRUN a && \\\n    { set -eux; b; c; }\n",
+        "FROM debian\nRUN a\nRUN set -eux; b\n",
+        "FROM debian\nRUN a && \\\n    { set -eux; b; }\n",
         id="set-e-may-be-in-the-last-body",
     ),
     pytest.param(
@@ -178,16 +200,6 @@ FIXES = [
     ),
     pytest.param(
         "FROM debian\nRUN exit 0\nRUN b\n", "FROM debian\nRUN (exit 0) && \\\n    b\n", id="exit-leaves-only-its-subshell"
-    ),
-    pytest.param(
-        "FROM debian\nRUN a\n# why b\nRUN b\n",
-        "FROM debian\nRUN a && \\\n    # why b\n    b\n",
-        id="a-comment-between-moves-inside-the-continuation",
-    ),
-    pytest.param(
-        "FROM debian\nRUN a\n\n  # why b\n\nRUN b\n",
-        "FROM debian\nRUN a && \\\n    # why b\n    b\n",
-        id="blank-lines-between-are-dropped",
     ),
     pytest.param(
         "FROM debian\r\nRUN a\r\nRUN b\r\n", "FROM debian\r\nRUN a && \\\r\n    b\r\n", id="crlf-stays-crlf"
@@ -250,9 +262,44 @@ def test_fix(before, after):
     assert runs(after) < runs(before)
 
 
-def test_the_hadolint_pragma_leaves_the_rest_of_the_run_of_runs_free():
+def test_a_hadolint_pragma_anywhere_keeps_every_run_of_the_file_apart():
     text = "FROM debian\nRUN a\nRUN b\n# hadolint ignore=DL3059\nRUN c\nRUN d\nRUN e\n"
-    assert fix(text) == "FROM debian\nRUN a && \\\n    b\n# hadolint ignore=DL3059\nRUN c\nRUN d && \\\n    e\n"
+    assert fix(text) == text
+
+
+def test_a_long_body_that_changes_the_shell_can_still_come_last():
+    text = "FROM debian\nRUN a\nRUN export X=1 && \\\n    b\n"
+    assert fix(text) == "FROM debian\nRUN a && \\\n    export X=1 && \\\n    b\n"
+
+
+def test_the_placement_of_the_bodies_wins_over_the_files():
+    text = "FROM debian\nRUN x \\\n    && y\nRUN a && \\\n    b\nRUN c\n"
+    assert fix(text) == "FROM debian\nRUN x \\\n    && y\nRUN a && \\\n    b && \\\n    c\n"
+
+
+def test_a_pragma_in_another_dockerfile_of_the_repository_keeps_runs_apart(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "worker").mkdir()
+    (tmp_path / "worker" / "Dockerfile").write_text("FROM debian\n# hadolint ignore=DL3059\nRUN a\nRUN b\n")
+    (tmp_path / "api").mkdir()
+    text = "FROM debian\nRUN a\nRUN b\n"
+    assert dockopt.fix(text, select=["DO201"], context=tmp_path / "api").output == text
+    assert dockopt.fix(text, select=["DO201"]).output != text
+
+
+def test_a_hadolint_config_that_ignores_dl3059_keeps_runs_apart(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".hadolint.yaml").write_text("ignored:\n  - DL3008\n  - DL3059\n")
+    text = "FROM debian\nRUN a\nRUN b\n"
+    assert dockopt.fix(text, select=["DO201"], context=tmp_path).output == text
+
+
+def test_test_fixture_dockerfiles_do_not_speak_for_the_repository(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "tests" / "fixtures").mkdir(parents=True)
+    (tmp_path / "tests" / "fixtures" / "Dockerfile").write_text("FROM debian\n# hadolint ignore=DL3059\nRUN a\n")
+    text = "FROM debian\nRUN a\nRUN b\n"
+    assert dockopt.fix(text, select=["DO201"], context=tmp_path).output != text
 
 
 def test_an_engine_pragma_on_the_first_run_suppresses_the_merge():
@@ -261,11 +308,11 @@ def test_an_engine_pragma_on_the_first_run_suppresses_the_merge():
 
 
 def test_the_fix_is_safe_and_points_at_the_first_run():
-    result = dockopt.fix("FROM debian\nRUN a\n\nRUN b\n", select=["DO201"])
+    result = dockopt.fix("FROM debian\nRUN z\nRUN a\nRUN b\n", select=["DO201"])
     [applied] = result.applied
     assert applied.safety is dockopt.Safety.SAFE
     assert applied.line == 2
-    assert "lines 2, 4" in applied.text
+    assert "lines 2, 3, 4" in applied.text
 
 
 def test_known_ids_select_it():

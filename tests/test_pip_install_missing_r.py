@@ -25,6 +25,25 @@ NO_OP = [
     pytest.param("FROM python\nRUN cat requirements.txt\n", id="not-pip"),
     pytest.param("FROM python\nRUN pip install https://example.com/pkgs.txt\n", id="a-url"),
     pytest.param("FROM python\nRUN pip install requirements\n", id="a-name-with-no-txt-and-no-context"),
+    pytest.param("FROM python\nRUN uv pip install --system --requirements requirements.txt\n",
+                 id="uv-spells-the-long-option-requirements"),
+    pytest.param("FROM python\nRUN uv pip install --system --requirement=requirements.txt\n", id="uv-long-option-with-equals"),
+    pytest.param("FROM python\nRUN uv pip install --constraints c.txt --overrides o.txt flask\n",
+                 id="uv-constraints-and-overrides-take-files"),
+    pytest.param("FROM python\nRUN uv pip install -b build.txt flask\n", id="uv-build-constraints-take-a-file"),
+    pytest.param("FROM python\nRUN uv --no-cache pip install -rrequirements.txt\n", id="uv-global-option-and-attached-short-value"),
+    pytest.param("FROM python\nRUN pip install -rrequirements.txt\n", id="an-attached-short-value"),
+    pytest.param("FROM python\nRUN pip install -Ur requirements.txt\n", id="a-cluster-of-short-options-ending-in-r"),
+    pytest.param("FROM python\nRUN pip install -qc constraints.txt flask\n", id="a-cluster-ending-in-c"),
+    pytest.param("FROM python\nRUN pip install --requirem requirements.txt\n", id="an-abbreviated-long-option"),
+    pytest.param("FROM python\nRUN pip install --constraint constraints.txt flask\n", id="constraint-long-option"),
+    pytest.param("FROM python\nRUN pip install --editable requirements.txt\n", id="an-editable-value-is-not-a-package"),
+    pytest.param("FROM python\nRUN pip install --log pip-log.txt flask\n", id="a-log-file-value"),
+    pytest.param("FROM python\nRUN pip install --report report.txt flask\n", id="a-report-file-value"),
+    pytest.param("FROM python\nRUN python3 -m pip install --find-links=links.txt flask\n", id="find-links-with-equals"),
+    pytest.param("FROM python\nRUN pip install --some-new-option notes.txt flask\n",
+                 id="a-word-after-an-unknown-option-may-be-its-value"),
+    pytest.param("FROM python\nRUN pip3 install --extra-index https://idx --user flask\n", id="an-abbreviation-with-a-url-value"),
 ]
 
 FIX = [
@@ -36,6 +55,16 @@ FIX = [
                  "FROM python\nRUN python -m pip install \\\n    -r dev-requirements.txt\n", id="python-m-pip-on-a-continuation-line"),
     pytest.param("FROM python\nRUN pip install -i https://idx a.txt && pip install b.txt\n",
                  "FROM python\nRUN pip install -i https://idx -r a.txt && pip install -r b.txt\n", id="every-file-in-the-run"),
+    pytest.param("FROM python\nRUN uv pip install --system requirements.txt\n",
+                 "FROM python\nRUN uv pip install --system -r requirements.txt\n", id="uv-pip-install-after-a-flag"),
+    pytest.param("FROM python\nRUN pip install --requirement=base.txt dev.txt\n",
+                 "FROM python\nRUN pip install --requirement=base.txt -r dev.txt\n", id="a-file-after-an-attached-long-value"),
+    pytest.param("FROM python\nRUN pip install -rbase.txt dev.txt\n",
+                 "FROM python\nRUN pip install -rbase.txt -r dev.txt\n", id="a-file-after-an-attached-short-value"),
+    pytest.param("FROM python\nRUN if [ -f extra.txt ]; then pip install extra.txt; fi\n",
+                 "FROM python\nRUN if [ -f extra.txt ]; then pip install -r extra.txt; fi\n", id="inside-an-if-body"),
+    pytest.param("FROM python\nRUN sudo -H pip install --upgrade requirements.txt\n",
+                 "FROM python\nRUN sudo -H pip install --upgrade -r requirements.txt\n", id="through-sudo"),
 ]
 
 

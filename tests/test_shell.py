@@ -132,4 +132,15 @@ def test_operators_seen_through_a_redirect(body, operators):
     doc = Document(f"FROM a\nRUN {body}\n")
     view = doc.shell(doc.instructions[1])
     assert view.top_level_operators == operators
-    assert view.and_chain() is None  # the redirect's scope is ambiguous in the tree: not a clean chain
+
+
+def test_a_trailing_redirect_belongs_to_the_last_part_of_an_and_chain():
+    doc = Document("FROM a\nRUN a && b 2>/dev/null\n")
+    view = doc.shell(doc.instructions[1])
+    assert [view.text(part) for part in view.and_chain()] == ["a", "b"]  # bash: `a && { b 2>/dev/null; }`
+    assert view.script[: view.chain_end()] == "a && b 2>/dev/null"
+
+
+def test_an_or_list_with_a_redirect_is_not_an_and_chain():
+    doc = Document("FROM a\nRUN a || b > f\n")
+    assert doc.shell(doc.instructions[1]).and_chain() is None

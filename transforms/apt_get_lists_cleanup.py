@@ -24,8 +24,11 @@ class AptGetListsCleanup(Transform):
     Appends `&& rm -rf /var/lib/apt/lists/*` to a RUN whose `&&` chain runs `apt-get update`,
     as a new continuation line in the file's style (or on the same line for a one-line RUN).
     It is left out when the RUN already mentions `/var/lib/apt/lists`, when the lists live on a
-    `--mount=type=cache` (removing them would only empty the cache), or when a later RUN of the
-    stage (or of a stage built on it) uses apt-get without its own `apt-get update`.
+    `--mount=type=cache` (removing them would only empty the cache), when a later RUN of the
+    stage (or of a stage built on it) uses apt-get without its own `apt-get update`, or when the
+    chain's last part runs a list of commands (`{ ...; }`, `( ... )`, `if`, a loop, `source`,
+    `eval`) while `set -e` may be on: POSIX ignores `set -e` on the left of `&&`, so a cleanup
+    appended after it would let a failing command inside pass.
 
     ## Why
     `apt-get update` downloads tens of megabytes of package lists. A layer keeps what its RUN

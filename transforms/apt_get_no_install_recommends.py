@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from dockopt.package_managers import (
+    add_option_after,
+    apt_calls,
+    apt_simulates,
+    end_position,
+    line_edits,
+)
 from dockopt.transform import Safety, Severity, Transform
-from dockopt.package_managers import add_option_after, apt_calls, end_position, line_edits
 
 _QUIET_YES = frozenset({"-y", "--yes", "--assume-yes", "-q", "-qq", "--quiet", "-qy", "-yq", "-qqy"})
 
@@ -47,7 +53,9 @@ class AptGetNoInstallRecommends(Transform):
         for instruction, view in doc.shell_views():
             changes = []
             for call, index, sub in apt_calls(view):
-                if sub != "install" or any(value is not None and "install-recommends" in value.lower() for value in call.values()):
+                if sub != "install" or apt_simulates(call) or any(
+                    value is not None and "install-recommends" in value.lower() for value in call.values()
+                ):
                     continue
                 anchor = call.words[index]
                 line = end_position(view, anchor.node)

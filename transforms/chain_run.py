@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import posixpath
-import re
 from collections import Counter
 from dataclasses import dataclass
 
 from dockopt.document import line_body
 from dockopt.edits import Edit
-from dockopt.image import Reads
-from dockopt.manifests import NotInstall, classify_run
-from dockopt.pragmas import parse_pragmas
+from dockopt.manifests import InstallRun, classify_run
+from dockopt.pragmas import parse_pragmas, under_tool_directive
 from dockopt.transform import Severity, Transform
-from dockopt.run_merge import Body, read_body
+from dockopt.repository import ignored_rules
+from dockopt.run_merge import Body, and_breaks, mergeable_shell, read_body, startup_code
 
-_POSIX_SHELLS = frozenset("sh bash dash ash ksh mksh posh yash".split())
-# Shell options that change nothing about how two bodies behave once joined by `&&`.
-_HARMLESS_OPTIONS = frozenset("pipefail nounset xtrace verbose".split())
-_HARMLESS_LETTERS = frozenset("uxv")
-_PRAGMA_COMMENT = re.compile(r"^\s*#\s*(hadolint|dockopt:)", re.IGNORECASE)
-# Environment variables that make bash run code or set options before every body.
-_SHELL_STARTUP_VARS = re.compile(r"\b(SHELLOPTS|BASH_ENV|BASHOPTS)\b")
 
 
 class ChainRun(Transform):
@@ -33,14 +24,30 @@ class ChainRun(Transform):
     `&&`. A body that changes the shell (`cd`, `export`, `set`, `umask`, `source`, variable
     assignments, functions, `trap`, `exit`...) is wrapped in a subshell `( ... )` when another
     body follows it, and a body with `;`, `||` or a newline at top level is wrapped in `{ ...; }`,
-    so each body's exit status still decides whether the build fails. Comment lines between the
-    RUNs move inside the merged instruction (BuildKit ignores comment lines in a continuation);
-    blank lines between them are dropped, since BuildKit warns about empty continuation lines.
-    The file's escape character, continuation indent and `&&` placement (line end or line
-    start) are kept. Below a copy of the whole source, a dependency install that reads only its
-    manifests is never merged with a step that reads the source (a build, `compileall`,
-    `collectstatic`): that would re-run the install on every source edit, and keep DO301 from
-    moving it above the copy.
+    so each body's exit status still decides whether the build fails. The file's escape
+    character and continuation indent are kept, and the merged RUN puts every `&&` where the
+    merged bodies put theirs (line end or line start), or where the file does.
+
+    What it leaves apart, because a careful reviewer would:
+    - RUNs with a comment or a blank line between them. A comment there names the next step
+      (`# install dependencies`), marks a documentation region (`# [START deps]`), or is a
+      commented-out instruction (`# RUN make test`); a blank line ends a paragraph. The author
+      split the steps on purpose, and a comment belongs above its own RUN, not buried in a
+      continuation. Comments inside a RUN's own lines move with it.
+    - A body of several lines that would need `( ... )` or `{ ...; }` around all its lines
+      (it changes the shell, or it has `;` at top level): it may only come last, unwrapped, or
+      not at all.
+    - A RUN of more than two commands: its author made it a step of its own (hadolint's
+      DL3059 leaves it alone for the same reason).
+    - Bodies that break lines with `&&` in different places (one at line ends, the other at
+      line starts, or one that mixes both): the merge would mix the two styles.
+    - A RUN that only changes its own shell (`RUN export X=1`, `RUN cd /app`): it does
+      nothing, and merged as `(export X=1) && ...` the mistake would stay for good.
+      run-without-effect (DO251) reports it.
+    - Every RUN of a file that silences DL3059 or DO201 anywhere (`# hadolint ignore=DL3059`),
+      or whose repository does: another Dockerfile with such a comment, or a `.hadolint.yaml`
+      that ignores DL3059. The repository is the nearest folder up with `.git` (else the
+      Dockerfile's folder), walked with fixed limits and without test-fixture folders.
 
     ## Why
     Every RUN makes a layer. Files deleted in a later layer still ship in the earlier one, and
@@ -69,8 +76,9 @@ class ChainRun(Transform):
     an ERR trap or sources a script, also through `shopt -o errexit`, `eval` or `command set`
     (`set -e` is ignored on the left of `&&`, so such a body can only be the last one of a
     merge), or when a body reads what the previous command left behind (`$_`, `PIPESTATUS`,
-    `BASH_REMATCH`). A RUN under a `# hadolint ignore=` or `# dockopt: ignore=`
-    comment is left alone, so the suppression keeps covering the same command.
+    `BASH_REMATCH`). A RUN under a `# hadolint ignore=` or `# dockopt: ignore=` comment, or
+    under another tool's directive (`# dockerfmt-ignore`, `# checkov:skip=...`,
+    `# trivy:ignore:...`), is left alone, so the directive keeps covering the same command.
     """
 
     code = "DO201"
@@ -81,12 +89,18 @@ class ChainRun(Transform):
     order = 300
 
     def check(self, doc, ctx):
-        if any(i.cmd in ("ENV", "ARG") and _SHELL_STARTUP_VARS.search(i.original) for i in doc.instructions):
+        if startup_code(doc):
             return
-        style = _Style.of(doc)
-        pragma_runs = set(parse_pragmas(doc).ignores)
-        root = ctx.build.root if ctx.build is not None else None
-        for group in _groups(doc, pragma_runs, root):
+        pragmas = parse_pragmas(doc)
+        if any(self.matches(selector) for selectors in pragmas.ignores.values() for selector in selectors):
+            return  # the file keeps some RUNs apart on purpose: its other RUNs are its own choice too
+        if ctx.build is not None:
+            silenced = ignored_rules(ctx.build.dockerfile or ctx.build.root)
+            if any(self.matches(rule) for rule in silenced):
+                return  # so does another Dockerfile (or the hadolint config) of the repository
+        file_style = _Style.of(doc)
+        for group in _groups(doc, set(pragmas.ignores) | under_tool_directive(doc)):
+            style = _group_style(doc, group, file_style)
             text = _merged_text(doc, group, style)
             if text is None:
                 continue
@@ -104,49 +118,116 @@ class ChainRun(Transform):
 
 def _groups(doc, pragma_runs: set[int], root) -> list[list[Body]]:
     groups: list[list[Body]] = []
+    cwds = doc.image.workdirs
     for stage in doc.stages:
         group: list[Body] = []
         for instruction in stage.instructions:
-            shell = doc.image.scope(instruction).shell
-            body = read_body(doc, instruction) if _mergeable_shell(shell) else None
-            if body is None or body.unmergeable or instruction.index in pragma_runs or _mounts_carry_files(instruction):
+            body = read_body(doc, instruction) if mergeable_shell(doc.image.scope(instruction).shell) else None
+            if (
+                body is None
+                or body.unmergeable
+                or instruction.index in pragma_runs
+                or _mounts_carry_files(instruction)
+                or _wrapped_lines(body, last=True)
+            ):
                 groups.append(group)
                 group = []
                 continue
-            if group and _joinable(doc, group[-1], body) and not _cache_boundary(doc, group[-1], body, root):
+            if group and _joinable(doc, group[-1], body) and _same_style(doc, group, body) and not _own_step(doc, cwds, group[-1], body):
                 group.append(body)
             else:
                 groups.append(group)
                 group = [body]
-            if body.must_be_last:
+            if body.must_be_last or _wrapped_lines(body, last=False):
                 groups.append(group)
                 group = []
         groups.append(group)
     return [group for group in groups if len(group) > 1]
 
 
-def _cache_boundary(doc, previous: Body, body: Body, root) -> bool:
-    """After a copy of the whole source, an install that reads only manifests stays apart from a
-    step that reads the source: merged, a source edit would re-run the install, and the install
-    could no longer move above the source copy (DO301)."""
-    first, second = previous.instruction, body.instruction
-    if doc.image.reads(first, root) < Reads.SOURCE:
-        return False
-    return _needs_source(doc, first) != _needs_source(doc, second)
-
-
-def _needs_source(doc, instruction) -> bool:
-    return isinstance(classify_run(doc, instruction, doc.image.workdir(instruction)), NotInstall)
-
-
 def _joinable(doc, previous: Body, body: Body) -> bool:
     if sorted(previous.instruction.flags) != sorted(body.instruction.flags):
         return False
-    for line in range(previous.instruction.end + 1, body.instruction.start):
+    # A blank or comment line between two RUNs is the author's own boundary: a comment names the
+    # next step (or is a region tag, a commented-out instruction, a suppression), a blank line
+    # ends a paragraph. The steps stay apart, each under its own comment.
+    return body.instruction.start == previous.instruction.end + 1
+
+
+def _own_step(doc, cwds: dict[int, str], previous: Body, body: Body) -> bool:
+    """A RUN of more than two commands is a step its author chose to keep on its own (the
+    reasoning of hadolint's DL3059, which users know), and so is an install from dependency
+    manifests (`pip install -r`, `npm ci`, `go mod download`): its layer is the one the build
+    cache keeps while the source changes, and dependency-manifests-first (DO301) moves it
+    before the source copy. Either merges with neither neighbour."""
+    return (
+        _steps(previous) > 2
+        or _steps(body) > 2
+        or _installs_manifests(doc, cwds, previous)
+        or _installs_manifests(doc, cwds, body)
+    )
+
+
+def _installs_manifests(doc, cwds: dict[int, str], body: Body) -> bool:
+    found = classify_run(doc, body.instruction, cwds.get(body.instruction.index, "/"))
+    return isinstance(found, InstallRun) and found.uses_manifests
+
+
+def _steps(body: Body) -> int:
+    """Commands the body runs, not counting those inside `$( ... )`, which compute a word."""
+    count = 0
+    for command in body.view.commands:
+        parent = command.node.parent
+        while parent is not None and parent.type not in ("command_substitution", "process_substitution"):
+            parent = parent.parent
+        count += parent is None
+    return count
+
+
+def _wrapped_lines(body: Body, last: bool) -> bool:
+    """Would the merge wrap a body of several lines in `( ... )` or `{ ...; }`? Nobody writes that."""
+    return body.instruction.start != body.instruction.end and any(_wrapping(body, last))
+
+
+def _placement(body: Body) -> str | None:
+    """Where the body breaks lines at `&&`: "start", "end", "mixed", or None (it does not)."""
+    start, end = and_breaks(body.view)
+    if start and end:
+        return "mixed"
+    return "start" if start else ("end" if end else None)
+
+
+def _same_style(doc, group: list[Body], body: Body) -> bool:
+    """Would `body` keep the group's one `&&` placement (line start or line end) and its one
+    continuation indent? A merge that mixes them reads as two files glued together."""
+    members = (*group, body)
+    placements = {_placement(item) for item in members} - {None}
+    indents = {_continuation_indent(doc, item) for item in members} - {None}
+    return len(placements) <= 1 and "mixed" not in placements and len(indents) <= 1
+
+
+def _continuation_indent(doc, body: Body) -> str | None:
+    """How far the body's continuation lines are indented past its keyword (None: one line)."""
+    own = doc.indent(body.instruction.start)
+    found = None
+    for line in body.instruction.lines[1:]:
         text = line_body(doc.lines[line])
-        if _PRAGMA_COMMENT.match(text) or (text.strip() and doc.is_continued(line)):
-            return False  # a suppression would lose its target; a comment ending in `\` is ambiguous
-    return True
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        indent = doc.indent(line)
+        relative = indent[len(own) :] if indent.startswith(own) else ""
+        if found is None or len(relative) < len(found):
+            found = relative
+    return found
+
+
+def _group_style(doc, group: list[Body], file_style: _Style) -> _Style:
+    """The group's own `&&` placement and indent win over the file's, so the merged RUN uses one."""
+    placements = {_placement(body) for body in group} - {None}
+    indents = {_continuation_indent(doc, body) for body in group} - {None}
+    indent = next(iter(indents)) if indents else file_style.indent
+    line_start = placements == {"start"} if placements else file_style.line_start
+    return _Style(indent=indent, line_start=line_start)
 
 
 def _mounts_carry_files(instruction) -> bool:
@@ -158,25 +239,6 @@ def _mounts_carry_files(instruction) -> bool:
         if kind == "tmpfs" or (kind == "bind" and writable):
             return True
     return False
-
-
-def _mergeable_shell(shell: tuple[str, ...]) -> bool:
-    """A POSIX shell whose options leave `a && b` meaning what `a` then `b` meant (no `-e`)."""
-    if len(shell) < 2 or posixpath.basename(shell[0]) not in _POSIX_SHELLS:
-        return False
-    *options, last = shell[1:]
-    if not (last.startswith("-") and last.endswith("c") and set(last[1:-1]) <= _HARMLESS_LETTERS):
-        return False
-    words = iter(options)
-    for word in words:
-        if word in ("-o", "+o"):
-            if next(words, None) not in _HARMLESS_OPTIONS:
-                return False
-        elif word in ("--noprofile", "--norc"):
-            continue
-        elif not (word[:1] in "-+" and set(word[1:]) <= _HARMLESS_LETTERS and len(word) > 1):
-            return False
-    return True
 
 
 # -- the merged text -------------------------------------------------------------------------
@@ -193,8 +255,8 @@ class _Style:
         after_operator: Counter[str] = Counter()  # indents of lines that start a command
         anywhere: Counter[str] = Counter()  # indents of every continuation line
         for instruction in doc.instructions:
-            if instruction.cmd != "RUN":
-                continue
+            if instruction.cmd != "RUN" or instruction.heredocs:
+                continue  # a heredoc's lines are its script's, not continuation lines
             own = doc.indent(instruction.start)
             previous = ""
             for line in instruction.lines:
@@ -240,12 +302,6 @@ def _merged_text(doc, group: list[Body], style: _Style) -> str | None:
         if not last:
             lines[instruction.end] = lines[instruction.end].rstrip() + (f" {escape}" if style.line_start else f" && {escape}")
         out.extend(lines[n] for n in sorted(lines))
-        if not last:
-            following = group[position + 1].instruction
-            for n in range(instruction.end + 1, following.start):
-                comment = line_body(doc.lines[n]).strip()
-                if comment:
-                    out.append(indent + comment)
     return "".join(line + "\n" for line in out)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dockopt.document import line_body
 from dockopt.edits import Edit
+from dockopt.run_merge import append_blocker
 from dockopt.transform import Severity, Transform
 
 # Instructions that neither run anything nor touch the filesystem: a cleanup can move above them.
@@ -43,7 +44,9 @@ class CleanupInCreatingLayer(Transform):
     ## Fix safety
     Safe: the instructions the cleanup moves over cannot observe the files it removes, so the
     final filesystem and config are the same; only the layers change. It moves only when both
-    RUNs are plain `&&` chains with the same flags (none), and the cleanup names absolute paths.
+    RUNs are plain `&&` chains with the same flags (none), and the cleanup names absolute paths;
+    never after a last part that runs a list of commands while `set -e` may be on (a following
+    `&&` would switch `set -e` off inside it).
     """
 
     code = "DO250"
@@ -96,6 +99,8 @@ def _creator(doc, runs, position):
                 return None
             if any(node.type == "comment" for node in view.walk()):
                 return None  # `cmd # note && rm ...` would comment the cleanup out
+            if append_blocker(doc, instruction, view):
+                return None  # `set -e` in its last part would be switched off
             if any(not view.text(node).startswith("cd") for node in view.state_changes()):
                 return None  # the cleanup names absolute paths, so only a `cd` is harmless
             return instruction

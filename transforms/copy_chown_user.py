@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 
 from dockopt.document import line_body
 from dockopt.edits import Edit
@@ -10,7 +9,6 @@ from dockopt.image import is_root_user
 from dockopt.transform import Safety, Transform
 
 # Windows images have no --chown (and their USER names are Windows accounts).
-_WINDOWS_BASE = re.compile(r"windows|servercore|nanoserver", re.IGNORECASE)
 _WINDOWS_USERS = frozenset({"containeruser", "containeradministrator"})
 
 
@@ -64,7 +62,7 @@ class CopyChownUser(Transform):
             if user is None or is_root_user(user) or user.lower() in _WINDOWS_USERS or doc.escape == "`":
                 continue
             stage = doc.stage_of(instruction)
-            if stage is None or _WINDOWS_BASE.search(doc.image.stage(stage).base_image):
+            if stage is None or doc.image.stage(stage).windows:
                 continue
             body = line_body(doc.lines[instruction.start])
             keyword_end = len(doc.indent(instruction.start)) + len(instruction.keyword)

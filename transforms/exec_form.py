@@ -9,7 +9,6 @@ from dockopt.commands import exec_words
 from dockopt.edits import Edit
 from dockopt.transform import Safety, Severity, Transform
 
-_WINDOWS_BASE = re.compile(r"windows|nanoserver|servercore", re.IGNORECASE)
 _KEYWORD = re.compile(r"\S+[ \t]+")
 
 
@@ -56,7 +55,7 @@ class ExecForm(Transform):
     def check(self, doc, ctx):
         if any("SHELL" in (i.cmd, i.sub_cmd) for i in doc.instructions):
             return  # a custom shell (often Windows cmd or powershell): shell form is not sh -c
-        if any(_WINDOWS_BASE.search(stage.base) for stage in doc.stages):
+        if any(doc.image.stage(stage).windows for stage in doc.stages):
             return
         for instruction in doc.instructions:
             kind = instruction.sub_cmd if instruction.cmd == "ONBUILD" else instruction.cmd

@@ -68,7 +68,7 @@ class NpmCacheClean(Transform):
             if any("npm" in target or "yarn" in target or target.endswith("/.cache") for target in mount_targets(instruction)):
                 continue
             tools = []
-            for call in invocations(view, ("npm", "yarn")):
+            for call in invocations(view, ("npm", "yarn"), top_level=True):  # the clean runs the tool: it must be there
                 sub = subcommand(call)
                 if call.program == "npm" and sub is not None and sub[1] in _NPM_INSTALLS:
                     tools.append("npm")

@@ -6,10 +6,10 @@ import re
 
 from dockopt.document import line_body
 from dockopt.edits import Edit
+from dockopt.package_managers import pip_install_calls
 from dockopt.transform import Safety, Severity, Transform
-from dockopt.package_managers import PIP_INSTALL_OPTIONS_WITH_VALUE, pip_installs
 
-_REQUIREMENT_OPTIONS = frozenset({"-r", "--requirement", "-e", "--editable"})
+_REQUIREMENT_OPTIONS = frozenset({"--requirement", "--editable"})
 # Installed first on purpose: the installs after them use the new pip/setuptools/wheel.
 _BOOTSTRAP_RE = re.compile(r"(?i)^(pip|setuptools|wheel)\b")
 
@@ -87,32 +87,28 @@ def _single_pip_install(doc, instruction):
     if view is None or view.has_error or len(view.commands) != 1:
         return None
     parts = view.and_chain()
-    calls = pip_installs(view)
-    if not parts or len(parts) != 1 or len(calls) != 1 or parts[0] != calls[0][0].command.node:
+    calls = pip_install_calls(view)
+    if not parts or len(parts) != 1 or len(calls) != 1 or parts[0] != calls[0].call.command.node:
         return None
-    call, sub = calls[0]
-    if call.command.assignments or any(word.value is None for word in call.words):
+    install = calls[0]
+    call = install.call
+    if install.uv or call.command.assignments or any(word.value is None for word in call.words):
         return None
-    options = [view.text(call.program_word.node)] + [word.value for word in call.words[: sub + 1]]
+    before = call.words[: len(call.words) - len(install.words)]
+    options = [view.text(call.program_word.node)] + [word.value for word in before]
     requirements = []
-    words = call.words[sub + 1 :]
-    position = 0
-    while position < len(words):
-        value = words[position].value
-        if value in _REQUIREMENT_OPTIONS and position + 1 < len(words):
-            requirements.append(words[position : position + 2])
-            position += 2
-        elif value in PIP_INSTALL_OPTIONS_WITH_VALUE and position + 1 < len(words):
-            options += [value, words[position + 1].value]
-            position += 2
-        elif value.startswith("-"):
-            options.append(value)
-            position += 1
+    for argument in install.arguments:
+        words = [install.words[index] for index in argument.words]
+        if not argument.known or argument.maybe_value:
+            return None  # an option pip may read a value for: not ours to regroup
+        if argument.option in _REQUIREMENT_OPTIONS and argument.value is not None:
+            requirements.append(words)
+        elif argument.option is not None:
+            options.append(" ".join(word.value for word in words))
         else:
-            if _BOOTSTRAP_RE.match(value):
+            if _BOOTSTRAP_RE.match(argument.value):
                 return None
-            requirements.append(words[position : position + 1])
-            position += 1
+            requirements.append(words)
     if not requirements:
         return None
     return tuple(sorted(options)), [view.text(word.node) for item in requirements for word in item], view

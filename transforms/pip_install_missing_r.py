@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import posixpath
-import re
 
 from dockopt.edits import Edit
 from dockopt.image import join
-from dockopt.manifests import PIP_VALUE_OPTIONS
+from dockopt.package_managers import pip_install_calls
 from dockopt.transform import Safety, Severity, Transform
 
 
@@ -17,7 +16,10 @@ class PipInstallMissingR(Transform):
     ## What it does
     Finds `pip install` (also `pip3`, `python -m pip`, `uv pip install`) given a requirements file
     as a package: an argument that ends in `.txt`, or that names a `requirements*` file in the build
-    context. The fix adds `-r` in front of it.
+    context. The fix adds `-r` in front of it. The words are read as pip (and uv) read them:
+    `--option value`, `--option=value`, `-rfile`, clusters such as `-Ur file`, pip's
+    abbreviations (`--requirem`) and uv's spellings (`--requirements`, `--constraints`); a word
+    right after an option dockopt does not know is left alone, since it may be that option's value.
 
     ## Why
     Without `-r`, pip reads the argument as a package or a path to install, and the build fails
@@ -47,15 +49,15 @@ class PipInstallMissingR(Transform):
 
     def check(self, doc, ctx):
         cwds = doc.image.workdirs
-        for instruction in doc.instructions:
-            view = doc.shell(instruction) if instruction.cmd == "RUN" else None
-            if view is None or view.has_error:
-                continue
-            for command in view.commands:
-                for node, value in _requirement_args(view, command):
+        for instruction, view in doc.shell_views():
+            for install in pip_install_calls(view, top_level=False):
+                for word, argument in install.requirements():
+                    value = word.value
+                    if value is None or argument.maybe_value:
+                        continue  # it expands, or may be the value of an option pip does not know
                     if not _is_requirements_file(value, cwds.get(instruction.index, "/"), ctx.build):
                         continue
-                    line, col = view.position(node)
+                    line, col = view.position(word.node)
                     text = doc.lines[line]
                     edit = Edit.replace(line, line, text[:col] + "-r " + text[col:].rstrip("\r\n") + "\n")
                     yield self.fix(
@@ -64,34 +66,6 @@ class PipInstallMissingR(Transform):
                         instruction,
                         [edit],
                     )
-
-
-def _requirement_args(view, command):
-    """(node, value) of each argument pip reads as a package to install."""
-    name = posixpath.basename(command.name or "")
-    arguments = [(child, view.word(child)) for index, child in enumerate(command.node.children)
-                 if command.node.field_name_for_child(index) == "argument"]
-    values = [value for _, value in arguments]
-    if re.fullmatch(r"python(\d(\.\d+)?)?", name) and values[:2] == ["-m", "pip"]:
-        arguments = arguments[2:]
-    elif name == "uv" and values[:1] == ["pip"]:
-        arguments = arguments[1:]
-    elif not re.fullmatch(r"pip(\d(\.\d+)?)?", name):
-        return
-    if [value for _, value in arguments][:1] != ["install"]:
-        return
-    skip = False
-    for node, value in arguments[1:]:
-        if skip:
-            skip = False
-            continue
-        if value is None:
-            continue
-        if value in PIP_VALUE_OPTIONS:
-            skip = True
-            continue
-        if not value.startswith("-"):
-            yield node, value
 
 
 def _is_requirements_file(value: str, cwd: str, build) -> bool:

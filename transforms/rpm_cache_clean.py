@@ -69,7 +69,7 @@ class RpmCacheClean(Transform):
                 continue
             calls = [
                 call
-                for call, _, sub in rpm_calls(view)
+                for call, _, sub in rpm_calls(view, top_level=True)  # the clean runs the tool: it must be there
                 if sub.split(" ")[-1] in _FILLS_CACHE or sub.startswith(("group ", "groups ", "module "))
             ]
             if not calls or mounted_over(instruction, *_CACHES):

@@ -54,14 +54,37 @@ class BuildContext:
             return None
 
     def files(self, pattern: str = "**/*") -> list[str]:
-        """Relative paths of the context's files matching a glob, minus ignored ones."""
+        """Relative paths of the context's files matching a glob, minus ignored ones, sorted.
+
+        One `os.walk` (no symlinked folders), skipping folders `.dockerignore` excludes whole:
+        `pathlib.Path.glob` with Path objects took seconds on a context of some thousand files.
+        """
+        import os
+        import re
+
+        pattern = pattern.lstrip("./") or "**/*"
+        matcher = re.compile(_glob_to_regex(pattern))
+        spec = self._ignore_spec
+        prune = spec is not None and not spec.has_exceptions
+        fixed = []  # the folders the pattern names before its first wildcard: walk only below them
+        for part in pattern.split("/")[:-1]:
+            if any(ch in part for ch in "*?["):
+                break
+            fixed.append(part)
+        top = str(self.root)
         found = []
-        for path in sorted(self.root.glob(pattern)):
-            if path.is_file():
-                relative = path.relative_to(self.root).as_posix()
-                if not self.ignored(relative):
+        for folder, dirs, names in os.walk(os.path.join(top, *fixed)):
+            rel_folder = folder[len(top) + 1 :].replace(os.sep, "/")
+            prefix = rel_folder + "/" if rel_folder else ""
+            if "**" not in pattern and prefix.count("/") >= pattern.count("/"):
+                dirs[:] = []  # deeper than the pattern reaches
+            elif prune:
+                dirs[:] = [name for name in dirs if not spec.ignored(prefix + name)]
+            for name in names:
+                relative = prefix + name
+                if matcher.fullmatch(relative) and not self.ignored(relative):
                     found.append(relative)
-        return found
+        return sorted(found, key=lambda relative: relative.split("/"))  # the order Path objects sort in
 
 
 class _DockerIgnore:
@@ -83,6 +106,11 @@ class _DockerIgnore:
                 line = line[2:]
             if line:
                 self.rules.append((negate, re.compile(_glob_to_regex(line))))
+
+    @property
+    def has_exceptions(self) -> bool:
+        """Does a `!pattern` bring back something below an excluded folder?"""
+        return any(negate for negate, _ in self.rules)
 
     def ignored(self, relative: str) -> bool:
         relative = relative.strip("/")

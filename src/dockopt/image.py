@@ -229,13 +229,11 @@ class StageModel:
     base_image: str  # the external image at the bottom of the chain (global ARGs expanded)
     start: Scope  # the scope right after FROM
     end: Scope  # the scope after the last instruction
+    windows: bool  # built on a Windows image (its shell is cmd or PowerShell, not sh)
     copies: list[Copy] = field(default_factory=list)
     entrypoint: tuple[tuple[str, ...], bool] | None = None  # (words, shell form), through the chain
     cmd: tuple[tuple[str, ...], bool] | None = None
 
-    @property
-    def windows(self) -> bool:
-        return self.start.shell == UNKNOWN_SHELL and not any(i.cmd == "SHELL" for i in self.stage.instructions)
 
 
 @dataclass(frozen=True)
@@ -534,8 +532,9 @@ class Image:
             parent_model = self.stage(parent)
             inherited = parent_model.end
             base_image = parent_model.base_image
-            scope = Scope(inherited.workdir, inherited.env, MappingProxyType({}), inherited.shell, inherited.user, escape)
+            scope = _replace(inherited, args=MappingProxyType({}))  # ARGs end with their stage
             entrypoint, cmd = parent_model.entrypoint, parent_model.cmd
+            windows = parent_model.windows
         else:
             base_image = _or(process_word(stage.base, self.global_args, escape, strict=False), stage.base)
             windows = any(word in (base_image + " " + (stage.platform or "")).lower() for word in _WINDOWS_WORDS)
@@ -543,7 +542,7 @@ class Image:
             shell = UNKNOWN_SHELL if windows else DEFAULT_SHELL
             scope = Scope(config.workdir, MappingProxyType(dict(config.env)), MappingProxyType({}), shell, config.user, escape)
             entrypoint = cmd = None
-        model = StageModel(stage, parent, base_image, scope, scope, entrypoint=entrypoint, cmd=cmd)
+        model = StageModel(stage, parent, base_image, scope, scope, windows, entrypoint=entrypoint, cmd=cmd)
         for instruction in stage.instructions:
             self._scopes[instruction.index] = scope
             if instruction is not from_instruction:

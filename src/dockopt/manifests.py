@@ -20,6 +20,12 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 
 from dockopt.image import is_under, join
+from dockopt.package_managers import (
+    PIP_OPTIONS_WITH_VALUE,
+    PIP_PATH_OPTIONS,
+    PIP_REQUIREMENT_FILE_OPTIONS,
+    pip_install_arguments,
+)
 
 GLOB_CHARS = re.compile(r"[*?\[]")
 
@@ -186,16 +192,6 @@ HELPERS = {"rm", "mkdir", "set", "true", "echo", ":"}
 CACHE_CLEANUPS = {"npm": "cache", "yarn": "cache", "pnpm": "store", "pip": "cache", "pip3": "cache", "uv": "cache",
                   "composer": "clear-cache", "gem": "cleanup", "conda": "clean", "mamba": "clean", "bun": "pm"}
 
-PIP_VALUE_OPTIONS = set(
-    "-r --requirement -c --constraint -e --editable -i --index-url --extra-index-url -f --find-links "
-    "-t --target --prefix --root --src --platform --python-version --implementation --abi --no-binary "
-    "--only-binary --progress-bar --trusted-host --cache-dir --log --proxy --retries --timeout "
-    "--exists-action --upgrade-strategy --global-option --install-option -C --config-settings --report "
-    "--use-feature --use-deprecated --root-user-action --python --keyring-provider --cert --client-cert "
-    "--log-file -p --extra-index".split()
-)
-PIP_PATH_OPTIONS = {"-t", "--target", "--prefix", "--root", "--src", "--cache-dir", "--log", "--report",
-                    "--log-file", "--cert", "--client-cert"}
 _NAME_SPEC = re.compile(
     r"^[A-Za-z0-9][A-Za-z0-9._-]*(\[[A-Za-z0-9._,\s-]*\])?\s*"
     r"((===|==|>=|<=|~=|!=|<|>)\s*[A-Za-z0-9.*+!_-]+\s*(,\s*(===|==|>=|<=|~=|!=|<|>)\s*[A-Za-z0-9.*+!_-]+\s*)*)?"
@@ -285,7 +281,7 @@ def _classify_command(command, cwd: str, run: InstallRun, view) -> str | None:
     if re.fullmatch(r"pip(\d(\.\d+)?)?", name):
         return _pip(args, cwd, run)
     if name == "uv" and args[:2] == ["pip", "install"]:
-        return _pip(["install", *args[2:]], cwd, run)
+        return _pip(["install", *args[2:]], cwd, run, uv=True)
     if name in HELPERS:
         run.paths.extend(join(cwd, arg) for arg in args if not arg.startswith("-") and _looks_like_path(arg))
         return None
@@ -301,41 +297,31 @@ def _classify_command(command, cwd: str, run: InstallRun, view) -> str | None:
     return _project(name, args, cwd, run, command, view)
 
 
-def _pip(args: list[str], cwd: str, run: InstallRun) -> str | None:
+def _pip(args: list[str], cwd: str, run: InstallRun, *, uv: bool = False) -> str | None:
     while args and args[0].startswith("-"):  # pip's global options before the subcommand
         option = args.pop(0)
-        if option in PIP_VALUE_OPTIONS and "=" not in option and args:
+        if option in PIP_OPTIONS_WITH_VALUE and args:
             args.pop(0)
     if not args or args[0] != "install":
         return f"`pip {args[0] if args else ''}` is not an install"
     run.tools.append("pip")
-    index = 1
-    while index < len(args):
-        arg = args[index]
-        option, value = arg, None
-        if arg.startswith("--") and "=" in arg:
-            option, value = arg.split("=", 1)
-        elif re.match(r"^-[rcef]\S", arg):
-            option, value = arg[:2], arg[2:]
-        if option in PIP_VALUE_OPTIONS:
-            if value is None:
-                index += 1
-                if index >= len(args):
-                    return None
-                value = args[index]
-            if option in ("-r", "--requirement", "-c", "--constraint"):
-                run.requirement_files.append(join(cwd, value))
-            elif option in ("-e", "--editable"):
-                if not value.startswith(_VCS):
-                    return f"it installs a local path (`-e {value}`), which needs the source"
-                run.outputs.append(join(cwd, "src"))  # pip clones editable VCS requirements into ./src
-            elif option in ("-f", "--find-links") and "://" not in value:
-                run.paths.append(join(cwd, value))
-            elif option in PIP_PATH_OPTIONS:
-                run.paths.append(join(cwd, value))
-        elif not arg.startswith("-") and not is_remote(arg):
-            return f"it installs a local path ({arg}), which needs the source"
-        index += 1
+    for argument in pip_install_arguments(args[1:], uv=uv):
+        option, value = argument.option, argument.value
+        if option is None:
+            if value is not None and not is_remote(value):
+                return f"it installs a local path ({value}), which needs the source"
+        elif value is None or not argument.known:
+            continue
+        elif option in PIP_REQUIREMENT_FILE_OPTIONS:
+            run.requirement_files.append(join(cwd, value))
+        elif option == "--editable":
+            if not value.startswith(_VCS):
+                return f"it installs a local path (`-e {value}`), which needs the source"
+            run.outputs.append(join(cwd, "src"))  # pip clones editable VCS requirements into ./src
+        elif option == "--find-links" and "://" not in value:
+            run.paths.append(join(cwd, value))
+        elif option in PIP_PATH_OPTIONS:
+            run.paths.append(join(cwd, value))
     return None
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
 from dockopt.document import line_body
 from dockopt.edits import Edit
+from dockopt.run_merge import and_breaks, append_blocker
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -149,7 +150,11 @@ def invocation(view: ShellView, command: Command, programs: Iterable[str]) -> In
     return None
 
 
-def invocations(view: ShellView, programs: Iterable[str], *, top_level: bool = True) -> list[Invocation]:
+def invocations(view: ShellView, programs: Iterable[str], *, top_level: bool = False) -> list[Invocation]:
+    """Every call of one of `programs` in the body: inside `if`/`case`/loops, subshells, `{ }`
+    groups and functions too, where an option inserted into the command means the same as at
+    top level. `top_level=True` keeps the calls that always run as steps of the script itself:
+    what a cleanup appended at the end of the chain may rely on (the tool is there)."""
     # Every package-manager transform asks about the same RUN text in every round: one search
     # for all known managers answers them all (a command names at most one program, and a
     # search stops at the first word that is not a wrapper either way), and view.memo keeps
@@ -235,13 +240,13 @@ def append_to_chain(doc: Document, instruction: Instruction, view: ShellView, co
 
     A one-line RUN gets it on the same line; a multi-line one gets a new continuation line, with
     `&&` where the file puts it (line end or line start), its escape character and indentation.
-    None when the body is not a clean chain (or ends in a comment).
+    None when the body is not a clean chain, ends in a comment, or its last part must stay last
+    (`run_merge.append_blocker`: `set -e` inside it would be switched off).
     """
     parts = view.and_chain()
-    if not parts or view.has_error:
+    if not parts or view.has_error or append_blocker(doc, instruction, view):
         return None
-    last = parts[-1]
-    end_char = view.char(last.end_byte)
+    end_char = view.chain_end()
     if view.script[end_char:].strip(" \t;"):
         return None  # a trailing comment or something the chain does not cover
     end = view.position(end_char - 1)
@@ -253,7 +258,7 @@ def append_to_chain(doc: Document, instruction: Instruction, view: ShellView, co
     escape = doc.escape
     gap = _escape_gap(doc, instruction)
     indent = _continuation_indent(doc, instruction, view, parts)
-    if _and_at_line_start(view, parts):
+    if _and_at_line_start(view):
         text = body[:col] + gap + escape + "\n" + indent + "&& " + command + body[col:]
     else:
         text = body[:col] + " &&" + gap + escape + "\n" + indent + command + body[col:]
@@ -287,21 +292,9 @@ def _continuation_indent(doc: Document, instruction: Instruction, view: ShellVie
     return first if first and (first.startswith("\t") or len(first) < len(default)) else default
 
 
-def _and_at_line_start(view: ShellView, parts: list[Node]) -> bool:
+def _and_at_line_start(view: ShellView) -> bool:
     """Does this chain put `&&` at the start of continuation lines (rather than at line ends)?"""
-    start = end = 0
-    for part in parts:
-        parent = part.parent
-        if parent is None or parent.type != "list":
-            continue
-        operator = parent.children[1]
-        op_line = view.position(operator)[0]
-        before = view.position(view.char(parent.children[0].end_byte) - 1)[0]
-        after = view.position(parent.children[2])[0]
-        if op_line > before:
-            start += 1
-        elif op_line < after:
-            end += 1
+    start, end = and_breaks(view)
     return start > end
 
 
@@ -389,7 +382,18 @@ _APT_LATER_NEED_RE = re.compile(
 _APT_UPDATE_RE = re.compile(r"\b(?:apt-get|apt|aptitude)\b[^;&|\n]*?\bupdate\b")
 
 
-def apt_calls(view: ShellView, *, top_level: bool = True) -> list[tuple[Invocation, int, str]]:
+_APT_SIMULATE = frozenset({"-s", "--simulate", "--just-print", "--dry-run", "--recon", "--no-act"})
+
+
+def apt_simulates(call: Invocation) -> bool:
+    """`apt-get install -s ...` only prints what it would do (often in an `if` that probes a package)."""
+    return any(
+        value in _APT_SIMULATE or (value is not None and re.fullmatch(r"-[a-zA-Z]*s[a-zA-Z]*", value) is not None)
+        for value in call.values()
+    )
+
+
+def apt_calls(view: ShellView, *, top_level: bool = False) -> list[tuple[Invocation, int, str]]:
     """apt-get/apt invocations with the index and value of their subcommand."""
     found = []
     for call in invocations(view, APT_PROGRAMS, top_level=top_level):
@@ -421,11 +425,11 @@ RPM_OPTIONS_WITH_VALUE = frozenset(
 RPM_TWO_WORD = frozenset({"group", "groups", "module"})
 
 
-def rpm_calls(view: ShellView) -> list[tuple[Invocation, int, str]]:
+def rpm_calls(view: ShellView, *, top_level: bool = False) -> list[tuple[Invocation, int, str]]:
     """yum/dnf/microdnf/zypper invocations with the index and value of their (last) subcommand
     word; for `yum group install` that is `install`, reported as `group install`."""
     found = []
-    for call in invocations(view, RPM_PROGRAMS):
+    for call in invocations(view, RPM_PROGRAMS, top_level=top_level):
         sub = subcommand(call, RPM_OPTIONS_WITH_VALUE)
         if sub is None:
             continue
@@ -448,7 +452,7 @@ APK_OPTIONS_WITH_VALUE = frozenset(
 APK_CACHES = ("/var/cache/apk", "/etc/apk/cache")
 
 
-def apk_calls(view: ShellView, *, top_level: bool = True) -> list[tuple[Invocation, int, str]]:
+def apk_calls(view: ShellView, *, top_level: bool = False) -> list[tuple[Invocation, int, str]]:
     found = []
     for call in invocations(view, ("apk",), top_level=top_level):
         sub = subcommand(call, APK_OPTIONS_WITH_VALUE)
@@ -485,22 +489,197 @@ def earlier_instructions(doc: Document, instruction: Instruction) -> Iterator[In
         yield from (earlier for earlier in item.instructions if earlier.index < instruction.index)
 
 
+_VARIABLE_RE = re.compile(r"\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)")
+
+
+def variables_before(doc: Document, instruction: Instruction) -> dict[str, str | None]:
+    """ENV and ARG values in scope at `instruction` (its stage and the stages under it), expanded
+    where they use earlier ones; None for a value that is not known statically."""
+    values: dict[str, str | None] = {}
+    for item in sorted(earlier_instructions(doc, instruction), key=lambda item: item.index):
+        if item.cmd == "ENV":
+            for name, value in zip(item.args[::2], item.args[1::2]):
+                values[name] = expand_variables(value, values)
+        elif item.cmd == "ARG":
+            for arg in item.args:
+                name, equals, value = arg.partition("=")
+                values.setdefault(name, expand_variables(value.strip("\"'"), values) if equals else None)
+    return values
+
+
+def expand_variables(text: str, values: dict[str, str | None]) -> str | None:
+    """`text` with `$VAR` / `${VAR}` replaced; None when one of them has no known value."""
+    missing = False
+
+    def substitute(match: re.Match) -> str:
+        nonlocal missing
+        value = values.get(match.group(1) or match.group(2))
+        if value is None:
+            missing = True
+            return ""
+        return value
+
+    result = _VARIABLE_RE.sub(substitute, text)
+    return None if missing else result
+
+
 # -- pip ---------------------------------------------------------------------------------------
 
 PIP_OPTIONS_WITH_VALUE = frozenset(
     "--log --proxy --retries --timeout --exists-action --trusted-host --cert --client-cert --cache-dir --python "
-    "--use-feature --use-deprecated --keyring-provider".split()
+    "--use-feature --use-deprecated --keyring-provider --log-file --local-log".split()
 )
-# `pip install` options that take a value; `-r`, `-c` and `-e` values are requirements or files.
-PIP_INSTALL_OPTIONS_WITH_VALUE = PIP_OPTIONS_WITH_VALUE | frozenset(
-    "-r --requirement -c --constraint -e --editable -i --index-url --extra-index-url -f --find-links -t --target "
-    "--prefix --root --src --platform --python-version --implementation --abi --only-binary --no-binary "
-    "--upgrade-strategy --progress-bar --global-option --config-settings -C --report --root-user-action "
-    "--group".split()
+# `pip install`'s own options (pip 9 to 25, with the older ones Dockerfiles still use), and
+# whether each takes a value. The general options above are accepted after `install` too.
+_PIP_INSTALL_VALUE = frozenset(
+    "--requirement --constraint --editable --index-url --extra-index-url --find-links --target --prefix --root "
+    "--src --platform --python-version --implementation --abi --only-binary --no-binary --upgrade-strategy "
+    "--progress-bar --global-option --install-option --build-option --config-settings --report "
+    "--root-user-action --group --build --download --download-cache --allow-external --allow-unverified".split()
+) | PIP_OPTIONS_WITH_VALUE
+_PIP_INSTALL_FLAGS = frozenset(
+    "--no-deps --pre --dry-run --user --upgrade --force-reinstall --ignore-installed --ignore-requires-python "
+    "--no-build-isolation --use-pep517 --no-use-pep517 --check-build-dependencies --break-system-packages "
+    "--compile --no-compile --no-warn-script-location --no-warn-conflicts --prefer-binary --require-hashes "
+    "--no-clean --no-index --help --debug --isolated --require-virtualenv --verbose --version --quiet "
+    "--no-input --no-cache-dir --disable-pip-version-check --no-color --no-python-version-warning "
+    "--process-dependency-links --egg --allow-all-external --use-wheel --no-use-wheel --only-deps".split()
 )
+_PIP_SHORT = {"r": "--requirement", "c": "--constraint", "e": "--editable", "i": "--index-url",
+              "f": "--find-links", "t": "--target", "C": "--config-settings", "b": "--build",
+              "U": "--upgrade", "I": "--ignore-installed", "q": "--quiet", "v": "--verbose", "h": "--help",
+              "V": "--version"}
+# `uv pip install` (uv 0.1 to 0.9): its names, with pip's spelling where pip has the same option.
+_UV_INSTALL_VALUE = {
+    **{name: name for name in (
+        "--editable --no-editable-package --overrides --excludes --extra --cert --group --target --prefix "
+        "--no-binary --only-binary --python-version --python-platform --output-format --torch-backend --index "
+        "--default-index --index-url --extra-index-url --find-links --index-strategy --keyring-provider "
+        "--upgrade-package --upgrade-group --resolution --prerelease --prerelease-package --fork-strategy "
+        "--exclude-newer --exclude-newer-package --no-sources-package --reinstall-package --link-mode "
+        "--config-settings-package --no-build-isolation-package --cache-dir --refresh-package --python --color "
+        "--allow-insecure-host --directory --project --config-file --build-constraints --override "
+        "--build-constraint --python-preference --exclude".split())},
+    "--requirements": "--requirement", "--requirement": "--requirement",
+    "--constraints": "--constraint", "--constraint": "--constraint",
+    "--config-setting": "--config-settings", "--config-settings": "--config-settings",
+    "--trusted-host": "--allow-insecure-host",
+}
+_UV_INSTALL_FLAGS = frozenset(
+    "--no-editable --all-extras --no-deps --require-hashes --no-verify-hashes --require-build-hashes --system "
+    "--break-system-packages --no-break-system-packages --no-build --exact --strict --dry-run --check --user "
+    "--no-index --upgrade --no-sources --reinstall --compile-bytecode --compile --no-build-isolation --no-cache "
+    "--refresh --managed-python --no-managed-python --no-python-downloads --quiet --verbose --system-certs "
+    "--native-tls --offline --no-progress --no-config --help --preview --no-preview --seed --pre".split()
+)
+_UV_SHORT = {"r": "--requirement", "c": "--constraint", "e": "--editable", "b": "--build-constraints",
+             "t": "--target", "i": "--index-url", "f": "--find-links", "U": "--upgrade", "P": "--upgrade-package",
+             "C": "--config-settings", "n": "--no-cache", "p": "--python", "q": "--quiet", "v": "--verbose",
+             "h": "--help"}
+# Options that name a requirements file; values of the editable option are requirements too.
+PIP_REQUIREMENT_FILE_OPTIONS = frozenset({"--requirement", "--constraint", "--overrides", "--override",
+                                          "--build-constraints", "--build-constraint", "--excludes", "--exclude"})
+PIP_PATH_OPTIONS = frozenset({"--target", "--prefix", "--root", "--src", "--cache-dir", "--log", "--report",
+                              "--log-file", "--local-log", "--cert", "--client-cert", "--build", "--download"})
 
 
-def pip_installs(view: ShellView, *, top_level: bool = True) -> list[tuple[Invocation, int]]:
+@dataclass(frozen=True)
+class PipArgument:
+    """One argument of `pip install`: an option (with its value) or a requirement.
+
+    `option` is pip's long spelling (`-r`, `--requirement=x`, uv's `--requirements` are all
+    `--requirement`), None for a requirement, or the word itself when pip does not know it.
+    `words` are the indexes of the words it spans; `value` is None for a flag.
+    """
+
+    option: str | None
+    value: str | None
+    words: tuple[int, ...]
+    known: bool = True
+    # A requirement right after an option we do not know: it may be that option's value.
+    maybe_value: bool = False
+
+
+def pip_install_arguments(values: Sequence[str | None], *, uv: bool = False) -> list[PipArgument]:
+    """Read the words after `pip install` (`uv pip install` with `uv=True`) as pip does.
+
+    Handles `--opt value`, `--opt=value`, short options with attached values and clusters
+    (`-rreq.txt`, `-Ur req.txt`), and pip's unambiguous abbreviations of long options
+    (`--requirem x`). A word that expands (None) is a requirement whose value is unknown.
+    """
+    found: list[PipArgument] = []
+    index = 0
+    after_unknown = False
+    while index < len(values):
+        word = values[index]
+        if word is None or word == "-" or not word.startswith("-"):
+            found.append(PipArgument(None, word, (index,), maybe_value=after_unknown))
+            after_unknown = False
+            index += 1
+            continue
+        after_unknown = False
+        if word == "--":
+            found.extend(PipArgument(None, value, (i,)) for i, value in enumerate(values[index + 1 :], index + 1))
+            break
+        if word.startswith("--"):
+            name, equals, attached = word.partition("=")
+            option, takes_value = _pip_long(name, uv)
+            if option is None:
+                found.append(PipArgument(word, None, (index,), known=False))
+                after_unknown = not equals
+                index += 1
+                continue
+            if takes_value and not equals and index + 1 < len(values):
+                found.append(PipArgument(option, values[index + 1], (index, index + 1)))
+                index += 2
+            else:
+                found.append(PipArgument(option, attached if equals else None, (index,)))
+                index += 1
+            continue
+        short = _UV_SHORT if uv else _PIP_SHORT
+        letters = word[1:]
+        position = 0
+        while position < len(letters):
+            option = short.get(letters[position])
+            if option is None:
+                found.append(PipArgument(word, None, (index,), known=False))
+                after_unknown = True
+                break
+            takes_value = option in (_UV_INSTALL_VALUE if uv else _PIP_INSTALL_VALUE)
+            if not takes_value:
+                found.append(PipArgument(option, None, (index,)))
+                position += 1
+                continue
+            rest = letters[position + 1 :]
+            if rest:
+                found.append(PipArgument(option, rest, (index,)))
+            elif index + 1 < len(values):
+                found.append(PipArgument(option, values[index + 1], (index, index + 1)))
+                index += 1
+            else:
+                found.append(PipArgument(option, None, (index,)))
+            break
+        index += 1
+    return found
+
+
+def _pip_long(name: str, uv: bool) -> tuple[str | None, bool]:
+    """(pip's spelling, takes a value) of a long option, or (None, False) when unknown."""
+    if uv:
+        if name in _UV_INSTALL_VALUE:
+            return _UV_INSTALL_VALUE[name], True
+        return (name, False) if name in _UV_INSTALL_FLAGS else (None, False)
+    if name in _PIP_INSTALL_VALUE:
+        return name, True
+    if name in _PIP_INSTALL_FLAGS:
+        return name, False
+    matches = [option for option in _PIP_INSTALL_VALUE | _PIP_INSTALL_FLAGS if option.startswith(name)]
+    if len(matches) == 1 and len(name) > 3:  # optparse takes an unambiguous prefix
+        return matches[0], matches[0] in _PIP_INSTALL_VALUE
+    return None, False
+
+
+def pip_installs(view: ShellView, *, top_level: bool = False) -> list[tuple[Invocation, int]]:
     """`pip install` calls (pip, pip3, pip3.11, python -m pip), with the index of `install`."""
     found = []
     for call in invocations(view, ("pip",), top_level=top_level):
@@ -510,4 +689,37 @@ def pip_installs(view: ShellView, *, top_level: bool = True) -> list[tuple[Invoc
     return found
 
 
-_KNOWN_PROGRAMS = frozenset(APT_PROGRAMS) | frozenset(RPM_PROGRAMS) | {"apk", "pip", "gem", "npm", "yarn"}
+@dataclass(frozen=True)
+class PipInstall:
+    """A `pip install` (pip, pip3, python -m pip) or `uv pip install`, with its arguments read."""
+
+    call: Invocation
+    uv: bool
+    words: tuple[Word, ...]  # the words after `install`
+    arguments: tuple[PipArgument, ...]  # indexes in `words`
+
+    def requirements(self) -> list[tuple[Word, PipArgument]]:
+        """The positional words: requirements (or paths) to install."""
+        return [(self.words[arg.words[0]], arg) for arg in self.arguments if arg.option is None]
+
+
+def pip_install_calls(view: ShellView, *, top_level: bool = False) -> list[PipInstall]:
+    """Every `pip install` and `uv pip install` of a RUN body, its arguments read as pip reads them."""
+    found = []
+    for call in invocations(view, ("pip", "uv"), top_level=top_level):
+        uv = call.program == "uv"
+        if uv:
+            sub = subcommand(call, frozenset(_UV_INSTALL_VALUE))
+            if sub is None or sub[1] != "pip":
+                continue
+            call = Invocation(call.command, "pip", call.program_word, call.words[sub[0] + 1 :], call.assignments)
+        sub = subcommand(call, frozenset(_UV_INSTALL_VALUE) if uv else PIP_OPTIONS_WITH_VALUE)
+        if sub is None or sub[1] != "install":
+            continue
+        words = call.words[sub[0] + 1 :]
+        arguments = pip_install_arguments([word.value for word in words], uv=uv)
+        found.append(PipInstall(call, uv, words, tuple(arguments)))
+    return found
+
+
+_KNOWN_PROGRAMS = frozenset(APT_PROGRAMS) | frozenset(RPM_PROGRAMS) | {"apk", "pip", "uv", "gem", "npm", "yarn"}

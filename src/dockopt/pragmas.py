@@ -23,6 +23,12 @@ _PRAGMA_RE = re.compile(
     r"^\s*#\s*(?P<tool>dockopt:|hadolint)\s*(?P<global>global\s+)?ignore\s*=\s*(?P<ids>[A-Za-z0-9_\-, ]+?)\s*(?:#.*)?$"
 )
 _SKIP_FILE_RE = re.compile(r"^\s*#\s*dockopt:\s*skip-file\b")
+# Other tools' directives for the instruction below: `# dockerfmt-ignore`, `# checkov:skip=CKV_X`,
+# `# trivy:ignore:AVD-DS-0002`, `# kics-scan ignore-line`, `# noqa`.
+_TOOL_DIRECTIVE_RE = re.compile(
+    r"^\s*#\s*(?:[\w.-]+(?:-ignore\b|:(?:ignore|skip)\b|\s+ignore(?:=|-line\b|-block\b|\s*$))|noqa\b|nosec\b)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -138,3 +144,17 @@ def touched(fix: Fix, doc: Document):
     for instruction in doc.instructions:
         if any(instruction.start <= line <= instruction.end for line in lines):
             yield instruction
+
+
+def under_tool_directive(doc: Document) -> set[int]:
+    """Indexes of instructions right below a comment block with a tool's directive (ours,
+    hadolint's, a formatter's or a scanner's): the tool reads the instruction as written."""
+    found: set[int] = set()
+    for instruction in doc.instructions:
+        line = instruction.start - 1
+        while line >= 0 and line_body(doc.lines[line]).lstrip().startswith("#"):
+            if _TOOL_DIRECTIVE_RE.match(line_body(doc.lines[line])):
+                found.add(instruction.index)
+                break
+            line -= 1
+    return found

@@ -7,6 +7,7 @@ reads one body (tree-sitter-bash, via `ShellView`) and says how it may take part
 
 from __future__ import annotations
 
+import posixpath
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -41,6 +42,20 @@ _LAST_COMMAND_STATE = re.compile(r"\$(_(?![A-Za-z0-9_])|\{_[^A-Za-z0-9_])|\b(PIP
 _ERREXIT_WORDS = re.compile(r"\b(set|shopt|trap|source|eval|command|builtin)\b|(^|[\s;&|(])\.\s")
 # Nodes whose contents run in a child shell, so state changed inside them stays there.
 _ISOLATING = frozenset({"subshell", "command_substitution", "process_substitution"})
+# Nodes that run a list of commands: inside them `set -e` decides whether a failure stops the list.
+_COMMAND_LISTS = frozenset(
+    "subshell compound_statement if_statement while_statement for_statement c_style_for_statement "
+    "case_statement function_definition command_substitution process_substitution".split()
+)
+# Commands that run shell text of their own in this shell.
+_RUNS_SHELL_TEXT = frozenset({"eval", "source", ".", "command", "builtin"})
+
+_POSIX_SHELLS = frozenset("sh bash dash ash ksh mksh posh yash".split())
+# Shell options that change nothing about how two bodies behave once joined by `&&`.
+_HARMLESS_OPTIONS = frozenset("pipefail nounset xtrace verbose".split())
+_HARMLESS_LETTERS = frozenset("uxv")
+# Environment variables that make bash run code or set options before every body.
+SHELL_STARTUP_VARS = re.compile(r"\b(SHELLOPTS|BASH_ENV|BASHOPTS)\b")
 
 
 @dataclass(frozen=True)
@@ -50,6 +65,7 @@ class Body:
     instruction: Instruction
     view: ShellView
     unmergeable: str | None  # why it cannot join any merge
+    shell_state_only: bool  # it only changes the shell (`export X=1`, `cd /x`): the RUN does nothing
     must_be_last: str | None  # why nothing may follow it in a merge
     leaks_state: bool  # changes the shell: needs a subshell when another body follows
     needs_group: bool  # not a plain `a && b | c` chain: needs braces so `&&` joins it whole
@@ -86,13 +102,62 @@ def _body_facts(view: ShellView) -> dict:
         unmergeable = "it ends with a shell comment"
     elif _LAST_COMMAND_STATE.search(view.script):
         unmergeable = "it reads what the previous command left (`$_`, PIPESTATUS, BASH_REMATCH)"
+    state_only = not view.root.has_error and _shell_state_only(view, nodes)
+    if state_only and unmergeable is None:
+        unmergeable = "it only changes the shell, which ends with its RUN: merged, the no-op would stay"
     return {
         "unmergeable": unmergeable,
+        "shell_state_only": state_only,
         "must_be_last": _must_be_last(view, nodes, ends_with_comment),
         "leaks_state": any(_changes_shell(view, node) for node in nodes),
         "needs_group": needs_group,
         "ends_with_comment": ends_with_comment,
     }
+
+
+# Builtins whose whole effect is on the shell that runs them (no files, no output that matters).
+_STATE_ONLY_COMMANDS = frozenset(
+    "cd pushd popd export set unset umask alias unalias shopt declare typeset readonly local trap hash ulimit "
+    "enable".split()
+)
+
+
+def _shell_state_only(view: ShellView, nodes: list[Node]) -> bool:
+    """Does the body do nothing but change its own shell (`export X=1`, `cd /app`, `set -e`)?
+
+    Command substitutions run programs (`export V=$(make version)`), so they count as doing
+    something; so does `source`, which runs a script."""
+    commands = 0
+    for node in nodes:
+        kind = node.type
+        if kind in ("command_substitution", "process_substitution", "redirected_statement", "heredoc_redirect", "subshell"):
+            return False
+        if kind == "command":
+            commands += 1
+            if _name(view, node) not in _STATE_ONLY_COMMANDS or any(c.type == "variable_assignment" for c in node.children):
+                return False
+        elif kind in ("declaration_command", "unset_command", "variable_assignment"):
+            commands += 1
+        elif kind in ("if_statement", "for_statement", "while_statement", "case_statement", "c_style_for_statement",
+                      "function_definition", "pipeline", "compound_statement"):
+            return False
+    return commands > 0
+
+
+def and_breaks(view: ShellView) -> tuple[int, int]:
+    """How many `&&` of the body start a continuation line, and how many end one."""
+    start = end = 0
+    for node in view.walk():
+        if node.type != "list" or len(node.children) != 3 or node.children[1].type != "&&":
+            continue
+        operator = view.position(node.children[1])[0]
+        before = view.position(view.char(node.children[0].end_byte) - 1)[0]
+        after = view.position(node.children[2])[0]
+        if operator > before:
+            start += 1
+        elif operator < after:
+            end += 1
+    return start, end
 
 
 def _needs_group(view: ShellView) -> bool:
@@ -117,29 +182,43 @@ def _needs_group(view: ShellView) -> bool:
 def _must_be_last(view: ShellView, nodes: list[Node], ends_with_comment: bool) -> str | None:
     if ends_with_comment:
         return "it ends with a shell comment"
+    reason = _errexit_reason(view, nodes)
+    if reason:
+        return reason
     for node in nodes:
         name = _name(view, node)
         if node.type == "command" and name is not None:
             args = _args(view, node)
-            while name in ("command", "builtin") and args and args[0] is not None and not args[0].startswith("-"):
-                name, args = args[0], args[1:]  # `command set -e` is `set -e`
-            if (name == "eval" and _may_set_errexit(args)) or (name in ("command", "builtin") and args[:1] == [None]):
-                return f"`{name}` may run `set -e`, which a following `&&` would switch off"
-            if name == "shopt" and any(arg is None or (arg.startswith("-") and "o" in arg) for arg in args) and (
-                "errexit" in args or None in args
-            ):
-                return "it turns on `set -e` (`shopt -o errexit`), which a following `&&` would switch off"
-            if name == "set" and any(arg is None or _enables_errexit(arg, args) for arg in args):
-                # `set -e` is ignored on the left of `&&` (POSIX), even inside ( ) or { }.
-                return "it turns on `set -e`, which a following `&&` would switch off"
-            if name in ("source", "."):
-                return "it sources a script, which may turn on `set -e`"
-            if name == "trap" and any(arg is None or arg.upper() == "ERR" for arg in args):
-                return "it sets an ERR trap, which a following `&&` would switch off"
             if name in _OUTLIVING_COMMANDS or name.startswith("/etc/init.d/") or _OUTLIVING_ARGS & set(args):
                 return f"`{name}` may leave a process running into the next RUN"
     if _PER_RUN_MOUNTS.search(view.script):
         return "it touches a file BuildKit mounts afresh for every RUN"
+    return None
+
+
+def _errexit_reason(view: ShellView, nodes: list[Node]) -> str | None:
+    """Why this body may turn on `set -e` (or an ERR trap), which POSIX ignores for every command
+    on the left of `&&`: nothing may then follow the body's last part."""
+    for node in nodes:
+        name = _name(view, node)
+        if node.type != "command" or name is None:
+            continue
+        args = _args(view, node)
+        while name in ("command", "builtin") and args and args[0] is not None and not args[0].startswith("-"):
+            name, args = args[0], args[1:]  # `command set -e` is `set -e`
+        if (name == "eval" and _may_set_errexit(args)) or (name in ("command", "builtin") and args[:1] == [None]):
+            return f"`{name}` may run `set -e`, which a following `&&` would switch off"
+        if name == "shopt" and any(arg is None or (arg.startswith("-") and "o" in arg) for arg in args) and (
+            "errexit" in args or None in args
+        ):
+            return "it turns on `set -e` (`shopt -o errexit`), which a following `&&` would switch off"
+        if name == "set" and any(arg is None or _enables_errexit(arg, args) for arg in args):
+            # `set -e` is ignored on the left of `&&` (POSIX), even inside ( ) or { }.
+            return "it turns on `set -e`, which a following `&&` would switch off"
+        if name in ("source", "."):
+            return "it sources a script, which may turn on `set -e`"
+        if name == "trap" and any(arg is None or arg.upper() == "ERR" for arg in args):
+            return "it sets an ERR trap, which a following `&&` would switch off"
     return None
 
 
@@ -199,3 +278,70 @@ def _name(view: ShellView, node: Node) -> str | None:
 
 def _args(view: ShellView, node: Node) -> list[str | None]:
     return [view.word(child) for index, child in enumerate(node.children) if node.field_name_for_child(index) == "argument"]
+
+
+# -- the SHELL each RUN runs in ---------------------------------------------------------------
+
+
+def mergeable_shell(shell: tuple[str, ...]) -> bool:
+    """A POSIX shell whose options leave `a && b` meaning what `a` then `b` meant (no `-e`)."""
+    if len(shell) < 2 or posixpath.basename(shell[0]) not in _POSIX_SHELLS:
+        return False
+    *options, last = shell[1:]
+    if not (last.startswith("-") and last.endswith("c") and set(last[1:-1]) <= _HARMLESS_LETTERS):
+        return False
+    words = iter(options)
+    for word in words:
+        if word in ("-o", "+o"):
+            if next(words, None) not in _HARMLESS_OPTIONS:
+                return False
+        elif word in ("--noprofile", "--norc"):
+            continue
+        elif not (word[:1] in "-+" and set(word[1:]) <= _HARMLESS_LETTERS and len(word) > 1):
+            return False
+    return True
+
+
+def startup_code(doc: Document) -> bool:
+    """Does an ENV or ARG set a variable that makes bash run code or set options for every body?"""
+    return any(i.cmd in ("ENV", "ARG") and SHELL_STARTUP_VARS.search(i.original) for i in doc.instructions)
+
+
+# -- appending after a body -------------------------------------------------------------------
+
+
+def append_blocker(doc: Document, instruction: Instruction, view: ShellView) -> str | None:
+    """Why `&& command` may not follow the last part of this RUN's `&&` chain (None: it may).
+
+    Appending puts that part on the left of `&&`, where POSIX ignores `set -e` (and bash an ERR
+    trap) for everything it runs: `x && { set -e; false; echo ok; }` fails, but with `&& rm ...`
+    after it the group goes on to `echo ok` and the build passes. So a last part that runs a
+    list of commands (a group, subshell, loop, `if`, `eval`, `source`...) takes nothing after
+    it when `set -e` may be on, from the body itself or from the SHELL.
+    """
+    shell = doc.image.scope(instruction).shell
+    if len(shell) < 2 or posixpath.basename(shell[0]) not in _POSIX_SHELLS:
+        return "its SHELL is not a POSIX shell"
+    parts = view.and_chain()
+    if not parts or view.has_error:
+        return "its body is not one `&&` chain"
+    if not _runs_a_list(view, parts[-1]):
+        return None
+    reason = _errexit_reason(view, list(view.walk()))
+    if reason:
+        return reason
+    if not mergeable_shell(shell) or startup_code(doc):
+        return "its SHELL may run with `set -e`, which a following `&&` would switch off"
+    return None
+
+
+def _runs_a_list(view: ShellView, node: Node) -> bool:
+    """Does this part run several commands in this shell, where `set -e` decides when to stop?"""
+    if any(item.type == "function_definition" for item in view.walk()):
+        return True  # a call of a function defined in the body runs the function's list
+    for item in view.walk(node):
+        if item.type in _COMMAND_LISTS:
+            return True
+        if item.type == "command" and _name(view, item) in (None, *_RUNS_SHELL_TEXT):
+            return True
+    return False

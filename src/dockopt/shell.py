@@ -144,22 +144,35 @@ class ShellView:
         return frozenset(found)
 
     def and_chain(self) -> list[Node] | None:
-        """The parts of a body that is one `a && b && c` chain (one part for a lone command)."""
+        """The parts of a body that is one `a && b && c` chain (one part for a lone command).
+
+        tree-sitter-bash hangs a trailing redirect on the whole list (`a && b > f` reads as
+        `(a && b) > f`); bash gives it to the last command, so the list's parts are the chain's
+        parts and the redirect belongs to the part before it. The chain ends where the statement
+        does (`chain_end`), after any such redirect.
+        """
         statements = self.statements()
         if len(statements) != 1 or statements[0][1] == "&":
             return None
         parts: list[Node] = []
         node = statements[0][0]
-        if node.type == "redirected_statement" and node.children and node.children[0].type == "list":
-            return None  # tree-sitter hangs `a && b > f`'s redirect on the whole list: not a clean chain
-        while node.type == "list":
-            operator = node.children[1].type
-            if operator != "&&":
+        while True:
+            if node.type == "redirected_statement" and node.children and node.children[0].type == "list":
+                node = node.children[0]
+                continue
+            if node.type != "list":
+                break
+            if node.children[1].type != "&&":
                 return None
             parts.insert(0, node.children[2])
             node = node.children[0]
         parts.insert(0, node)
         return parts
+
+    def chain_end(self) -> int:
+        """Character offset in `script` just after the body's one statement (redirects included)."""
+        statements = self.statements()
+        return self.char(statements[-1][0].end_byte) if statements else 0
 
     def state_changes(self) -> list[Node]:
         """Nodes whose effect outlives them in this shell: `cd`, `export`, `X=1`, `set`, functions...

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tests.shared import REPO, SHARED
+
 BUILDLAB = SHARED / "buildlab"
 DOCKER = os.environ.get("DOCKER", "/usr/bin/docker")
 DEFAULT_CONTEXT = REPO / "fixtures" / "docker" / "default-context"

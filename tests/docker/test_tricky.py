@@ -32,7 +32,7 @@ BUILT = [
     # shell state that must stay inside its own RUN
     "cd-leak", "export-leak", "umask-leak", "trap-exit", "functions", "eval-and-expansion",
     # exit status: failing builds keep failing, passing ones keep passing
-    "set-e-last-fails", "set-e-in-middle", "exit-codes-semicolon", "negation-fails", "status-var",
+    "set-e-last-fails", "set-e-in-middle", "set-e-after-apt-update", "shell-e-group-append", "exit-codes-semicolon", "negation-fails", "status-var",
     "shopt-errexit", "bash-underscore", "pipefail-shell-fails", "shell-nounset",
     # the file's own syntax
     "escape-backtick", "crlf", "comments-in-continuation", "backslash-then-comment",

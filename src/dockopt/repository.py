@@ -1,0 +1,116 @@
+"""The repository a Dockerfile belongs to, and what its other files say about the project's style.
+
+A project that silences a rule somewhere (`# hadolint ignore=DL3059` above one RUN of another
+Dockerfile, `ignored: [DL3059]` in `.hadolint.yaml`) has decided against that rule's advice; a
+rewrite that applies it elsewhere in the same repository is noise to its reviewers.
+
+"The same repository" is the nearest folder up from the Dockerfile (or the build context) that
+holds `.git`, looked for at most `MAX_LEVELS_UP` levels up; without one, the Dockerfile's own
+folder. The walk below it is bounded by what it reads (folders, files, bytes), never by the
+clock, so the same tree always gives the same answer; it skips dependencies, VCS folders and test
+fixture trees (whose Dockerfiles show what a tool must cope with, not the project's style). The
+answer is cached per root for the run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from dockopt.discovery import SKIP_DIRS, is_dockerfile_name
+
+MAX_LEVELS_UP = 8
+MAX_FOLDERS = 2000
+MAX_FILES = 200  # Dockerfiles and hadolint configs read
+MAX_BYTES = 64 * 1024  # read from each
+# Folders of test inputs: their Dockerfiles are samples, not the project's own.
+_SAMPLE_DIRS = frozenset({"fixtures", "testdata", "test-data", "test", "tests", "__tests__", "spec", "third_party"})
+_HADOLINT_CONFIGS = (".hadolint.yaml", ".hadolint.yml")
+_PRAGMA_RE = re.compile(r"^\s*#\s*(?:hadolint|dockopt:)\s*(?:global\s+)?ignore\s*=\s*([A-Za-z0-9_\-, ]+)", re.MULTILINE)
+_YAML_KEY_RE = re.compile(r"^(\s*)ignored\s*:\s*(.*)$")
+
+_CACHE: dict[str, dict[str, str]] = {}
+
+
+def root_of(start: str | Path) -> Path:
+    """The repository folder `start` is in: the nearest one with `.git`, else `start` itself."""
+    folder = Path(os.path.abspath(start))
+    if folder.is_file():
+        folder = folder.parent
+    candidate = folder
+    for _ in range(MAX_LEVELS_UP + 1):
+        if (candidate / ".git").exists():
+            return candidate
+        if candidate.parent == candidate:
+            break
+        candidate = candidate.parent
+    return folder
+
+
+def ignored_rules(start: str | Path) -> dict[str, str]:
+    """Rule IDs (upper case) the repository of `start` silences somewhere, each with where."""
+    root = root_of(start)
+    key = str(root)
+    if key not in _CACHE:
+        if len(_CACHE) > 64:
+            _CACHE.clear()
+        _CACHE[key] = _scan(root)
+    return _CACHE[key]
+
+
+def _scan(root: Path) -> dict[str, str]:
+    found: dict[str, str] = {}
+    read = 0
+    for visited, (folder, dirs, names) in enumerate(os.walk(root)):
+        if visited >= MAX_FOLDERS:
+            break
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and d not in _SAMPLE_DIRS and not d.startswith("."))
+        for name in sorted(names):
+            config = name in _HADOLINT_CONFIGS
+            if not (config or is_dockerfile_name(name)):
+                continue
+            if read >= MAX_FILES:
+                return found
+            read += 1
+            path = Path(folder) / name
+            try:
+                with path.open("rb") as handle:
+                    text = handle.read(MAX_BYTES).decode("utf-8", errors="replace")
+            except OSError:
+                continue
+            where = path.relative_to(root).as_posix()
+            rules = _config_ignores(text) if config else _pragma_ignores(text)
+            for rule, line in rules:
+                found.setdefault(rule, f"{where}:{line}")
+    return found
+
+
+def _pragma_ignores(text: str) -> list[tuple[str, int]]:
+    rules = []
+    for match in _PRAGMA_RE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        rules += [(part.upper(), line) for part in re.split(r"[\s,]+", match.group(1)) if part]
+    return rules
+
+
+def _config_ignores(text: str) -> list[tuple[str, int]]:
+    """The `ignored:` list of a hadolint config (block or flow style)."""
+    rules = []
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        match = _YAML_KEY_RE.match(line)
+        if not match:
+            continue
+        indent, rest = len(match.group(1)), match.group(2).split("#", 1)[0].strip()
+        if rest.startswith("["):
+            rules += [(item.strip(" '\"").upper(), number + 1) for item in rest.strip("[]").split(",") if item.strip(" '\"")]
+            continue
+        for offset, item in enumerate(lines[number + 1 :], number + 2):
+            stripped = item.split("#", 1)[0].strip()
+            if not stripped:
+                continue
+            if not stripped.startswith("-") or len(item) - len(item.lstrip()) < indent:
+                break
+            rules.append((stripped[1:].strip(" '\"").upper(), offset))
+    return rules

@@ -80,7 +80,7 @@ def test_unsafe_with_the_reason(text, reason, context):
     assert not _fix(text, context, unsafe=False).changed
     result = _fix(text, context)
     [fix] = result.fixes
-    assert fix.safety is Safety.UNSAFE and reason in fix.message
+    assert fix.safety is Safety.UNSAFE and reason in fix.text
     assert "--chown=" in result.output
 
 
@@ -91,7 +91,7 @@ def test_a_setuid_file_in_the_context_makes_it_unsafe(context):
     if not os.stat(tool).st_mode & stat.S_ISUID:
         pytest.skip("this filesystem drops setuid bits")
     result = _fix(APP + "COPY . /app\nRUN chown -R app:app /app\n", context)
-    assert result.fixes[0].safety is Safety.UNSAFE and "setuid" in result.fixes[0].message
+    assert result.fixes[0].safety is Safety.UNSAFE and "setuid" in result.fixes[0].text
 
 
 def test_without_a_context_it_is_unsafe():

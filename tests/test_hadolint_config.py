@@ -56,11 +56,11 @@ def test_no_fail_passes_whatever_is_found(cli, tmp_path):
 
 
 def test_dockopt_config_wins_over_a_hadolint_one_even_further_up(cli, tmp_path):
-    write(tmp_path, "pyproject.toml", '[tool.dockopt]\nignore = ["DO240"]\n')
-    write(tmp_path, "svc/.hadolint.yaml", "ignored: [DL3059]\n")
+    write(tmp_path, "pyproject.toml", '[tool.dockopt]\nignore = ["DO201"]\n')
+    write(tmp_path, "svc/.hadolint.yaml", "ignored: [DL3042]\n")
     write(tmp_path, "svc/Dockerfile", CHAIN_AND_CACHE)
     out = cli("check", "svc/Dockerfile")[1]
-    assert "DO201" in out and "DO240" not in out
+    assert "DO240" in out and "DO201" not in out
 
 
 def test_the_nearest_hadolint_config_is_used_when_dockopt_has_none(tmp_path):

@@ -101,7 +101,7 @@ def test_multi_gitter_recipe(tmp_path: Path, forge: Path, shell):
     assert pushed_files(forge, "api", "dockopt/optimize-dockerfiles") == ["Dockerfile"]
     assert pushed_files(forge, "shop", "dockopt/optimize-dockerfiles") == ["services/web/Dockerfile", "services/worker/Dockerfile"]
     report = (workspace / "dockopt-reports" / ORG / "api.md").read_text()
-    assert report.startswith("# Optimize Dockerfiles: 5 fixes in 1 file (dockopt)\n")
+    assert report.startswith("# Optimize Dockerfiles: 4 fixes in 1 file (dockopt)\n")
     assert not (workspace / "dockopt-reports" / ORG / "done.md").exists()
 
 
@@ -119,7 +119,7 @@ def test_turbolift_recipe(tmp_path: Path, forge: Path, shell):
     assert sorted(opened) == ["my-org/api", "my-org/shop"]
     api = opened["my-org/api"]
     body = (campaign / "work" / ORG / "api" / ".git" / "dockopt" / "PR_BODY.md").read_text()
-    assert api["title"] == "Optimize Dockerfiles: 5 fixes in 1 file (dockopt)"
+    assert api["title"] == "Optimize Dockerfiles: 4 fixes in 1 file (dockopt)"
     assert api["body"] == body.split("\n", 1)[1].strip("\n")
     assert "| DO301 `dependency-manifests-first` | safe |" in api["body"]
     assert opened["my-org/shop"]["title"] == "Optimize Dockerfiles: 2 fixes in 2 files (dockopt)"

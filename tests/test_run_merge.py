@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dockopt.document import Document
-from dockopt.run_merge import append_blocker, run_shells
+from dockopt.run_merge import append_blocker
 
 
 def _blocker(text: str) -> str | None:
@@ -51,7 +51,6 @@ def test_blocked(text, reason):
 
 def test_a_stage_inherits_the_shell_of_the_stage_it_is_built_from():
     doc = Document('FROM debian AS base\nSHELL ["/bin/bash", "-c"]\nFROM base\nRUN a\nFROM debian\nRUN b\n')
-    shells = run_shells(doc)
     runs = [i for i in doc.instructions if i.cmd == "RUN"]
-    assert shells[runs[0].index] == ("/bin/bash", "-c")
-    assert shells[runs[1].index] == ("/bin/sh", "-c")
+    assert doc.image.scope(runs[0]).shell == ("/bin/bash", "-c")
+    assert doc.image.scope(runs[1]).shell == ("/bin/sh", "-c")

@@ -72,8 +72,8 @@ class AptGetListsCleanup(Transform):
             later = [item for item in later_instructions(doc, instruction) if "RUN" in (item.cmd, item.sub_cmd)]
             if any(needs_apt_lists(text_of(doc, item)) for item in later):
                 continue  # a later RUN installs from these lists
-            following = doc.instructions[instruction.index + 1] if instruction.index + 1 < len(doc.instructions) else None
-            if following is not None and following.cmd == "RUN" and LISTS in text_of(doc, following):
+            following = next((item for item in later if item.cmd == "RUN"), None)
+            if following is not None and LISTS in text_of(doc, following):
                 continue  # the next RUN removes them already: chain-run or DO250 joins it to this one
             edits = append_to_chain(doc, instruction, view, CLEANUP)
             if edits is None:

@@ -95,7 +95,7 @@ class ChainRun(Transform):
         if any(self.matches(selector) for selectors in pragmas.ignores.values() for selector in selectors):
             return  # the file keeps some RUNs apart on purpose: its other RUNs are its own choice too
         if ctx.build is not None:
-            silenced = ignored_rules(ctx.build.dockerfile or ctx.build.root)
+            silenced = ignored_rules(ctx.build.dockerfile or ctx.build.root, besides=ctx.build.dockerfile)
             if any(self.matches(rule) for rule in silenced):
                 return  # so does another Dockerfile (or the hadolint config) of the repository
         file_style = _Style.of(doc)
@@ -116,7 +116,7 @@ class ChainRun(Transform):
 # -- which RUNs merge ------------------------------------------------------------------------
 
 
-def _groups(doc, pragma_runs: set[int], root) -> list[list[Body]]:
+def _groups(doc, pragma_runs: set[int]) -> list[list[Body]]:
     groups: list[list[Body]] = []
     cwds = doc.image.workdirs
     for stage in doc.stages:

@@ -7,9 +7,8 @@ import posixpath
 import re
 import stat
 
-from dockopt.image_paths import empty_before
-from dockopt.manifests import is_under, join, workdirs
-from dockopt.package_managers import command_words, expand_variables, line_edits, variables_before, word_span
+from dockopt.image import is_under, join
+from dockopt.package_managers import command_words, line_edits, word_span
 from dockopt.transform import Safety, Transform
 
 # Instructions that neither touch files nor change who runs the next RUN.
@@ -64,13 +63,13 @@ class CopyChown(Transform):
     order = 240
 
     def check(self, doc, ctx):
-        cwds = workdirs(doc)
+        cwds = doc.image.workdirs
         for stage in doc.stages:
             items = stage.instructions
             for position, copy in enumerate(items):
                 if copy.cmd != "COPY" or copy.json or copy.flag("chown") is not None or len(copy.args) < 2:
                     continue
-                dest = _path(doc, copy, cwds[copy.index], copy.args[-1])
+                dest = _path(doc, copy, copy.args[-1])
                 if dest is None:
                     continue
                 found = _chown_after(doc, items, position, dest, cwds)
@@ -109,7 +108,7 @@ def _chown_after(doc, items, position, dest, cwds):
             if not flags or any(flag not in _RECURSIVE for flag in flags) or len(rest) != 2:
                 continue
             owner, target = rest
-            if not _OWNER.match(owner) or _path(doc, item, cwds[item.index], target.strip("\"'")) != dest:
+            if not _OWNER.match(owner) or _path(doc, item, target.strip("\"'")) != dest:
                 continue
             if _rewrites_tree_again(view, command, dest, cwds[item.index]):
                 return None  # the same RUN changes every file anyway: nothing to save
@@ -128,20 +127,15 @@ def _rewrites_tree_again(view, chown, dest, cwd) -> bool:
     return False
 
 
-def _path(doc, instruction, cwd: str, text: str) -> str | None:
+def _path(doc, instruction, text: str) -> str | None:
     """An in-image path as the instruction reads it, `$VAR`s replaced by their ENV/ARG values."""
-    if "$" in text or "$" in cwd:
-        values = variables_before(doc, instruction)
-        text, cwd = expand_variables(text, values), expand_variables(cwd, values)
-        if text is None or cwd is None:
-            return None
-    return join(cwd, text)
+    return doc.image.scope(instruction).known_path(text)
 
 
 def _unsafe_reason(doc, ctx, copy, folder) -> str | None:
     if copy.flag("from") is not None:
         return "files from another stage or image may carry setuid bits, which chown cleared"
-    reason = empty_before(doc, copy, folder)
+    reason = doc.image.empty_before(copy, folder)
     if reason:
         return f"files that were in {folder} before the copy keep their owner, where `chown -R` changed it: {reason}"
     if ctx.build is None:

@@ -14,7 +14,6 @@ from dockopt.package_managers import (
     mounted_over,
     pip_installs,
     text_of,
-    variables_before,
 )
 from dockopt.transform import Severity, Transform
 
@@ -109,7 +108,7 @@ def _settings(doc, instruction) -> dict[str, str | None] | None:
             return None
         if item.cmd in ("RUN", "COPY", "ADD") and (_CONFIG_RE.search(item.original) or _SETTING_RE.search(item.original)):
             return None
-    return variables_before(doc, instruction)
+    return dict(doc.image.scope(instruction).variables)
 
 
 def _cache_folder(values: dict[str, str | None], text: str) -> str | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import posixpath
+import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from types import MappingProxyType
@@ -41,6 +42,11 @@ DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 _WINDOWS_WORDS = ("windows", "servercore", "nanoserver")
 _GLOB_CHARS = frozenset("*?[")
 _URL_PREFIXES = ("http://", "https://", "git@", "git://")
+# Top-level folders of the filesystem hierarchy: images ship content there.
+_FHS_FOLDERS = frozenset(
+    "bin boot dev etc home lib lib32 lib64 libx32 media mnt opt proc root run sbin srv sys tmp usr var nix".split()
+)
+_OFFICIAL_IMAGE = re.compile(r"^(?:docker\.io/)?(?:library/)?[a-z0-9][a-z0-9._-]*(?::[\w.-]+)?(?:@sha256:[0-9a-f]+)?$")
 
 # -- paths -----------------------------------------------------------------------------------------
 
@@ -108,6 +114,14 @@ class Scope:
     def expand(self, text: str) -> str:
         """`text` with the variables known here expanded; unknown ones kept as written."""
         return expand(text, self.variables, self.escape)
+
+    def known_path(self, text: str) -> str | None:
+        """An in-image path as an instruction writes it, made absolute; None when a variable in it
+        (or in the WORKDIR) has no known value."""
+        value = self.word(text)
+        if value is None or "$" in self.workdir:
+            return None
+        return join(self.workdir, value)
 
     def path(self, text: str) -> str:
         """An in-image path as an instruction writes it, made absolute against WORKDIR."""
@@ -450,6 +464,47 @@ class Image:
             if found is not None:
                 return found
         return None
+
+    def empty_before(self, instruction: Instruction, folder: str) -> str | None:
+        """Why `folder` may hold files before `instruction` runs; None when it is known to be empty.
+
+        Known only in one case: a WORKDIR of the same stage made it, nothing wrote into it since,
+        it is not a folder of the filesystem hierarchy (which images fill), and the stage is built
+        on an official library image (`python:3.12`), which ships nothing outside those.
+        """
+        folder = posixpath.normpath(folder)
+        parts = folder.strip("/").split("/")
+        if "$" in folder or not parts[0]:
+            return f"{folder} is not a fixed path"
+        if instruction.stage is None:
+            return f"{folder} is outside any stage"
+        stage = self.doc.stages[instruction.stage]
+        made = None
+        for item in stage.instructions:
+            if item.index >= instruction.index:
+                break
+            if item.cmd == "WORKDIR" and self.scope_after(item).workdir == folder:
+                made = made or item
+            elif item.cmd in ("COPY", "ADD"):
+                copy = self.copy_of(item)
+                if copy is None or "$" in copy.dest or is_under(copy.dest_folder, folder):
+                    return f"line {item.line} copies into {folder} before"
+            elif item.cmd == "RUN" and (made is not None or self._names(item, folder)):
+                return f"line {item.line} may write into {folder} before"
+        if parts[0] in _FHS_FOLDERS:
+            return f"{folder} is a system folder, which the base image may fill"
+        if self.stage(stage).parent is not None or not _OFFICIAL_IMAGE.match(stage.base):
+            return f"the base image `{stage.base}` may ship {folder}"
+        if made is None:
+            return f"no WORKDIR of the stage makes {folder} before"
+        return None
+
+    def _names(self, item: Instruction, folder: str) -> bool:
+        """Does the instruction's text name the folder, directly or through a variable holding it?"""
+        if folder in item.original:
+            return True
+        values = self.scope(item).variables
+        return any(value == folder and re.search(rf"\$\{{?{name}\b", item.original) for name, value in values.items())
 
     # -- what RUN reads ------------------------------------------------------------------------
 

@@ -184,6 +184,14 @@ def _split_gap(orig: list[int], written: list[int], ledger: Ledger, parent: list
             start = lines[-1] + 1
             i, j = i + 1, j + 1
         elif j < len(final_runs) and final_runs[j][0] not in {run[0] for run in orig_runs[i:]}:
+            # Lines inserted in front of a user's line go there: past removed lines it came after.
+            hint = ledger.lines[final_runs[j][1][0]].origin
+            later = {run[0] for run in final_runs[j + 1 :]}
+            while i < len(orig_runs) and orig_runs[i][1][-1] < hint and orig_runs[i][0] not in later:
+                group, lines = orig_runs[i]
+                pieces.append((group, lines[0], lines[-1] + 1, []))
+                start = lines[-1] + 1
+                i += 1
             pieces.append((final_runs[j][0], start, start, final_runs[j][1]))
             j += 1
         elif i < len(orig_runs) and orig_runs[i][0] not in {run[0] for run in final_runs[j:]}:

@@ -489,38 +489,6 @@ def earlier_instructions(doc: Document, instruction: Instruction) -> Iterator[In
         yield from (earlier for earlier in item.instructions if earlier.index < instruction.index)
 
 
-_VARIABLE_RE = re.compile(r"\$\{([A-Za-z_]\w*)\}|\$([A-Za-z_]\w*)")
-
-
-def variables_before(doc: Document, instruction: Instruction) -> dict[str, str | None]:
-    """ENV and ARG values in scope at `instruction` (its stage and the stages under it), expanded
-    where they use earlier ones; None for a value that is not known statically."""
-    values: dict[str, str | None] = {}
-    for item in sorted(earlier_instructions(doc, instruction), key=lambda item: item.index):
-        if item.cmd == "ENV":
-            for name, value in zip(item.args[::2], item.args[1::2]):
-                values[name] = expand_variables(value, values)
-        elif item.cmd == "ARG":
-            for arg in item.args:
-                name, equals, value = arg.partition("=")
-                values.setdefault(name, expand_variables(value.strip("\"'"), values) if equals else None)
-    return values
-
-
-def expand_variables(text: str, values: dict[str, str | None]) -> str | None:
-    """`text` with `$VAR` / `${VAR}` replaced; None when one of them has no known value."""
-    missing = False
-
-    def substitute(match: re.Match) -> str:
-        nonlocal missing
-        value = values.get(match.group(1) or match.group(2))
-        if value is None:
-            missing = True
-            return ""
-        return value
-
-    result = _VARIABLE_RE.sub(substitute, text)
-    return None if missing else result
 
 
 # -- pip ---------------------------------------------------------------------------------------

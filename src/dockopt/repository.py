@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from dockopt.discovery import SKIP_DIRS, is_dockerfile_name
@@ -30,7 +31,6 @@ _HADOLINT_CONFIGS = (".hadolint.yaml", ".hadolint.yml")
 _PRAGMA_RE = re.compile(r"^\s*#\s*(?:hadolint|dockopt:)\s*(?:global\s+)?ignore\s*=\s*([A-Za-z0-9_\-, ]+)", re.MULTILINE)
 _YAML_KEY_RE = re.compile(r"^(\s*)ignored\s*:\s*(.*)$")
 
-_CACHE: dict[str, dict[str, str]] = {}
 
 
 def root_of(start: str | Path) -> Path:
@@ -48,18 +48,11 @@ def root_of(start: str | Path) -> Path:
     return folder
 
 
-def ignored_rules(start: str | Path) -> dict[str, str]:
-    """Rule IDs (upper case) the repository of `start` silences somewhere, each with where."""
+def ignored_rules(start: str | Path, *, besides: str | Path | None = None) -> dict[str, str]:
+    """Rule IDs (upper case) the repository of `start` silences somewhere, each with where; a
+    Dockerfile named by `besides` (the one being fixed, which speaks for itself) is not read."""
     root = root_of(start)
-    key = str(root)
-    if key not in _CACHE:
-        if len(_CACHE) > 64:
-            _CACHE.clear()
-        _CACHE[key] = _scan(root)
-    return _CACHE[key]
-
-
-def _scan(root: Path) -> dict[str, str]:
+    skip = Path(os.path.abspath(besides)) if besides is not None else None
     found: dict[str, str] = {}
     read = 0
     for visited, (folder, dirs, names) in enumerate(os.walk(root)):
@@ -74,16 +67,27 @@ def _scan(root: Path) -> dict[str, str]:
                 return found
             read += 1
             path = Path(folder) / name
+            if path == skip:
+                continue
             try:
-                with path.open("rb") as handle:
-                    text = handle.read(MAX_BYTES).decode("utf-8", errors="replace")
+                stat = path.stat()
             except OSError:
                 continue
             where = path.relative_to(root).as_posix()
-            rules = _config_ignores(text) if config else _pragma_ignores(text)
-            for rule, line in rules:
+            for rule, line in _rules_in(str(path), config, stat.st_size, stat.st_mtime_ns):
                 found.setdefault(rule, f"{where}:{line}")
     return found
+
+
+@lru_cache(maxsize=1024)
+def _rules_in(path: str, config: bool, size: int, mtime: int) -> tuple[tuple[str, int], ...]:
+    """What one file silences (size and mtime are part of the key: an edited file is read again)."""
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read(MAX_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return ()
+    return tuple(_config_ignores(text) if config else _pragma_ignores(text))
 
 
 def _pragma_ignores(text: str) -> list[tuple[str, int]]:

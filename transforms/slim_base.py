@@ -14,7 +14,9 @@ from dockopt.base_images import (
     slim_tag,
 )
 from dockopt.build_needs import Needs, stage_needs
+from dockopt.compiled_split import plan_for
 from dockopt.edits import Edit
+from dockopt.stage_split import NotMapped
 from dockopt.transform import Safety, Transform
 
 # -- the transform -----------------------------------------------------------------------------------
@@ -30,7 +32,8 @@ class SlimBase(Transform):
     the default of the ARG it comes from. `--platform`, the stage name and a registry prefix stay.
 
     Before it swaps, it checks what the build takes from the full image: compilers and headers
-    (then it leaves the file and points to DO502, which moves them into a builder stage), tools
+    (then it leaves the file and points to DO502, which moves them into a builder stage; so too
+    for a Node build that installs devDependencies for a build script, which DO502 prunes), tools
     such as `git`, `curl` or `wget` (installed explicitly, in the RUN that uses them), packages
     that compile on `pip install` or load system libraries. When it cannot tell, it does not swap
     and says why.
@@ -109,6 +112,10 @@ class SlimBase(Transform):
         if needs.compiles:
             yield self.fix(f"`{image}` not swapped for `{new}`: the build compiles ({needs.compiles[0]}) with tools only the full image has; DO502 (multi-stage) can keep them in a builder stage", at)
             return
+        dev = _node_dev_build(doc, ctx, site) if rule.get("language") == "node" else None
+        if dev:
+            yield self.fix(f"`{image}` not swapped for `{new}`: {dev}; DO502 (multi-stage) builds in a builder stage and prunes them", at)
+            return
         edits = [Edit.replace(site.line, site.line, _replace_at(doc.lines[site.line], site.column, site.text, str(ImageRef(image.prefix, image.repo, new_tag, None))))]
         extra = {**needs.tools, **needs.runtime}
         installs = _install_edits(doc, extra, family)
@@ -162,6 +169,28 @@ def _package_manager_needs(doc, stages, ctx, needs: Needs, language: str) -> Non
                     continue
                 needs.unsure.append(f"line {instruction.line}: `{name}` may compile native modules with the full image's compilers")
                 return
+
+
+def _node_dev_build(doc, ctx, site: BaseSite) -> str | None:
+    """Why a one-stage Node build is better split than slimmed: it installs the devDependencies a
+    build script needs (`npm run build` with tsc, say), and a slim image would still ship them.
+    Only when the stage split applies (the plan is in core), so one of the two fixes is made."""
+    if len(doc.stages) != 1 or ctx is None or ctx.build is None:
+        return None
+    try:
+        package = json.loads(ctx.build.read_text("package.json") or "null")
+    except ValueError:
+        return None
+    dev = sorted(package.get("devDependencies") or {}) if isinstance(package, dict) else []
+    if not dev:
+        return None
+    try:
+        if plan_for(doc, ctx, site.stage, site) is None:
+            return None
+    except NotMapped:
+        return None
+    shown = ", ".join(dev[:3]) + (", ..." if len(dev) > 3 else "")
+    return f"the image would keep the devDependencies the build installs ({shown})"
 
 
 def _node_lock_is_plain(ctx) -> bool:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-BUILDLAB = REPO.parent / "shared" / "buildlab"
+# Beside the repository; $DOCKOPT_BUILDLAB points elsewhere (a git worktree in another folder).
+BUILDLAB = Path(os.environ.get("DOCKOPT_BUILDLAB") or REPO.parent / "shared" / "buildlab")
 DOCKER = os.environ.get("DOCKER", "/usr/bin/docker")
 DEFAULT_CONTEXT = REPO / "fixtures" / "docker" / "default-context"
 

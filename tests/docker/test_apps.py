@@ -76,8 +76,11 @@ CASES = [
 IDS = [case.id for case in CASES]
 
 # Files a build writes differently every time, whatever the Dockerfile: `uv sync` builds and
-# installs the project itself, and records that build's own hashes and cache key.
+# installs the project itself, and records that build's own hashes and cache key; a C extension
+# compiled from source embeds pip's random build folder, and its RECORD that file's hash.
 PER_BUILD = {
+    "flask-psycopg2": ("--ignore", "/usr/local/lib/python3.11/site-packages/psycopg2/_psycopg.*.so",
+                       "--ignore", "/usr/local/lib/python3.11/site-packages/psycopg2-*.dist-info/RECORD"),
     "uv-docker-example": ("--ignore", "/app/.venv/lib/*/site-packages/uv_docker_example-*.dist-info/RECORD",
                           "--ignore", "/app/.venv/lib/*/site-packages/uv_docker_example-*.dist-info/uv_cache.json"),
 }

@@ -191,3 +191,47 @@ def test_crafted_values_never_add_an_instruction(crafted):
     out = fix(source).output  # left alone (the CMD names no built binary) or split: never an extra instruction
     cmds = [i.cmd for i in Document(out).instructions]
     assert out == source or cmds == ["FROM", "WORKDIR", "COPY", "RUN", "FROM", "WORKDIR", "COPY", "COPY", "USER", "CMD"]
+
+
+# -- `make` with no target: the Makefile's default goal ---------------------------------------------
+
+MAKE_GOALS = [
+    pytest.param("tool: tool.o\n\t$(CC) -o $@ $^\n", None, ["tool"], id="the-first-rule-is-the-default-goal"),
+    pytest.param("CC = gcc\nX := 1\n\ntool: a.o\n\tcc\n", None, ["tool"], id="variable-assignments-are-not-rules"),
+    pytest.param(".SUFFIXES:\n%.o: %.c\n\tcc -c $<\ntool: a.o\n", None, ["tool"], id="special-and-pattern-targets-are-skipped"),
+    pytest.param("all: one two\none:\n\tcc\ntwo:\n\tcc\n", None, ["one", "two"], id="all-builds-its-prerequisites"),
+    pytest.param("build: tool\n.PHONY: build\ntool:\n", None, ["tool"], id="a-phony-default-goal-builds-its-prerequisites"),
+    pytest.param("tool:\nother:\n", "all", None, id="make-all-without-an-all-rule-is-unsure"),
+    pytest.param("all: $(PROGS)\n", None, None, id="a-goal-named-by-a-variable-is-unsure"),
+    pytest.param("include config.mk\ntool:\n", None, None, id="an-include-may-add-rules"),
+    pytest.param(".DEFAULT_GOAL := other\ntool:\nother:\n", None, None, id="a-default-goal-set-by-hand-is-unsure"),
+    pytest.param("# nothing here\n", None, None, id="a-makefile-without-rules"),
+]
+
+
+@pytest.mark.parametrize(("makefile", "goal", "expected"), MAKE_GOALS)
+def test_make_goals(makefile, goal, expected):
+    from dockopt.compiled_split import _make_goals
+
+    assert _make_goals(makefile, goal) == expected
+
+
+MAKE_DOCKERFILE = 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y gcc make\nWORKDIR /src\nCOPY . .\nRUN make\nCMD ["./tool"]\n'
+
+
+@pytest.mark.parametrize(
+    ("makefile", "split"),
+    [
+        pytest.param("tool: tool.c\n\t$(CC) -o $@ tool.c\n", True, id="the-default-goal-is-the-program-cmd-runs"),
+        pytest.param("other: tool.c\n\t$(CC) -o $@ tool.c\n", False, id="the-default-goal-is-another-file"),
+        pytest.param("tool: tool.c\n\t$(CC) -o $@ tool.c -lssl\n", False, id="the-makefile-links-a-library-the-runtime-may-lack"),
+        pytest.param(None, False, id="no-makefile-in-the-context"),
+    ],
+)
+def test_make_without_a_target_reads_the_makefile(tmp_path, makefile, split):
+    (tmp_path / "tool.c").write_text("int main(void) { return 0; }\n")
+    if makefile is not None:
+        (tmp_path / "Makefile").write_text(makefile)
+    out = fix(MAKE_DOCKERFILE, context=tmp_path).output
+    assert ('COPY --from=builder ["/src/tool", "/src/tool"]' in out) is split
+    assert ("FROM debian:bookworm-slim" in out) is split

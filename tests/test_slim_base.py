@@ -103,3 +103,29 @@ def test_requirements_are_read_from_the_context(tmp_path):
     result = fix(source, context=tmp_path)
     assert result.output == source
     assert any("mysqlclient" in f.text and "DO502" in f.text for f in result.fixes)
+
+
+NODE_BUILD = 'FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN npm run build\nCMD ["node", "dist/server.js"]\n'
+LOCK = '{"lockfileVersion": 3, "packages": {"": {}, "node_modules/typescript": {"dev": true}}}\n'
+
+
+@pytest.mark.parametrize(
+    ("package", "source", "swapped"),
+    [
+        pytest.param('{"devDependencies": {"typescript": "^5"}}', NODE_BUILD, False,
+                     id="a-build-with-dev-dependencies-is-left-to-the-stage-split"),
+        pytest.param('{"dependencies": {"express": "^4"}}', NODE_BUILD, True, id="no-dev-dependencies-to-prune-gets-slim"),
+        pytest.param('{"devDependencies": {"typescript": "^5"}}', NODE_BUILD.replace("FROM node:20\n", "FROM node:20 AS app\n") + "FROM app\n",
+                     True, id="a-file-with-stages-of-its-own-gets-slim"),
+        pytest.param('{"devDependencies": {"nodemon": "^3"}, "scripts": {"start": "nodemon server.js"}}',
+                     NODE_BUILD.replace('CMD ["node", "dist/server.js"]', 'CMD ["npm", "start"]'), True,
+                     id="a-start-script-that-needs-a-dev-dependency-cannot-be-split-so-gets-slim"),
+    ],
+)
+def test_a_node_build_with_dev_dependencies_waits_for_the_split(tmp_path, package, source, swapped):
+    (tmp_path / "package.json").write_text(package)
+    (tmp_path / "package-lock.json").write_text(LOCK)
+    result = fix(source, context=tmp_path)
+    assert ("node:20-slim" in result.output) is swapped
+    if not swapped:
+        assert any("devDependencies" in f.text and "DO502" in f.text for f in result.fixes)

@@ -64,7 +64,8 @@ class MultiStage(Transform):
       folder copied onto `node:X-slim`, tools the runtime uses (a `curl` HEALTHCHECK) installed.
       `npm start` is checked against package.json's devDependencies.
     - C/C++ compiled on a distro image and run by CMD/ENTRYPOINT: the program is copied onto the same
-      release's minimal image (`centos:7` → `ubi7/ubi-minimal`, `debian:X` → `debian:X-slim`).
+      release's minimal image (`centos:7` → `ubi7/ubi-minimal`, `debian:X` → `debian:X-slim`). A
+      `make` with no target builds the default goal of the Makefile it finds in the build context.
 
     It only rewrites when it can place every instruction; otherwise it reports why not. A file
     that is already multi-stage keeps its stages.

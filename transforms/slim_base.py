@@ -14,7 +14,9 @@ from dockopt.base_images import (
     slim_tag,
 )
 from dockopt.build_needs import Needs, stage_needs
+from dockopt.compiled_split import plan_for
 from dockopt.edits import Edit
+from dockopt.stage_split import NotMapped
 from dockopt.transform import Safety, Severity, Transform
 
 # -- the transform -----------------------------------------------------------------------------------
@@ -28,9 +30,12 @@ class SlimBase(Transform):
     and `eclipse-temurin` JDK → JRE in a stage that compiles no Java), following the mapping in
     `dockopt/data/slim_images.json`. Only the text that names the image changes: the FROM line, or
     the default of the ARG it comes from. `--platform`, the stage name and a registry prefix stay.
+    Only the stages of the image that ships change (the final stage and those it is built FROM): a
+    builder stage keeps its full image, whose tools are there on purpose and never ship.
 
     Before it swaps, it checks what the build takes from the full image: compilers and headers
-    (then it leaves the file and points to DO502, which moves them into a builder stage), tools
+    (then it leaves the file and points to DO502, which moves them into a builder stage; so too
+    for a Node build that installs devDependencies for a build script, which DO502 prunes), tools
     such as `git`, `curl` or `wget` (installed explicitly, in the RUN that uses them), packages
     that compile on `pip install` or load system libraries. When it cannot tell, it does not swap
     and says why.
@@ -67,7 +72,10 @@ class SlimBase(Transform):
 
     def check(self, doc, ctx):
         done_args: set[str] = set()
+        shipped = set(doc.image.chain(doc.final_stage)) if doc.final_stage is not None else set()
         for stage in doc.stages:
+            if stage not in shipped:
+                continue  # a builder's size never reaches the image: its compilers are there on purpose
             site = base_site(doc, stage)
             if site is None or slim_data()["images"].get(site.image.repo) is None:
                 continue
@@ -109,6 +117,10 @@ class SlimBase(Transform):
             return
         if needs.compiles:
             yield self.fix(f"`{image}` not swapped for `{new}`: the build compiles ({needs.compiles[0]}) with tools only the full image has; DO502 (multi-stage) can keep them in a builder stage", at)
+            return
+        dev = _node_dev_build(doc, ctx, site) if rule.get("language") == "node" else None
+        if dev:
+            yield self.fix(f"`{image}` not swapped for `{new}`: {dev}; DO502 (multi-stage) builds in a builder stage and prunes them", at)
             return
         edits = [Edit.replace(site.line, site.line, _replace_at(doc.lines[site.line], site.column, site.text, str(ImageRef(image.prefix, image.repo, new_tag, None))))]
         extra = {**needs.tools, **needs.runtime}
@@ -163,6 +175,28 @@ def _package_manager_needs(doc, stages, ctx, needs: Needs, language: str) -> Non
                     continue
                 needs.unsure.append(f"line {instruction.line}: `{name}` may compile native modules with the full image's compilers")
                 return
+
+
+def _node_dev_build(doc, ctx, site: BaseSite) -> str | None:
+    """Why a one-stage Node build is better split than slimmed: it installs the devDependencies a
+    build script needs (`npm run build` with tsc, say), and a slim image would still ship them.
+    Only when the stage split applies (the plan is in core), so one of the two fixes is made."""
+    if len(doc.stages) != 1 or ctx is None or ctx.build is None:
+        return None
+    try:
+        package = json.loads(ctx.build.read_text("package.json") or "null")
+    except ValueError:
+        return None
+    dev = sorted(package.get("devDependencies") or {}) if isinstance(package, dict) else []
+    if not dev:
+        return None
+    try:
+        if plan_for(doc, ctx, site.stage, site) is None:
+            return None
+    except NotMapped:
+        return None
+    shown = ", ".join(dev[:3]) + (", ..." if len(dev) > 3 else "")
+    return f"the image would keep the devDependencies the build installs ({shown})"
 
 
 def _node_lock_is_plain(ctx) -> bool:

@@ -599,12 +599,14 @@ def _plan_native(doc, ctx, stage, site) -> CompiledPlan | None:
         return None
     entry, words = found
     program = _program(walk, entry, words)
+    makefiles = {id(command): _makefile(doc, ctx, walk, index, view, command) for index, command, view in compiles}
     candidates = set()
     for index, command, view in compiles:
         try:
-            candidates |= {posixpath.basename(o) for o in _native_outputs(command, walk.blocks[index].instruction, strict=False)}
+            outputs = _native_outputs(command, walk.blocks[index].instruction, strict=False, makefile=makefiles[id(command)])
         except NotMapped:
             continue
+        candidates |= {posixpath.basename(o) for o in outputs}
     if program is None or posixpath.basename(program) not in candidates:
         return None  # not a compile-and-run build (a `make install` of a tool, say)
     last = compiles[-1][0]
@@ -621,7 +623,7 @@ def _plan_native(doc, ctx, stage, site) -> CompiledPlan | None:
     outputs: list[str] = []
     for index, command, view in compiles:
         cwd = walk.cwd_of(index, view, command)
-        for output in _native_outputs(command, walk.blocks[index].instruction):
+        for output in _native_outputs(command, walk.blocks[index].instruction, makefile=makefiles[id(command)]):
             if cwd is None and not output.startswith("/"):
                 raise NotMapped(f"line {walk.blocks[index].instruction.line}: cannot tell the folder the compile runs in")
             outputs.append(posixpath.normpath(posixpath.join(cwd or "/", output)))
@@ -668,14 +670,26 @@ def _native_runtime(site) -> str:
     return image
 
 
-def _native_outputs(command, instruction, strict: bool = True) -> list[str]:
-    """What a compile or `make` writes; `strict` also refuses links to libraries the runtime may lack."""
+def _native_outputs(command, instruction, strict: bool = True, makefile: str | None = None) -> list[str]:
+    """What a compile or `make` writes; `strict` also refuses links to libraries the runtime may lack.
+    `makefile` is the text of the Makefile `make` reads, when the build context has it."""
     name = _name(command)
     args = list(command.args)
     if name == "make":
         targets = [a for a in args if a is None or (not a.startswith("-") and "=" not in a)]
-        if None in targets or not targets or any(t in ("install", "all") for t in targets) or any(a and a.startswith(("-C", "-f")) for a in args):
-            raise NotMapped(f"line {instruction.line}: cannot tell which file `make {' '.join(a or '$…' for a in args)}` makes")
+        unknown = NotMapped(f"line {instruction.line}: cannot tell which file `make {' '.join(a or '$…' for a in args)}` makes")
+        if None in targets or any(t == "install" for t in targets) or any(a and a.startswith(("-C", "-f")) for a in args):
+            raise unknown
+        if targets in ([], ["all"]):
+            goals = _make_goals(makefile, targets[0] if targets else None) if makefile is not None else None
+            if not goals:
+                raise unknown
+            for library in re.findall(r"(?<![\w-])-l([\w+.-]+)", makefile) if strict else ():
+                if library not in runtimes()["runtime_libraries_in_link"]:
+                    raise NotMapped(f"line {instruction.line}: the Makefile links `-l{library}`, whose runtime library the minimal image may lack")
+            return goals
+        if "all" in targets:
+            raise unknown
         return targets
     if "-c" in args or "-E" in args or "-S" in args:
         return []  # object files or preprocessing: not the program
@@ -690,6 +704,59 @@ def _native_outputs(command, instruction, strict: bool = True) -> list[str]:
         if arg and arg.startswith("-o") and len(arg) > 2:
             return [arg[2:]]
     return ["a.out"]
+
+
+def _makefile(doc, ctx, walk: Walk, index: int, view, command) -> str | None:
+    """The text of the Makefile that `make` reads in its folder, from the build context."""
+    if _name(command) != "make" or ctx is None or ctx.build is None:
+        return None
+    cwd = walk.cwd_of(index, view, command)
+    if cwd is None:
+        return None
+    for name in ("GNUmakefile", "makefile", "Makefile"):  # the order GNU make tries them
+        instruction = walk.blocks[index].instruction
+        source = doc.image.context_path(doc.stages[instruction.stage], posixpath.join(cwd, name), ctx.build.root, before=instruction)
+        text = ctx.build.read_text(source) if source else None
+        if text is not None:
+            return text
+    return None
+
+
+_MAKE_RULE = re.compile(r"^([^\s:=#][^:=#]*?)\s*::?(?!=)\s*([^=;#]*?)\s*(?:;.*)?$")
+
+
+def _make_goals(makefile: str, goal: str | None) -> list[str] | None:
+    """The files `make` (default goal) or `make all` builds, read from the Makefile's plain rules:
+    the goal itself, or the prerequisites of a goal that names no file (`all`, a .PHONY target).
+    None when a variable, an include or a pattern makes it unsure."""
+    rules: dict[str, list[str]] = {}
+    first = None
+    phony: set[str] = set()
+    for line in makefile.replace("\\\n", " ").splitlines():
+        if line.startswith("\t") or not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if re.match(r"^\s*-?(include|sinclude)\b", line) or line.startswith(".DEFAULT_GOAL"):
+            return None
+        match = _MAKE_RULE.match(line)
+        if match is None:
+            continue
+        targets, prerequisites = match.group(1).split(), match.group(2).split("|")[0].split()
+        if targets == [".PHONY"]:
+            phony.update(prerequisites)
+            continue
+        for target in targets:
+            rules.setdefault(target, []).extend(prerequisites)
+            if first is None and not target.startswith(".") and "%" not in target:
+                first = target
+    goal = goal or first
+    if goal is None or "$" in goal or goal not in rules:
+        return None
+    if goal != "all" and goal not in phony:
+        return [goal]
+    goals = rules[goal]
+    if not goals or any("$" in g or "%" in g or g in phony for g in goals):
+        return None
+    return goals
 
 
 def _only_sources(instruction) -> bool:

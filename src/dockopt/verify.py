@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
 import shutil
 import subprocess
@@ -24,7 +25,16 @@ BUILD_TIMEOUT = 1800
 RUN_TIMEOUT = 120
 _STEP_RE = re.compile(r"^#(\d+) \[(?:[\w.-]+ )?\s*(\d+)/(\d+)\] (.*)$")
 _CACHED_RE = re.compile(r"^#(\d+) CACHED$")
-_SKIP_FOR_EDIT = re.compile(r"(^|/)(requirements[^/]*|setup|conftest|test_[^/]*|[^/]*_test)\.py$|(^|/)tests?/")
+_SKIP_FOR_EDIT = re.compile(
+    r"(^|/)(requirements[^/]*|setup|conftest|test_[^/]*|[^/]*_test)\.py$|(^|/)tests?/|_test\.go$|\.(test|spec)\.[jt]sx?$|\.d\.ts$"
+)
+# The source files a developer edits, by extension, and a comment line each can end with unchanged
+# (anything else, a Makefile or tsconfig.json, could break the build). Python first, as before.
+_COMMENTS = {
+    ".py": "# {}", ".go": "// {}", ".c": "/* {} */", ".h": "/* {} */", ".cc": "// {}", ".cpp": "// {}",
+    ".ts": "// {}", ".tsx": "// {}", ".js": "// {}", ".mjs": "// {}", ".cjs": "// {}", ".jsx": "// {}",
+    ".rb": "# {}", ".rs": "// {}", ".java": "// {}", ".kt": "// {}", ".sh": "# {}",
+}
 
 
 class EngineError(DockoptError):
@@ -188,16 +198,25 @@ def _poll(url: str, docker: str, container: str, wait: float = 30.0):
 
 
 def pick_source_file(context: Path) -> str | None:
-    """The application file a developer would edit: the shallowest *.py that is not a manifest or test."""
+    """The application file a developer would edit: the shallowest source file (Python first) that
+    is not a manifest or a test, and that a comment line can be appended to."""
     from dockopt.context import BuildContext
 
     build = BuildContext(context)
-    files = [f for f in build.files() if not f.startswith(".")]
-    python = sorted((f for f in files if f.endswith(".py") and not _SKIP_FOR_EDIT.search(f)), key=lambda f: (f.count("/"), f))
-    if python:
-        return python[0]
-    others = sorted((f for f in files if not re.search(r"(?i)dockerfile|containerfile|\.lock$|requirements|package(-lock)?\.json|go\.(mod|sum)", f)), key=lambda f: (f.count("/"), f))
-    return others[0] if others else None
+    found = [
+        f for f in build.files()
+        if not f.startswith(".") and posixpath.splitext(f)[1] in _COMMENTS and not _SKIP_FOR_EDIT.search(f)
+    ]
+    found.sort(key=lambda f: (not f.endswith(".py"), f.count("/"), f))
+    return found[0] if found else None
+
+
+def edit_source(path: Path, marker: str) -> None:
+    """Append a comment line holding `marker`: a one-line source edit that changes no behaviour."""
+    text = path.read_bytes()
+    comment = _COMMENTS[path.suffix].format(f"edited by dockopt verify {marker}")
+    with open(path, "ab") as handle:
+        handle.write(("\n" if text and not text.endswith(b"\n") else "").encode() + comment.encode() + b"\n")
 
 
 def _warm_steps(log: str) -> tuple[list[str], int]:
@@ -237,10 +256,8 @@ def verify(
         edited_context = scratch_path / "context"
         if touched:
             shutil.copytree(context, edited_context, symlinks=True)
-            with open(edited_context / touched, "a", encoding="utf-8") as handle:
-                # Unique per run: an edit seen before would hit that run's build cache.
-                marker = uuid.uuid4().hex
-                handle.write(f"\n# edited by dockopt verify {marker}\n" if touched.endswith(".py") else f"\n{marker}\n")
+            # Unique per run: an edit seen before would hit that run's build cache.
+            edit_source(edited_context / touched, uuid.uuid4().hex)
         try:
             results = []
             for label, dockerfile in (("original", original), ("rewritten", rewritten)):

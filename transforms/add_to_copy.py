@@ -69,6 +69,7 @@ class AddToCopy(Transform):
     severity = Severity.WARNING
     aliases = ("DL3020", "DS005", "CKV_DOCKER_4")
     order = 110
+    needs = ('add',)
 
     def check(self, doc, ctx):
         for instruction in doc.instructions:

@@ -38,6 +38,7 @@ class ApkAddNoCache(Transform):
     severity = Severity.INFO
     aliases = ("DL3019",)
     order = 240
+    needs = ('apk',)
 
     def check(self, doc, ctx):
         for instruction in doc.instructions:

@@ -43,6 +43,7 @@ class ApkUpdateRedundant(Transform):
     severity = Severity.INFO
     aliases = ("DL3019",)
     order = 245
+    needs = ('apk',)
 
     def check(self, doc, ctx):
         for instruction in doc.instructions:

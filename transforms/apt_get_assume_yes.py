@@ -60,6 +60,7 @@ class AptGetAssumeYes(Transform):
     severity = Severity.WARNING
     aliases = ("DL3014",)
     order = 210
+    needs = ('apt',)
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():

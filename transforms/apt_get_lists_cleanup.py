@@ -59,6 +59,7 @@ class AptGetListsCleanup(Transform):
     severity = Severity.INFO
     aliases = ("DL3009",)
     order = 220
+    needs = ('apt',)
 
     def check(self, doc, ctx):
         for instruction in doc.instructions:

@@ -48,6 +48,7 @@ class AptGetNoInstallRecommends(Transform):
     severity = Severity.INFO
     aliases = ("DL3015",)
     order = 215
+    needs = ('apt',)
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():

@@ -53,6 +53,7 @@ class AptGetUpdateWithInstall(Transform):
     title = "apt-get update alone in its RUN goes stale"
     severity = Severity.WARNING
     order = 205
+    needs = ('apt',)
 
     def check(self, doc, ctx):
         taken: set[int] = set()

@@ -57,6 +57,7 @@ class AptToAptGet(Transform):
     severity = Severity.WARNING
     aliases = ("DL3027",)
     order = 200
+    needs = ('apt',)
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():

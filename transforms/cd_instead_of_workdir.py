@@ -38,6 +38,7 @@ class CdInsteadOfWorkdir(Transform):
     severity = Severity.STYLE
     aliases = ("DL3003",)
     order = 261
+    needs = ('cd',)
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():

@@ -87,6 +87,7 @@ class ChainRun(Transform):
     severity = Severity.INFO
     aliases = ("DL3059",)
     order = 300
+    needs = ('run',)
 
     def check(self, doc, ctx):
         if startup_code(doc):
@@ -98,8 +99,9 @@ class ChainRun(Transform):
             silenced = ignored_rules(ctx.build.dockerfile or ctx.build.root, besides=ctx.build.dockerfile)
             if any(self.matches(rule) for rule in silenced):
                 return  # so does another Dockerfile (or the hadolint config) of the repository
-        file_style = _Style.of(doc)
+        file_style = None  # read only when there is something to merge
         for group in _groups(doc, set(pragmas.ignores) | under_tool_directive(doc)):
+            file_style = file_style or _Style.of(doc)
             style = _group_style(doc, group, file_style)
             text = _merged_text(doc, group, style)
             if text is None:

@@ -49,6 +49,7 @@ class ChecksumLineFormat(Transform):
     title = "A checksum line with one space fails BusyBox's sha256sum -c"
     aliases = ("sha256sumEchoOneSpaces",)
     order = 288
+    needs = ('sum',)
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():

@@ -97,7 +97,7 @@ def _creator(doc, runs, position):
             view = doc.shell(instruction)
             if view is None or view.has_error or not view.top_level_operators <= {"&&"}:
                 return None
-            if any(node.type == "comment" for node in view.walk()):
+            if view.of_type("comment"):
                 return None  # `cmd # note && rm ...` would comment the cleanup out
             if append_blocker(doc, instruction, view):
                 return None  # `set -e` in its last part would be switched off

@@ -44,6 +44,7 @@ class ConfigureBuildTriplet(Transform):
     safety = Safety.UNSAFE
     aliases = ("configureShouldUseBuildFlag",)
     order = 287
+    needs = ('configure',)
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():

@@ -61,6 +61,7 @@ class CopyChown(Transform):
     name = "copy-chown"
     title = "COPY then chown -R stores the tree twice: use COPY --chown"
     order = 240
+    needs = ('chown',)
 
     def check(self, doc, ctx):
         cwds = doc.image.workdirs

@@ -53,12 +53,14 @@ class CopyChownUser(Transform):
     safety = Safety.UNSAFE
     aliases = ("tally/copy-after-user-without-chown",)
     order = 510
+    needs = ('user',)
 
     def check(self, doc, ctx):
         for instruction in doc.instructions:
             if instruction.cmd not in ("COPY", "ADD") or instruction.flag("chown") is not None:
                 continue
-            user = doc.image.scope(instruction).user
+            last = doc.image.last_before(instruction, "USER")  # a USER of the file's own, not the base image's
+            user = doc.image.scope_after(last).user if last is not None else None
             if user is None or is_root_user(user) or user.lower() in _WINDOWS_USERS or doc.escape == "`":
                 continue
             stage = doc.stage_of(instruction)

@@ -68,6 +68,7 @@ class CopyRelativeDestination(Transform):
     title = "COPY to a relative destination without a WORKDIR"
     aliases = ("DL3045",)
     order = 140
+    needs = ('copy', 'add')
 
     def check(self, doc, ctx):
         for instruction in doc.instructions:

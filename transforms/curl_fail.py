@@ -41,6 +41,7 @@ class CurlFail(Transform):
     safety = Safety.UNSAFE
     aliases = ("curlUseFlagF",)
     order = 280
+    needs = ('curl',)
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():

@@ -42,6 +42,7 @@ class CurlFollowRedirects(Transform):
     safety = Safety.UNSAFE
     aliases = ("tally/curl-should-follow-redirects", "curlUseFlagL")
     order = 281
+    needs = ('curl',)
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():

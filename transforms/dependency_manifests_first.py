@@ -80,6 +80,7 @@ class DependencyManifestsFirst(Transform):
     title = "Copy dependency manifests and install before copying the source"
     severity = Severity.INFO
     order = 30
+    needs = ('copy', 'add')
 
     def check(self, doc, ctx):
         cwds = doc.image.workdirs

@@ -59,6 +59,7 @@ class EchoToCopyHeredoc(Transform):
     safety = Safety.UNSAFE
     aliases = ("tally/prefer-copy-heredoc",)
     order = 141
+    needs = ('echo', 'printf')
 
     def check(self, doc, ctx):
         if not _reads_heredocs(doc) or doc.newline != "\n":

@@ -51,6 +51,7 @@ class ExecForm(Transform):
     severity = Severity.WARNING
     aliases = ("DL3025", "JSONArgsRecommended")
     order = 120
+    needs = ('cmd', 'entrypoint')
 
     def check(self, doc, ctx):
         if any("SHELL" in (i.cmd, i.sub_cmd) for i in doc.instructions):

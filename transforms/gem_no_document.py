@@ -39,6 +39,7 @@ class GemNoDocument(Transform):
     safety = Safety.UNSAFE
     severity = Severity.INFO
     order = 270
+    needs = ('gem',)
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():

@@ -44,6 +44,7 @@ class GemUpdateSystemCleanup(Transform):
     safety = Safety.UNSAFE
     aliases = ("gemUpdateSystemRmRootGem",)
     order = 285
+    needs = ('gem',)
 
     def check(self, doc, ctx):
         whole = None

@@ -62,6 +62,7 @@ class GpgBatch(Transform):
     title = "gpg runs without --batch in the build"
     aliases = ("gpgUseBatchFlag",)
     order = 283
+    needs = ('gpg',)
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():

@@ -46,6 +46,7 @@ class HttpsDownload(Transform):
     safety = Safety.UNSAFE
     aliases = ("curlUseHttpsUrl", "wgetUseHttpsUrl")
     order = 289
+    needs = ('http://',)
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():

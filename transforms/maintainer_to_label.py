@@ -42,6 +42,7 @@ class MaintainerToLabel(Transform):
     severity = Severity.WARNING
     aliases = ("DL4000", "MaintainerDeprecated", "DS022", "CKV_DOCKER_6")
     order = 100
+    needs = ('maintainer',)
 
     def check(self, doc, ctx):
         for instruction in doc.instructions:

@@ -47,6 +47,7 @@ class MktempDirCleanup(Transform):
     safety = Safety.UNSAFE
     aliases = ("rmRecursiveAfterMktempD",)
     order = 286
+    needs = ('mktemp',)
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():

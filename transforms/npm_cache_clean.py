@@ -57,6 +57,7 @@ class NpmCacheClean(Transform):
     severity = Severity.INFO
     aliases = ("DL3060",)
     order = 260
+    needs = ('npm', 'yarn', 'pnpm')
 
     def check(self, doc, ctx):
         for instruction in doc.instructions:

@@ -38,6 +38,7 @@ class NpmCacheCleanForce(Transform):
     safety = Safety.UNSAFE
     aliases = ("npmCacheCleanUseForce",)
     order = 284
+    needs = ('npm',)
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():

@@ -44,6 +44,7 @@ class NpmCi(Transform):
     safety = Safety.UNSAFE
     severity = Severity.WARNING
     order = 265
+    needs = ('npm',)
 
     def check(self, doc, ctx):
         if ctx.build is None or not any(ctx.build.exists(name) for name in _LOCK_FILES):

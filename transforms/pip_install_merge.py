@@ -51,6 +51,7 @@ class PipInstallMerge(Transform):
     severity = Severity.INFO
     aliases = ("DL3059",)
     order = 255
+    needs = ('pip',)
 
     def check(self, doc, ctx):
         instructions = doc.instructions

@@ -46,6 +46,7 @@ class PipInstallMissingR(Transform):
     safety = Safety.UNSAFE
     severity = Severity.ERROR
     order = 400
+    needs = ('pip',)
 
     def check(self, doc, ctx):
         cwds = doc.image.workdirs

@@ -68,6 +68,7 @@ class PipNoCacheDir(Transform):
     severity = Severity.INFO
     aliases = ("DL3042",)
     order = 250
+    needs = ('pip',)
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():

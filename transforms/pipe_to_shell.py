@@ -40,6 +40,7 @@ class PipeToShell(Transform):
     safety = Safety.DISPLAY
     severity = Severity.WARNING
     order = 263
+    needs = ('|',)
 
     def check(self, doc, ctx):
         for instruction in doc.instructions:
@@ -57,9 +58,7 @@ class PipeToShell(Transform):
 
 
 def _downloads_into_interpreters(view):
-    for node in view.walk():
-        if node.type != "pipeline":
-            continue
+    for node in view.of_type("pipeline"):
         names = [_name(view, child) for child in node.children if child.type in ("command", "redirected_statement")]
         if len(names) >= 2 and names[0] in _DOWNLOADERS and names[-1] in _INTERPRETERS:
             yield node, names[0], names[-1]

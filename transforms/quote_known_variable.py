@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 import re
 
 from dockopt.package_managers import line_edits
@@ -51,6 +52,7 @@ class QuoteKnownVariable(Transform):
     title = "An unquoted variable (SC2086) whose value is one plain word"
     aliases = ("SC2086",)
     order = 290
+    needs = ('$',)
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():
@@ -61,11 +63,12 @@ class QuoteKnownVariable(Transform):
                 continue
             scope = doc.image.scope(instruction)
             known = {name for name, value in scope.env.items() if name in scope.declared and value is not None and _ONE_WORD.match(value)}
+            known = {name for name in known if f"${name}" in view.script or f"${{{name}}}" in view.script}
             if not known:
                 continue
             changes = []
             quoted = []
-            for node in view.walk():
+            for node in view.of_type("simple_expansion", "expansion"):
                 name = _plain_expansion(view, node)
                 if name is None or name not in known or _changed_in_run(view.script, name):
                     continue
@@ -107,6 +110,7 @@ def _is_argument(node) -> bool:
     return index is not None and parent.field_name_for_child(index) == "argument"
 
 
+@lru_cache(maxsize=4096)
 def _changed_in_run(script: str, name: str) -> bool:
     """Could the RUN give VAR another value before using it?"""
     word = re.escape(name)

@@ -50,6 +50,7 @@ class RemoveExtractedArchive(Transform):
     safety = Safety.UNSAFE
     aliases = ("tarSomethingRmTheSomething",)
     order = 282
+    needs = ('tar', 'unzip')
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():

@@ -71,6 +71,7 @@ class RpmAssumeYes(Transform):
     severity = Severity.WARNING
     aliases = ("DL3030", "DL3038", "DL3034")
     order = 230
+    needs = ('yum', 'dnf', 'zypper')
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():

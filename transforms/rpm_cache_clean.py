@@ -59,6 +59,7 @@ class RpmCacheClean(Transform):
     severity = Severity.INFO
     aliases = ("DL3032", "DL3040", "DL3036")
     order = 235
+    needs = ('yum', 'dnf', 'zypper')
 
     def check(self, doc, ctx):
         for instruction in doc.instructions:

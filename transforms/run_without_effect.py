@@ -68,7 +68,7 @@ class RunWithoutEffect(Transform):
             body = read_body(doc, instruction)
             if body is None or not body.shell_state_only:
                 continue
-            names = [_name(view, node) for node in view.walk() if node.type in _STEPS and node.parent.type != "command"]
+            names = [_name(view, node) for node in view.of_type(*_STEPS) if node.parent.type != "command"]
             if all(name == "cd" for name in names):
                 continue  # cd-instead-of-workdir (DO261) says it
             instead = _INSTEAD.get(names[0], "move it into the RUN that needs it")

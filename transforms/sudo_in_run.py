@@ -35,6 +35,7 @@ class SudoInRun(Transform):
     severity = Severity.WARNING
     aliases = ("DL3004",)
     order = 260
+    needs = ('sudo',)
 
     def check(self, doc, ctx):
         for instruction in doc.instructions:

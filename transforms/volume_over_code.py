@@ -42,6 +42,7 @@ class VolumeOverCode(Transform):
     safety = Safety.DISPLAY
     severity = Severity.WARNING
     order = 400
+    needs = ('volume',)
 
     def check(self, doc, ctx):
         cwds = doc.image.workdirs

@@ -193,6 +193,11 @@ class Document:
         return None if instruction.stage is None else self.stages[instruction.stage]
 
     @cached_property
+    def folded(self) -> str:
+        """The text in lower case, for quick "does the file mention X at all?" checks."""
+        return self.text.lower()
+
+    @cached_property
     def image(self) -> Image:
         """The model of the image this file builds (scopes, stages, copies): built once, on demand."""
         from dockopt.image import Image
@@ -232,12 +237,16 @@ class Document:
             cached = self._logical[instruction.index] = _logical(self, instruction)
         return cached
 
-    def shell_views(self):
+    def shell_views(self) -> list[tuple[Instruction, ShellView]]:
         """(instruction, shell view) of every shell-form RUN whose shell text parses cleanly."""
-        for instruction in self.instructions:
-            view = self.shell(instruction)
-            if view is not None and not view.has_error:
-                yield instruction, view
+        found = self.__dict__.get("_shell_views")
+        if found is None:
+            found = self.__dict__["_shell_views"] = [
+                (instruction, view)
+                for instruction in self.instructions
+                if (view := self.shell(instruction)) is not None and not view.has_error
+            ]
+        return found
 
     def shell(self, instruction: Instruction) -> ShellView | None:
         """The shell parse of a shell-form RUN (or ONBUILD RUN) body; None for exec form or heredocs."""

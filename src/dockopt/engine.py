@@ -111,6 +111,9 @@ def _run(doc: Document, transforms: list[Transform], ctx: Context, unsafe_fixes:
             if kind in seen and seen[kind][0] is doc:  # the same text as last round: the same answer
                 left_out.extend(seen[kind][1])
                 continue
+            if kind.needs and not any(word in doc.folded for word in kind.needs):
+                seen[kind] = (doc, [])  # none of the words it looks for: nothing to find
+                continue
             first_left_out = len(left_out)
             try:
                 fixes = list(transform.check(doc, ctx))

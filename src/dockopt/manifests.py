@@ -258,8 +258,8 @@ def classify_run(doc, instruction, cwd: str) -> InstallRun | NotInstall:
     for flag in instruction.flags_named("mount"):
         if "type=bind" in flag or not any(f"type={kind}" in flag for kind in ("cache", "secret", "ssh", "tmpfs")):
             return NotInstall("it mounts files from the build context")
-    for node in view.walk():
-        if node.type in _FORBIDDEN_NODES and not (node.type == "variable_assignment" and node.parent.type == "command"):
+    for node in view.of_type(*_FORBIDDEN_NODES):
+        if not (node.type == "variable_assignment" and node.parent.type == "command"):
             return NotInstall("it does more than install packages")
     run = InstallRun()
     for command in view.commands:

@@ -83,6 +83,14 @@ class Pragmas:
 
 
 def parse_pragmas(doc: Document) -> Pragmas:
+    """The file's ignore comments (read once per document: it never changes)."""
+    cached = doc.__dict__.get("_pragmas")
+    if cached is None:
+        cached = doc.__dict__["_pragmas"] = _parse(doc) if ("dockopt" in doc.folded or "hadolint" in doc.folded) else Pragmas()
+    return cached
+
+
+def _parse(doc: Document) -> Pragmas:
     pragmas = Pragmas()
     pending: set[str] = set()
     comment_lines: dict[int, set[str]] = {}

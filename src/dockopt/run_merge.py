@@ -90,7 +90,7 @@ def read_body(doc: Document, instruction: Instruction) -> Body | None:
 
 
 def _body_facts(view: ShellView) -> dict:
-    nodes = list(view.walk())
+    nodes = view.nodes
     ends_with_comment = any(node.type == "comment" for node in nodes)
     needs_group = _needs_group(view)
     unmergeable = None
@@ -147,8 +147,8 @@ def _shell_state_only(view: ShellView, nodes: list[Node]) -> bool:
 def and_breaks(view: ShellView) -> tuple[int, int]:
     """How many `&&` of the body start a continuation line, and how many end one."""
     start = end = 0
-    for node in view.walk():
-        if node.type != "list" or len(node.children) != 3 or node.children[1].type != "&&":
+    for node in view.of_type("list"):
+        if len(node.children) != 3 or node.children[1].type != "&&":
             continue
         operator = view.position(node.children[1])[0]
         before = view.position(view.char(node.children[0].end_byte) - 1)[0]
@@ -327,7 +327,7 @@ def append_blocker(doc: Document, instruction: Instruction, view: ShellView) -> 
         return "its body is not one `&&` chain"
     if not _runs_a_list(view, parts[-1]):
         return None
-    reason = _errexit_reason(view, list(view.walk()))
+    reason = _errexit_reason(view, view.nodes)
     if reason:
         return reason
     if not mergeable_shell(shell) or startup_code(doc):
@@ -337,7 +337,7 @@ def append_blocker(doc: Document, instruction: Instruction, view: ShellView) -> 
 
 def _runs_a_list(view: ShellView, node: Node) -> bool:
     """Does this part run several commands in this shell, where `set -e` decides when to stop?"""
-    if any(item.type == "function_definition" for item in view.walk()):
+    if view.of_type("function_definition"):
         return True  # a call of a function defined in the body runs the function's list
     for item in view.walk(node):
         if item.type in _COMMAND_LISTS:

@@ -205,11 +205,37 @@ class ShellView:
         """Every simple command in the body, in source order, nested ones included."""
         found = self.memo.get("commands")
         if found is None:
-            found = self.memo["commands"] = [self._command(node) for node in self.walk() if node.type == "command"]
+            found = self.memo["commands"] = [self._command(node) for node in self.of_type("command")]
         return found
 
+    @property
+    def nodes(self) -> list[Node]:
+        """Every node of the body, in source order (walked once per text, shared by every rule)."""
+        found = self.memo.get("nodes")
+        if found is None:
+            found = self.memo["nodes"] = list(self._walk(self.root))
+        return found
+
+    def of_type(self, *types: str) -> list[Node]:
+        """The body's nodes of these types, in source order."""
+        index = self.memo.get("by_type")
+        if index is None:
+            index = self.memo["by_type"] = {}
+            for node in self.nodes:
+                index.setdefault(node.type, []).append(node)
+        if len(types) == 1:
+            return index.get(types[0], [])
+        return sorted((node for kind in types for node in index.get(kind, [])), key=lambda node: node.start_byte)
+
     def walk(self, node: Node | None = None) -> Iterator[Node]:
-        stack = [node or self.root]
+        """The nodes of `node`'s subtree (default: the whole body), in source order."""
+        if node is None:
+            return iter(self.nodes)
+        return self._walk(node)
+
+    @staticmethod
+    def _walk(node: Node) -> Iterator[Node]:
+        stack = [node]
         while stack:
             current = stack.pop()
             yield current

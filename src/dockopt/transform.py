@@ -49,6 +49,9 @@ class Transform:
     severity: ClassVar[Severity] = Severity.WARNING  # for `check --fail-level`; shown in every format
     aliases: ClassVar[tuple[str, ...]] = ()  # IDs users already know: hadolint DL, BuildKit checks, Trivy DS, Checkov CKV
     order: ClassVar[int] = 500  # pass order: lower runs first within a round
+    # Words (lower case) the file must contain for the rule to find anything at all: a file with
+    # none of them is skipped without reading it (`("apt",)` for the apt rules). Empty: always read.
+    needs: ClassVar[tuple[str, ...]] = ()
 
     def check(self, doc: Document, ctx: Context) -> Iterable[Fix]:
         raise NotImplementedError

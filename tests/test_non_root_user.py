@@ -329,6 +329,17 @@ NO_OP = [
     pytest.param(
         """
         FROM python:3.12-slim
+        WORKDIR /app
+        COPY . .
+        CMD ["gunicorn", "-c", "gunicorn.conf.py", "app:app"]
+        """,
+        {"gunicorn.conf.py": 'import os\nport = os.getenv("PORT", "80")\nbind = f"0.0.0.0:{port}"\n', "app.py": "app = None\n"},
+        "binds port 80",
+        id="a-gunicorn-config-whose-port-defaults-to-80-in-the-environment-stays-root",
+    ),
+    pytest.param(
+        """
+        FROM python:3.12-slim
         COPY . /app
         # hadolint ignore=DL3002
         USER root
@@ -711,6 +722,25 @@ FIX = [
         CMD ["server"]
         """,
         id="no-useradd-in-the-base-a-numeric-user-needs-no-account",
+    ),
+    pytest.param(
+        """
+        FROM python:3.12-slim
+        WORKDIR /app
+        COPY . .
+        CMD ["python", "embed.py"]
+        """,
+        {"embed.py": 'from sentence_transformers import SentenceTransformer\nmodel = SentenceTransformer("all-MiniLM-L6-v2", cache_folder="/embedding_model")\n'},
+        """
+        FROM python:3.12-slim
+        RUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-log-init --create-home --shell /usr/sbin/nologin app
+        WORKDIR /app
+        COPY . .
+        RUN mkdir -p /embedding_model && chown -R 10001:10001 /embedding_model
+        USER 10001:10001
+        CMD ["python", "embed.py"]
+        """,
+        id="a-folder-a-library-caches-models-in-is-given-to-the-user",
     ),
     pytest.param(
         """

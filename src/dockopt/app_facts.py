@@ -278,6 +278,18 @@ _REMOVES = frozenset({"os.remove", "os.unlink", "os.rmdir", "shutil.rmtree"})
 _LOG_HANDLERS = frozenset({"FileHandler", "RotatingFileHandler", "TimedRotatingFileHandler", "WatchedFileHandler"})
 _DATABASES = frozenset({"sqlite3.connect", "shelve.open", "dbm.open", "aiosqlite.connect"})
 # Methods whose first argument is a file they create, when it is a path we can see.
+# Libraries that write a folder the app names (model and data caches): call -> keywords naming it.
+_LIBRARY_FOLDERS = {
+    "SentenceTransformer": ("cache_folder",),
+    "CrossEncoder": ("cache_folder",),
+    "from_pretrained": ("cache_dir",),
+    "snapshot_download": ("cache_dir", "local_dir"),
+    "hf_hub_download": ("cache_dir", "local_dir"),
+    "load_dataset": ("cache_dir",),
+    "download": ("download_dir", "download_root"),  # nltk.download, nltk.downloader
+    "load_model": ("download_root",),  # whisper.load_model
+    "TextEmbedding": ("cache_dir",),  # fastembed
+}
 _SAVE_METHODS = frozenset("save savefig to_csv to_json to_parquet to_excel to_pickle to_feather to_hdf extractall".split())
 _PATH_METHODS_WRITE = {"write_text": "file", "write_bytes": "file", "touch": "file", "mkdir": "dir"}
 _RUN_CALLS = frozenset(
@@ -304,7 +316,8 @@ _SINK_WORDS = re.compile(
     rb"\b(?:open|ZipFile|makedirs|mkdir|copy2?|copyfile|copytree|move|renames?|replace|remove|unlink|rmdir|rmtree|"
     rb"basicConfig|connect|save|savefig|to_\w+|extractall|write_text|write_bytes|touch|subprocess|system|popen|"
     rb"create_subprocess_\w+|exec\w*|spawn\w*|set\w*id|setgroups|initgroups|l?chown|chroot|mknod|run\w*|serve|"
-    rb"make_server|start_server|create_server|Config|launch|bind|listen|sqlite|DATABASES)\b|(?:Handler|Server)\b"
+    rb"make_server|start_server|create_server|Config|launch|bind|listen|sqlite|DATABASES|cache_folder|cache_dir|local_dir|"
+    rb"download_dir|download_root)\b|(?:Handler|Server)\b"
 )
 
 
@@ -636,6 +649,8 @@ class _Finder:
             kind, target = "file", arg(0, "filename")
         elif name == "logging.basicConfig":
             kind, target = "file", keywords.get("filename")
+        elif last in _LIBRARY_FOLDERS and any(key in keywords for key in _LIBRARY_FOLDERS[last]):
+            kind, target = "dir", next(keywords[key] for key in _LIBRARY_FOLDERS[last] if key in keywords)
         elif isinstance(func, ast.Attribute) and last in ("open", *_PATH_METHODS_WRITE, *_SAVE_METHODS):
             # Methods on a path we can see: Path(...).write_text(), df.to_csv("out.csv"), img.save(path)
             if last in _SAVE_METHODS:

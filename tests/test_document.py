@@ -163,3 +163,24 @@ BAD_BYTES = [
 def test_bytes_that_are_not_a_dockerfile_are_an_input_error(data):
     with pytest.raises(InputError):
         decode(data)
+
+
+def test_run_bodies_say_once_what_rules_may_do_with_each_body():
+    doc = Document(
+        "FROM debian\n"
+        "RUN apt-get update\n"
+        'RUN ["apt-get", "update"]\n'
+        "RUN <<EOF\napt-get update\nEOF\n"
+        "RUN if then fi (\n"
+        "ONBUILD RUN apt-get install curl\n"
+    )
+    assert [body.kind for body in doc.run_bodies()] == ["shell", "exec", "heredoc", "unparsed", "onbuild"]
+    assert [instruction.line for instruction, _ in doc.shell_views()] == [2]
+
+
+def test_every_package_manager_rule_leaves_an_onbuild_trigger_alone():
+    import dockopt
+
+    source = "FROM debian:bookworm\nONBUILD RUN apt-get update\nONBUILD RUN apt install curl && pip install flask\n"
+    result = dockopt.fix(source, select=["DO2"], unsafe_fixes=True)
+    assert result.output == source and not result.fixes

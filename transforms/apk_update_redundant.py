@@ -46,12 +46,7 @@ class ApkUpdateRedundant(Transform):
     needs = ('apk',)
 
     def check(self, doc, ctx):
-        for instruction in doc.instructions:
-            if instruction.cmd != "RUN":
-                continue
-            view = doc.shell(instruction)
-            if view is None or view.has_error:
-                continue
+        for instruction, view in doc.shell_views():
             parts = view.and_chain()
             if not parts or len(parts) < 2:
                 continue

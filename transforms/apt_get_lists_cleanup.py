@@ -62,11 +62,8 @@ class AptGetListsCleanup(Transform):
     needs = ('apt',)
 
     def check(self, doc, ctx):
-        for instruction in doc.instructions:
-            if instruction.cmd != "RUN":
-                continue
-            view = doc.shell(instruction)
-            if view is None or view.has_error or LISTS in text_of(doc, instruction):
+        for instruction, view in doc.shell_views():
+            if LISTS in text_of(doc, instruction):
                 continue
             if not any(sub == "update" for _, _, sub in apt_calls(view)) or mounted_over(instruction, LISTS):
                 continue

@@ -65,7 +65,7 @@ class EchoToCopyHeredoc(Transform):
         if not _reads_heredocs(doc) or doc.newline != "\n":
             return
         for instruction, view in doc.shell_views():
-            if instruction.cmd != "RUN" or instruction.flags or instruction.start != instruction.end:
+            if instruction.flags or instruction.start != instruction.end:
                 continue
             written = _echo_to_file(view)
             if written is None:

@@ -49,8 +49,6 @@ class GemUpdateSystemCleanup(Transform):
     def check(self, doc, ctx):
         whole = None
         for instruction, view in doc.shell_views():
-            if instruction.cmd != "RUN":
-                continue
             updates = [
                 call
                 for call in invocations(view, ("gem",))

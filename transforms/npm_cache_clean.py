@@ -60,11 +60,8 @@ class NpmCacheClean(Transform):
     needs = ('npm', 'yarn', 'pnpm')
 
     def check(self, doc, ctx):
-        for instruction in doc.instructions:
-            if instruction.cmd != "RUN":
-                continue
-            view = doc.shell(instruction)
-            if view is None or view.has_error or _HANDLED_RE.search(text_of(doc, instruction)):
+        for instruction, view in doc.shell_views():
+            if _HANDLED_RE.search(text_of(doc, instruction)):
                 continue
             if any("npm" in target or "yarn" in target or target.endswith("/.cache") for target in mount_targets(instruction)):
                 continue

@@ -49,11 +49,8 @@ class NpmCi(Transform):
     def check(self, doc, ctx):
         if ctx.build is None or not any(ctx.build.exists(name) for name in _LOCK_FILES):
             return
-        for instruction in doc.instructions:
-            if instruction.cmd != "RUN":
-                continue
-            view = doc.shell(instruction)
-            if view is None or view.has_error or not _lock_file_copied(doc, instruction):
+        for instruction, view in doc.shell_views():
+            if not _lock_file_copied(doc, instruction):
                 continue
             changes = []
             for call in invocations(view, ("npm",)):

@@ -56,7 +56,7 @@ class QuoteKnownVariable(Transform):
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():
-            if instruction.cmd != "RUN" or "IFS" in view.script or any("env=" in flag for flag in instruction.flags):
+            if "IFS" in view.script or any("env=" in flag for flag in instruction.flags):
                 continue  # (a secret mount can set a variable: `--mount=type=secret,id=x,env=VAR`)
             shell = doc.image.last_before(instruction, "SHELL")
             if shell is not None and (not shell.args or posixpath.basename(shell.args[0]) not in _SHELLS):

@@ -62,11 +62,8 @@ class RpmCacheClean(Transform):
     needs = ('yum', 'dnf', 'zypper')
 
     def check(self, doc, ctx):
-        for instruction in doc.instructions:
-            if instruction.cmd != "RUN":
-                continue
-            view = doc.shell(instruction)
-            if view is None or view.has_error or _CLEANED_RE.search(text_of(doc, instruction)):
+        for instruction, view in doc.shell_views():
+            if _CLEANED_RE.search(text_of(doc, instruction)):
                 continue
             calls = [
                 call

@@ -102,6 +102,13 @@ class Instruction:
         return not self.json and not self.heredocs
 
 
+@dataclass(frozen=True)
+class RunBody:
+    instruction: Instruction
+    view: ShellView | None
+    kind: str  # shell, unparsed, exec, heredoc, onbuild (see Document.run_bodies)
+
+
 @dataclass(eq=False)
 class Stage:
     index: int
@@ -237,15 +244,35 @@ class Document:
             cached = self._logical[instruction.index] = _logical(self, instruction)
         return cached
 
+    def run_bodies(self) -> list[RunBody]:
+        """Every RUN body, each with what a rule may do with it, decided here once for every rule:
+        "shell" (a shell-form body that parses: rules read and edit it), "unparsed" (shell text
+        tree-sitter cannot read cleanly), "exec" (JSON form), "heredoc", and "onbuild" (a trigger
+        for another build, whose later steps and base are unknown here: rules leave it alone)."""
+        found = self.__dict__.get("_run_bodies")
+        if found is None:
+            found = []
+            for instruction in self.instructions:
+                if instruction.cmd != "RUN" and instruction.sub_cmd != "RUN":
+                    continue
+                view = self.shell(instruction)
+                if instruction.cmd == "ONBUILD":
+                    kind = "onbuild"
+                elif instruction.heredocs:
+                    kind = "heredoc"
+                elif instruction.json:
+                    kind = "exec"
+                else:
+                    kind = "unparsed" if view is None or view.has_error else "shell"
+                found.append(RunBody(instruction, view, kind))
+            self.__dict__["_run_bodies"] = found
+        return found
+
     def shell_views(self) -> list[tuple[Instruction, ShellView]]:
-        """(instruction, shell view) of every shell-form RUN whose shell text parses cleanly."""
+        """(instruction, shell view) of every RUN body rules may read and edit (kind "shell")."""
         found = self.__dict__.get("_shell_views")
         if found is None:
-            found = self.__dict__["_shell_views"] = [
-                (instruction, view)
-                for instruction in self.instructions
-                if (view := self.shell(instruction)) is not None and not view.has_error
-            ]
+            found = self.__dict__["_shell_views"] = [(b.instruction, b.view) for b in self.run_bodies() if b.kind == "shell"]
         return found
 
     def shell(self, instruction: Instruction) -> ShellView | None:

@@ -8,6 +8,23 @@ import sys
 import pytest
 
 
+# Modules whose every test is marked slow or docker: not even imported when the run leaves those
+# markers out, so the inner loop (`-m "not docker and not slow"`) pays nothing for them.
+_SLOW_MODULES = frozenset(
+    "test_pre_commit test_composition test_results test_corpus test_migrate test_migrate_recipes test_server "
+    "test_github_action test_bad_input test_papercuts test_cli".split()
+)
+
+
+def pytest_ignore_collect(collection_path, config):
+    expression = config.getoption("markexpr") or ""
+    if "not docker" in expression and "docker" in collection_path.parts:
+        return True
+    if "not slow" in expression and collection_path.stem in _SLOW_MODULES:
+        return True
+    return None
+
+
 def pytest_addoption(parser):
     parser.addoption(
         "--update-fixtures",

@@ -17,6 +17,8 @@ import pytest
 from dockopt.cli import main
 from dockopt.config import config_for
 
+pytestmark = pytest.mark.slow  # corpus-wide, or starts processes: not in the inner loop
+
 GOOD = b"FROM debian:12\nMAINTAINER Jo\n"
 
 

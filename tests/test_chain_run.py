@@ -380,6 +380,7 @@ def _files(folder):
     return {str(p.relative_to(folder)): (p.read_text() if p.is_file() else "dir") for p in sorted(folder.rglob("*"))}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shell", SHELLS)
 @pytest.mark.parametrize("first", range(len(BODIES)))
 def test_merged_body_behaves_like_the_separate_runs(first, shell, tmp_path):

@@ -30,6 +30,7 @@ def project(tmp_path):
     return make
 
 
+@pytest.mark.slow  # starts dockopt as a process
 def test_a_hard_coded_secret_fails_check_as_an_error(tmp_path, project):
     project(SECRET)
     result = subprocess.run([sys.executable, "-m", "dockopt", "check", "Dockerfile"], cwd=tmp_path, capture_output=True, text=True)

@@ -20,6 +20,8 @@ import pytest
 from dockopt.cli import main
 from dockopt.config import config_for
 
+pytestmark = pytest.mark.slow  # corpus-wide, or starts processes: not in the inner loop
+
 ROOT = Path(__file__).resolve().parent.parent
 REPOS = ROOT / "fixtures" / "repos"
 DO101 = ["--select", "DO101", "--unsafe-fixes"]

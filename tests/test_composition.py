@@ -25,6 +25,8 @@ from dockopt.manifests import InstallRun, classify_run
 from tests.fixture_cases import FIXTURES, all_cases
 from tests.shared import CORPUS, corpus_rows, corpus_skip_param
 
+pytestmark = pytest.mark.slow  # corpus-wide, or starts processes: not in the inner loop
+
 ROOT = Path(__file__).resolve().parent.parent
 
 

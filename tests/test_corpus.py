@@ -23,6 +23,8 @@ from dockopt.registry import all_transforms
 from dockopt.transform import Safety
 from tests.shared import CORPUS, MANIFEST, corpus_rows, corpus_skip_param, missing_reason
 
+pytestmark = pytest.mark.slow  # corpus-wide, or starts processes: not in the inner loop
+
 
 def _corpus_files() -> list:
     rows = corpus_rows()

@@ -9,12 +9,20 @@ import dockopt
 from tests.fixture_cases import all_cases
 
 CASES = all_cases()
+_RESULTS: dict[str, dockopt.FixResult] = {}
+
+
+def fixed(case) -> dockopt.FixResult:
+    """The case's rewrite, computed once for the pair, idempotence and message tests."""
+    if case.id not in _RESULTS:
+        _RESULTS[case.id] = dockopt.fix(case.before.read_bytes(), context=case.context, **case.options)
+    return _RESULTS[case.id]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_fixture_pair(case, request):
     before = case.before.read_bytes()
-    result = dockopt.fix(before, context=case.context, **case.options)
+    result = fixed(case)
     assert result.error is None, result.error
     if request.config.getoption("--update-fixtures"):
         if result.changed:
@@ -29,7 +37,7 @@ def test_fixture_pair(case, request):
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_fixture_idempotent(case):
-    once = dockopt.fix(case.before.read_bytes(), context=case.context, **case.options).output
+    once = fixed(case).output
     twice = dockopt.fix(once, context=case.context, **case.options)
     assert twice.output == once, "fixing twice must equal fixing once"
     dockerfile.parse_string(once.decode())
@@ -40,7 +48,7 @@ FOLDERS = sorted({case.before.parent for case in CASES})
 
 def messages(case) -> str:
     """What a user reads for this case: position, code, mark and text of every result."""
-    result = dockopt.fix(case.before.read_bytes(), context=case.context, **case.options)
+    result = fixed(case)
     lines = [f"## {case.name}"]
     for item in result.fixes:
         mark = "[*]" if item.applied else ("[unsafe]" if not item.is_finding else "finding")

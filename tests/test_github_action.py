@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+pytestmark = pytest.mark.slow  # corpus-wide, or starts processes: not in the inner loop
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "FROM python:3.12-slim\nENV AWS_SECRET_ACCESS_KEY=abc123\nUSER nobody\n"
 CHAIN = "FROM python:3.12-slim\nRUN echo a\nRUN echo b\nUSER nobody\n"

@@ -25,6 +25,8 @@ from tests.gitrepos import (
     write,
 )
 
+pytestmark = pytest.mark.slow  # corpus-wide, or starts processes: not in the inner loop
+
 BRANCH = "dockopt/optimize-dockerfiles"
 
 

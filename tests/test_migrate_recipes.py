@@ -21,6 +21,8 @@ import pytest
 
 from tests.gitrepos import APP_FILES, NEEDS_FIXES, OPTIMAL, TWO_RUNS, environment, git, make_repo
 
+pytestmark = pytest.mark.slow  # corpus-wide, or starts processes: not in the inner loop
+
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "migrate.md"
 STANDINS = Path(__file__).resolve().parent / "fanout_standins.py"
 ORG = "my-org"

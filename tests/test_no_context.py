@@ -49,6 +49,7 @@ def test_without_a_context_no_fix_copies_an_unchecked_file(case):
             )
 
 
+@pytest.mark.slow  # starts dockopt as a process
 def test_stdin_go_build_is_left_alone_without_a_context(tmp_path):
     go = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n"
     result = subprocess.run(
@@ -59,6 +60,7 @@ def test_stdin_go_build_is_left_alone_without_a_context(tmp_path):
     assert result.stdout == b""  # no diff: the folder has no go.mod, and stdin proves nothing
 
 
+@pytest.mark.slow  # starts dockopt as a process
 def test_stdin_filename_gives_the_build_context(tmp_path):
     go = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\n"
     (tmp_path / "svc").mkdir()

@@ -12,6 +12,8 @@ import pytest
 
 import dockopt
 
+pytestmark = pytest.mark.slow  # corpus-wide, or starts processes: not in the inner loop
+
 CHAIN = "FROM python:3.12-slim\nRUN echo a\nRUN echo b\nUSER nobody\n"
 MERGED = "FROM python:3.12-slim\nRUN echo a && \\\n    echo b\nUSER nobody\n"
 

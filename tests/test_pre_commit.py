@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BAD = "FROM python:3.12-slim\nRUN pip install flask\nRUN echo hi\n"
 GOOD = "FROM python:3.12-slim\nRUN pip install --no-cache-dir flask && \\\n    echo hi\n"
 
-pytestmark = pytest.mark.skipif(
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs git and a git checkout of dockopt"
-)
+)]
 
 
 def git(*args: str, cwd: Path) -> str:

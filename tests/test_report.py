@@ -7,7 +7,14 @@ import json
 import pytest
 
 import dockopt
-from dockopt.report import FileReport, estimated_base_size, expected_effect, rationale, render_json, render_markdown
+from dockopt.report import (
+    FileReport,
+    estimated_base_size,
+    expected_effect,
+    rationale,
+    render_json,
+    render_markdown,
+)
 
 
 @pytest.mark.parametrize(
@@ -69,6 +76,7 @@ def test_json_report_carries_rationales():
     assert payload["files"][0]["rationales"]["DO101"] == rationale("DO101")
 
 
+@pytest.mark.slow  # starts dockopt as a process
 def test_cli_report_and_per_folder_summary(tmp_path):
     """`dockopt fix a/ b/ --report r.md`: a report a reviewer can read, and one row per folder."""
     import subprocess

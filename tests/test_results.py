@@ -15,6 +15,8 @@ from dockopt.results import apply_text_edits
 from tests.fixture_cases import all_cases
 from tests.shared import CORPUS, corpus_rows, corpus_skip_param
 
+pytestmark = pytest.mark.slow  # corpus-wide, or starts processes: not in the inner loop
+
 
 def _inputs() -> list:
     found = [pytest.param(case.before, case.context, id=f"fixture/{case.id}") for case in all_cases()]

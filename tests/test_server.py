@@ -13,6 +13,8 @@ from pygls.lsp.client import LanguageClient
 
 from dockopt.server import line_edits
 
+pytestmark = pytest.mark.slow  # corpus-wide, or starts processes: not in the inner loop
+
 SECRET_AND_CHAIN = "FROM python:3.12-slim\nENV AWS_SECRET_ACCESS_KEY=abc123\nRUN pip install flask\nRUN echo hi\nCMD [\"python\", \"app.py\"]\n"
 
 

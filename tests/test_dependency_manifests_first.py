@@ -243,3 +243,10 @@ def test_without_a_context_a_subfolder_with_no_extension_is_taken_for_a_folder(t
     result = run("FROM node:20\nWORKDIR /app\nCOPY front-end .\nRUN npm ci\n", None, tmp_path)
     assert "COPY front-end/package*.json ./\nRUN npm ci\nCOPY front-end .\n" in result.output
     assert result.applied[0].safety is Safety.UNSAFE
+
+
+def test_a_manifest_missing_from_the_context_keeps_the_install_below_the_copy(tmp_path):
+    result = run("FROM node:20\nWORKDIR /app\nCOPY . /app\nRUN npm install\n", {"index.js": ""}, tmp_path)
+    assert not result.changed
+    [finding] = result.fixes
+    assert "package.json is not in the build context" in finding.text

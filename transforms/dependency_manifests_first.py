@@ -127,6 +127,11 @@ class _Plan:
         if not runs:
             self._go_download(cwds, single_files, deps_only)
             return
+        missing = self._missing_manifest(runs, single_files)
+        if missing is not None:
+            item, path = missing
+            self.findings.append(self._finding(item, f"{path} is not in the build context, so the install cannot move above the copy"))
+            return
         precopy: list[str] = []
         for _, run in runs:
             precopy.extend(item for item in self._precopy(run, single_files) if item not in precopy)
@@ -248,6 +253,19 @@ class _Plan:
         return None
 
     # -- which manifests come first ----------------------------------------------------------------
+
+    def _missing_manifest(self, runs, single_files):
+        """(install RUN, manifest) of a manifest an install needs that the build context lacks."""
+        if self.build is None:
+            return None
+        for item, run in runs:
+            for path in run.manifests:
+                relative = self.copy.context_path(path)
+                if any(path == copied for copied, _ in single_files):
+                    continue  # copied one by one before the source copy
+                if relative is not None and not self.build.exists(relative):
+                    return item, relative
+        return None
 
     def _precopy(self, run: InstallRun, single_files) -> list[str]:
         """Context paths of the manifests to copy before the install (those the source copy provides)."""

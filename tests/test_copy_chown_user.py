@@ -9,6 +9,8 @@ import dockopt
 FROM = 'FROM python:3.12-slim\nRUN useradd app\n'
 
 NOOP = [
+    pytest.param('USER app\nCOPY --from=build /out /app', id='artifacts from another stage stay root-owned'),
+    pytest.param('USER app\nCOPY requirements.txt /usr/local/share/app/', id='a system folder stays root-owned'),
     pytest.param('COPY app.py /app/', id='no USER'),
     pytest.param('USER app\nCOPY --chown=root app.py /app/', id='an explicit --chown'),
     pytest.param('USER app\nUSER root\nCOPY app.py /app/', id='back to root'),
@@ -29,8 +31,8 @@ FIX = [
         id='ADD, with a group',
     ),
     pytest.param(
-        'USER $APP_USER\ncopy --from=build /out /app',
-        'USER $APP_USER\ncopy --chown=$APP_USER --from=build /out /app',
+        'USER $APP_USER\ncopy . /app',
+        'USER $APP_USER\ncopy --chown=$APP_USER . /app',
         id='a variable user, lower-case keyword',
     ),
 ]

@@ -18,7 +18,9 @@ class CopyChownUser(Transform):
     ## What it does
     Adds `--chown=USER` to a `COPY` or `ADD` that comes after `USER app` (in its stage, or in the
     stage it is built FROM) and has no `--chown`, using the USER value as written
-    (`app`, `app:app`, `1001`, `$APP_USER`).
+    (`app`, `app:app`, `1001`, `$APP_USER`). Files from the build context only: artifacts copied
+    from another stage or image, and copies into system folders (`/usr`, `/etc`, `/opt/venv`...),
+    stay root's, since the app should not be able to change them.
 
     ## Why
     `USER` changes who runs the later RUN steps and the container, not who owns copied files:
@@ -66,6 +68,9 @@ class CopyChownUser(Transform):
             stage = doc.stage_of(instruction)
             if stage is None or doc.image.stage(stage).windows:
                 continue
+            copy = doc.image.copy_of(instruction)
+            if copy is None or not copy.from_context or _system_path(copy.dest_folder):
+                continue  # build artifacts and system folders stay root's: the app should not change them
             body = line_body(doc.lines[instruction.start])
             keyword_end = len(doc.indent(instruction.start)) + len(instruction.keyword)
             if body[keyword_end : keyword_end + 1] not in (" ", "\t"):
@@ -77,3 +82,10 @@ class CopyChownUser(Transform):
                 instruction,
                 [Edit.replace(instruction.start, instruction.start, text + "\n")],
             )
+
+
+_SYSTEM_TREES = ("/usr", "/bin", "/sbin", "/lib", "/lib64", "/etc", "/var/lib", "/opt/venv", "/root")
+
+
+def _system_path(path: str) -> bool:
+    return any(path == tree or path.startswith(tree + "/") for tree in _SYSTEM_TREES)

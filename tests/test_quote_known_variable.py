@@ -22,13 +22,14 @@ NOOP = [
     pytest.param('RUN [ -d $APP_HOME ]', id='a test command'),
     pytest.param('SHELL ["pwsh", "-c"]\nRUN ls $APP_HOME', id='not a POSIX shell'),
     pytest.param('RUN ${APP_HOME:-/x}/bin/run', id='an expansion with an operator, as the command'),
+    pytest.param('RUN mkdir -p $APP_HOME/logs', id='inside a longer word, where quoting half of it reads worse'),
 ]
 
 FIX = [
     pytest.param(
-        'RUN mkdir -p $APP_HOME/logs',
-        'RUN mkdir -p "$APP_HOME"/logs',
-        id='in a concatenation',
+        'RUN mkdir -p $APP_HOME',
+        'RUN mkdir -p "$APP_HOME"',
+        id='a whole argument',
     ),
     pytest.param(
         'RUN cd ${APP_HOME} && ls',

@@ -100,10 +100,9 @@ def _plain_expansion(view, node) -> str | None:
 
 
 def _is_argument(node) -> bool:
-    """Is the expansion a command's argument, alone or inside an unquoted concatenation?"""
+    """Is the expansion a whole argument of a command? Inside a longer word (`setup_$VERSION`)
+    it is left alone: quoting half a word (`setup_"$VERSION"`) reads worse than it helps."""
     parent = node.parent
-    if parent is not None and parent.type == "concatenation":
-        node, parent = parent, parent.parent
     if parent is None or parent.type != "command":
         return False
     index = next((i for i, child in enumerate(parent.children) if child == node), None)

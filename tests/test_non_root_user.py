@@ -813,3 +813,19 @@ def test_app_facts_only_count_for_files_in_the_image(tmp_path):
         tmp_path,
     )
     assert result.changed
+
+
+def test_a_stage_with_nothing_to_run_gets_the_user_made_before_it_switches(tmp_path):
+    source = "FROM busybox AS base\nCMD [\"sleep\", \"60\"]\nFROM base\nENV LEVEL=5\n"
+    _, result = run(source, None, tmp_path)
+    assert result.output == (
+        "FROM busybox AS base\nCMD [\"sleep\", \"60\"]\nFROM base\n"
+        "RUN addgroup -g 10001 app && adduser -D -u 10001 -G app -h /home/app -s /sbin/nologin app\n"
+        "USER 10001:10001\nENV LEVEL=5\n"
+    )
+
+
+def test_the_whole_run_keeps_the_user_creation_a_step_of_its_own():
+    source = "FROM debian:bookworm-slim\nRUN echo data > /data.txt\nCMD [\"cat\", \"/data.txt\"]\n"
+    result = dockopt.fix(source, unsafe_fixes=True)
+    assert "RUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-log-init --create-home --shell /usr/sbin/nologin app\nRUN echo data > /data.txt\n" in result.output

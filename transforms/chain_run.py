@@ -39,6 +39,8 @@ class ChainRun(Transform):
       not at all.
     - A RUN of more than two commands: its author made it a step of its own (hadolint's
       DL3059 leaves it alone for the same reason).
+    - A RUN that creates users or groups (`useradd`, `adduser`): an account is a step of its
+      own, not part of the next install.
     - Bodies that break lines with `&&` in different places (one at line ends, the other at
       line starts, or one that mixes both): the merge would mix the two styles.
     - A RUN that only changes its own shell (`RUN export X=1`, `RUN cd /app`): it does
@@ -161,13 +163,23 @@ def _own_step(doc, cwds: dict[int, str], previous: Body, body: Body) -> bool:
     reasoning of hadolint's DL3059, which users know), and so is an install from dependency
     manifests (`pip install -r`, `npm ci`, `go mod download`): its layer is the one the build
     cache keeps while the source changes, and dependency-manifests-first (DO301) moves it
-    before the source copy. Either merges with neither neighbour."""
+    before the source copy. So is the creation of the user the image runs as: an account is a
+    step of its own, not part of the next install. Either merges with neither neighbour."""
     return (
         _steps(previous) > 2
         or _steps(body) > 2
         or _installs_manifests(doc, cwds, previous)
         or _installs_manifests(doc, cwds, body)
+        or _makes_accounts(previous)
+        or _makes_accounts(body)
     )
+
+
+_ACCOUNT_TOOLS = frozenset({"useradd", "groupadd", "adduser", "addgroup"})
+
+
+def _makes_accounts(body: Body) -> bool:
+    return any(command.name in _ACCOUNT_TOOLS for command in body.view.commands)
 
 
 def _installs_manifests(doc, cwds: dict[int, str], body: Body) -> bool:

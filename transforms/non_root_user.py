@@ -712,23 +712,25 @@ def _edits(doc, stage, plan: Runtime, fix: _Plan) -> list[Edit]:
         return word if upper else word.lower()
 
     edits = []
-    if fix.create:
-        start = stage.from_instruction.end + 1
-        text = f"{keyword('RUN')} {fix.create}\n"
-        if start < len(doc.lines) and not doc.lines[start].strip():
+    line = _user_line(doc, stage)
+    create_at = stage.from_instruction.end + 1
+    create = f"{keyword('RUN')} {fix.create}\n" if fix.create else ""
+    if create and create_at != line:
+        text = create
+        if create_at < len(doc.lines) and not doc.lines[create_at].strip():
             text = "\n" + text  # keep FROM in its own paragraph
-        edits.append(Edit.insert(start, text))
+        edits.append(Edit.insert(create_at, text))
+        create = ""  # written above; otherwise it goes with the USER below, in that order
     for instruction in fix.chown_copies:
-        line = doc.lines[instruction.start]
+        written = doc.lines[instruction.start]
         indent = doc.indent(instruction.start)
         head = indent + instruction.keyword
-        new = head + f" --chown={fix.owner}" + line[len(head) :]
+        new = head + f" --chown={fix.owner}" + written[len(head) :]
         edits.append(Edit.replace(instruction.start, instruction.start, new.rstrip("\r\n") + "\n"))
-    block = ""
+    block = create
     if fix.prepare:
         block += f"{keyword('RUN')} " + " \\\n    && ".join(fix.prepare).replace("\\\n", doc.escape + "\n") + "\n"
     block += f"{keyword('USER')} {fix.user}\n"
-    line = _user_line(doc, stage)
     # Replace a trailing `USER root` that nothing after it needs.
     last_user = next((i for i in reversed(stage.instructions) if i.cmd == "USER"), None)
     after = stage.instructions[stage.instructions.index(last_user) + 1 :] if last_user else []

@@ -36,6 +36,11 @@ FIX = [
         id='a file name stays a file name',
     ),
     pytest.param(
+        'COPY app.py ./b/.',
+        'COPY app.py /b/',
+        id='a trailing slash-dot stays a folder',
+    ),
+    pytest.param(
         'ADD --chmod=644 app.py  conf/app.py  ',
         'ADD --chmod=644 app.py  /conf/app.py  ',
         id='spacing around the words is kept',

@@ -112,8 +112,8 @@ def _known_workdir(base: str) -> str | None:
 
 
 def _resolve(workdir: str, destination: str) -> str:
-    """BuildKit's reading: `.` and a trailing `/` make the destination a folder."""
-    folder = destination.endswith("/") or destination == "."
+    """BuildKit's reading: `.`, a trailing `/` and a trailing `/.` make the destination a folder."""
+    folder = destination.endswith(("/", "/.")) or destination == "."
     absolute = posixpath.normpath(posixpath.join(workdir, destination))
     if absolute.startswith("//"):
         absolute = absolute[1:]

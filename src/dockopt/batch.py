@@ -56,6 +56,9 @@ class FileResult:
     base_before: str | None = None
     base_after: str | None = None
     stdin: bool = False  # the text came from stdin, not from the file at `path`
+    # Companion files the fixes change (`.dockerignore`): path, before (None: created), after.
+    # The main process writes them, so Dockerfiles sharing one never race (see `write_companions`).
+    files: list[dict] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -133,9 +136,12 @@ def _fix_one(task: Task) -> FileResult:
     from dockopt.diffs import unified_diff
 
     before, after = data.decode("utf-8"), output.decode("utf-8")
-    outcome = FileResult(task.path, "changed", fixes=fixes, warnings=warnings)
+    files = [{"path": change.path, "before": change.before, "after": change.after} for change in result.files]
+    outcome = FileResult(task.path, "changed", fixes=fixes, warnings=warnings, files=files)
     if task.want_diff:
-        outcome.diff = unified_diff(task.path, before, after)
+        outcome.diff = (unified_diff(task.path, before, after) if before != after else "") + "".join(
+            unified_diff(change["path"], change["before"], change["after"]) for change in files
+        )
     if task.want_bases:
         from dockopt.report import final_base_image
 
@@ -143,11 +149,12 @@ def _fix_one(task: Task) -> FileResult:
     if task.data is not None or task.want_output:
         outcome.output = output
     elif task.write:
-        try:
-            write(task.path, output, snapshot)
-        except FileError as exc:
-            outcome.status, outcome.error = "error", str(exc)
-            return outcome
+        if output != data:  # else only companion files change: the main process writes those
+            try:
+                write(task.path, output, snapshot)
+            except FileError as exc:
+                outcome.status, outcome.error = "error", str(exc)
+                return outcome
         outcome.written = True
     return outcome
 

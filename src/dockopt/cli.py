@@ -643,8 +643,11 @@ def _run_fix(options: FixOptions, streams) -> int:
     reporter.start()
     _missing(plan, reporter, summary)
     progress = _progress(streams, options, len(plan.tasks), IN_PROCESS_LIMIT)
+    companions: dict[str, str] = {}  # companion files written so far: Dockerfiles may share one
     try:
         for result in run(plan.tasks, _jobs(options)):
+            if options.write and not options.verify and result.files and result.status == "changed" and not result.stdin:
+                _write_companions(result, companions)
             verdict = None
             if options.verify and result.changed and not result.stdin:
                 verdict = _verify_then_write(result, options, streams)
@@ -673,6 +676,18 @@ def _run_fix(options: FixOptions, streams) -> int:
     if options.check and summary.changed:
         return EXIT_CHANGES
     return EXIT_OK
+
+
+def _write_companions(result, done: dict[str, str]) -> None:
+    """Write the companion files (`.dockerignore`) of a written Dockerfile, in run order."""
+    from dockopt.writeback import FileError, write_companion
+
+    for change in result.files:
+        try:
+            write_companion(change["path"], change["before"], change["after"], done)
+        except FileError as exc:
+            result.status, result.error, result.written = "error", str(exc), False
+            return
 
 
 def _run_check(options: CheckOptions, streams) -> int:

@@ -30,7 +30,7 @@ class BuildContext:
                 text = candidate.read_text(encoding="utf-8", errors="replace")
             except OSError:
                 continue
-            return _DockerIgnore(text)
+            return DockerIgnore(text)
         return None
 
     def ignored(self, relative: str) -> bool:
@@ -87,8 +87,14 @@ class BuildContext:
         return sorted(found, key=lambda relative: relative.split("/"))  # the order Path objects sort in
 
 
-class _DockerIgnore:
-    """`.dockerignore` semantics: Go filepath.Match patterns, `**`, and `!` exceptions; last match wins."""
+class DockerIgnore:
+    """`.dockerignore` semantics, after moby's `patternmatcher`: Go filepath.Match patterns plus
+    `**`, patterns anchored at the context root (a leading `/` or `./` dropped), a pattern that
+    matches a folder excludes all below it, `!` exceptions, and the last matching line wins.
+
+    (`pathspec` implements gitignore, where `foo` matches at any depth: Docker's `foo` is the
+    root's `foo` only, so it would answer wrongly.)
+    """
 
     def __init__(self, text: str):
         import re
@@ -113,9 +119,13 @@ class _DockerIgnore:
         return any(negate for negate, _ in self.rules)
 
     def ignored(self, relative: str) -> bool:
+        return self.decision(relative) is True
+
+    def decision(self, relative: str) -> bool | None:
+        """True: excluded; False: brought back by a `!` line; None: no line matches it."""
         relative = relative.strip("/")
         parts = relative.split("/")
-        result = False
+        result = None
         for negate, pattern in self.rules:
             # A pattern that matches a parent folder excludes everything below it.
             if any(pattern.fullmatch("/".join(parts[: i + 1])) for i in range(len(parts))):

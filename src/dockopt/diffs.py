@@ -22,11 +22,12 @@ def header_path(path: str) -> str:
     return path.lstrip("/")
 
 
-def unified_diff(path: str, before: str, after: str) -> str:
+def unified_diff(path: str, before: str | None, after: str) -> str:
+    """`before` None: a new file (`--- /dev/null`, as git writes it, so `git apply` creates it)."""
     name = header_path(path)
     out = []
     for line in _difflib_unified_diff(
-        split_lines(before), split_lines(after), f"a/{name}", f"b/{name}", lineterm="\n"
+        split_lines(before or ""), split_lines(after), "/dev/null" if before is None else f"a/{name}", f"b/{name}", lineterm="\n"
     ):
         out.append(line)
         if not line.endswith("\n"):

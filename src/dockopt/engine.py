@@ -18,7 +18,7 @@ from dockopt.errors import DockerfileParseError, SelectorError
 from dockopt.ledger import Ledger
 from dockopt.pragmas import parse_pragmas, touched, unknown_selector
 from dockopt.registry import matching, selected, unknown_selectors
-from dockopt.results import Fix, Safety
+from dockopt.results import FileEdit, Fix, Safety
 from dockopt.transform import Context, Transform
 
 MAX_ROUNDS = 10
@@ -33,10 +33,11 @@ class FixResult:
     skipped: str | None = None  # why the file was left alone on purpose (`# dockopt: skip-file`)
     # (line, message) about the file's pragmas: unknown codes, ignores that suppress nothing
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    files: list[FileEdit] = field(default_factory=list)  # companion files the applied fixes change
 
     @property
     def changed(self) -> bool:
-        return self.output != self.source
+        return self.output != self.source or bool(self.files)
 
     @property
     def applied(self) -> list[Fix]:
@@ -91,7 +92,19 @@ def fix(
         result_output: str | bytes = output.encode("utf-8") if output != text else source
     else:
         result_output = output
-    return FixResult(source, result_output, fixes, skipped=skipped, warnings=warnings)
+    return FixResult(source, result_output, fixes, skipped=skipped, warnings=warnings, files=_companions(fixes))
+
+
+def _companions(fixes: list[Fix]) -> list[FileEdit]:
+    """Each companion file once: its text before the first applied fix and after the last."""
+    first: dict[str, FileEdit] = {}
+    last: dict[str, str] = {}
+    for item in fixes:
+        if item.applied:
+            for change in item.files:
+                first.setdefault(change.path, change)
+                last[change.path] = change.after
+    return [FileEdit(path, change.before, last[path]) for path, change in sorted(first.items()) if change.before != last[path]]
 
 
 def _run(doc: Document, transforms: list[Transform], ctx: Context, unsafe_fixes: bool, used: set | None = None):
@@ -135,6 +148,14 @@ def _run(doc: Document, transforms: list[Transform], ctx: Context, unsafe_fixes:
                     continue  # computed on text another fix is changing: retried next round
                 accepted.append(item)
                 edits.extend(item.edits)
+            if any(item.files for item in accepted):
+                # Companion files change at once (no line of the Dockerfile moves for them); later
+                # passes and rounds read them as changed through `ctx.files`.
+                for item in accepted:
+                    ctx.files.update((change.path, change.after) for change in item.files)
+                applied.extend(ledger.place(item, doc).replace(applied=True) for item in accepted if not item.edits)
+                accepted = [item for item in accepted if item.edits]
+                edits = [edit for item in accepted for edit in item.edits]
             if not accepted:
                 seen[kind] = (doc, left_out[first_left_out:])
                 continue

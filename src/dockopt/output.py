@@ -195,30 +195,30 @@ class SarifReporter(Reporter):
             fix = item.get("fix")
             if fix is not None and fix["together_with"]:
                 entry["properties"]["together_with"] = fix["together_with"]
-            if item["applied"] and fix is not None and fix["edits"]:
+            if item["applied"] and fix is not None and (fix["edits"] or fix.get("files")):
                 title = fix["title"] + (f" (with {', '.join(fix['together_with'])}: they rewrite the same lines)" if fix["together_with"] else "")
-                entry["fixes"] = [
-                    {
-                        "description": {"text": title},
-                        "artifactChanges": [
-                            {
-                                "artifactLocation": {"uri": uri},
-                                "replacements": [
-                                    {
-                                        "deletedRegion": {
-                                            "startLine": edit["location"]["row"],
-                                            "startColumn": edit["location"]["column"],
-                                            "endLine": edit["end_location"]["row"],
-                                            "endColumn": edit["end_location"]["column"],
-                                        },
-                                        "insertedContent": {"text": edit["content"]},
-                                    }
-                                    for edit in fix["edits"]
-                                ],
-                            }
-                        ],
-                    }
-                ]
+                changes = []
+                if fix["edits"]:
+                    changes.append(
+                        {
+                            "artifactLocation": {"uri": uri},
+                            "replacements": [
+                                {
+                                    "deletedRegion": {
+                                        "startLine": edit["location"]["row"],
+                                        "startColumn": edit["location"]["column"],
+                                        "endLine": edit["end_location"]["row"],
+                                        "endColumn": edit["end_location"]["column"],
+                                    },
+                                    "insertedContent": {"text": edit["content"]},
+                                }
+                                for edit in fix["edits"]
+                            ],
+                        }
+                    )
+                paths = {change["path"] for change in fix.get("files", ())}
+                changes.extend(_sarif_file_change(change) for change in result.files if change["path"] in paths)
+                entry["fixes"] = [{"description": {"text": title}, "artifactChanges": changes}]
             if entry["ruleIndex"] < 0:
                 del entry["ruleIndex"]
             text = json.dumps(entry, indent=2, ensure_ascii=False).replace("\n", "\n        ")
@@ -271,6 +271,20 @@ _SARIF_LEVELS = {"error": "error", "warning": "warning", "info": "note", "style"
 
 def _first_paragraph(doc: str) -> str:
     return doc.split("\n\n", 1)[0].strip()
+
+
+def _sarif_file_change(change: dict) -> dict:
+    """A companion file's change as one SARIF replacement: what is added at its end, or all of it."""
+    before, after = change["before"] or "", change["after"]
+    lines = before.splitlines(keepends=True) or [""]
+    if after.startswith(before):
+        # the end of the old text: after its last line, or at the end of an unterminated one
+        end = {"startLine": len(lines) + 1, "startColumn": 1} if before.endswith("\n") else {"startLine": len(lines), "startColumn": len(lines[-1]) + 1}
+        region, text = {**end, "endLine": end["startLine"], "endColumn": end["startColumn"]}, after[len(before) :]
+    else:
+        region = {"startLine": 1, "startColumn": 1, "endLine": len(lines) + 1, "endColumn": 1}
+        text = after
+    return {"artifactLocation": {"uri": _sarif_uri(change["path"])}, "replacements": [{"deletedRegion": region, "insertedContent": {"text": text}}]}
 
 
 def _sarif_uri(path: str) -> str:

@@ -6,6 +6,10 @@ start and end, 1-based, the end column exclusive) and, when it was applied, its 
 file: applied alone to the original they make that result's change; the edits of all results
 together make the `--write` output. Results that rewrite each other's lines cannot be separated:
 the first of them carries their joint edits and names the others in `together_with`.
+
+A fix may also change a companion file of the build (`.dockerignore`): `files` holds each such
+file's whole text before and after, so every output shows it as a diff of its own and `--write`
+replaces it atomically, next to the Dockerfile.
 """
 
 from __future__ import annotations
@@ -71,6 +75,19 @@ class TextEdit:
 
 
 @dataclass(frozen=True)
+class FileEdit:
+    """A companion file's change: its path (as the run names it) and its whole text before and
+    after; `before` is None for a file the fix creates."""
+
+    path: str
+    before: str | None
+    after: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "created": self.before is None, "content": self.after}
+
+
+@dataclass(frozen=True)
 class Fix:
     code: str
     name: str
@@ -86,10 +103,11 @@ class Fix:
     reason: str | None = None  # for an unsafe fix: what may change
     fix_edits: tuple[TextEdit, ...] | None = None  # its own edits in the user's file (None: carried by another)
     together_with: tuple[str, ...] = field(default=())  # `CODE@line` of results it cannot be separated from
+    files: tuple[FileEdit, ...] = ()  # changes to companion files (`.dockerignore`), not the Dockerfile
 
     @property
     def is_finding(self) -> bool:
-        return not self.edits
+        return not self.edits and not self.files
 
     @property
     def text(self) -> str:
@@ -126,6 +144,8 @@ class Fix:
                 "edits": None if self.fix_edits is None else [edit.as_dict() for edit in self.fix_edits],
                 "together_with": list(self.together_with),
             }
+            if self.files:
+                found["fix"]["files"] = [change.as_dict() for change in self.files]
         return found
 
 

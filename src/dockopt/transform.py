@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Iterable
 
 from dockopt.edits import Edit
-from dockopt.results import Fix, Safety, Severity
+from dockopt.results import FileEdit, Fix, Safety, Severity
 
 if TYPE_CHECKING:
     from dockopt.context import BuildContext
@@ -30,6 +30,9 @@ class Context:
     # reasons for leaving a file alone): its fix is only counted, not shown in full.
     unsafe_fixes: bool = False
     options: dict = field(default_factory=dict)
+    # Companion files as the fixes accepted so far left them (path -> text): a pass that edits
+    # one reads it here first, so a later round does not propose the same lines again.
+    files: dict[str, str] = field(default_factory=dict)
 
 
 _UNSAFE_SUFFIX = re.compile(r" \(unsafe: (.*)\)$")
@@ -67,6 +70,7 @@ class Transform:
         *,
         problem: str | None = None,
         reason: str | None = None,
+        files: Iterable[FileEdit] = (),
     ) -> Fix:
         """A result at an instruction (or a 0-based line). With edits, `message` says what the fix
         does, `problem` what is wrong (default: the rule's title) and `reason`, for an unsafe fix,
@@ -75,9 +79,10 @@ class Transform:
         start = at if isinstance(at, int) else at.start
         end = at if isinstance(at, int) else at.end
         edits = tuple(edits)
+        files = tuple(files)
         if safety is None:
-            safety = self.safety if edits else Safety.DISPLAY
-        if not edits:
+            safety = self.safety if edits or files else Safety.DISPLAY
+        if not edits and not files:
             return Fix(self.code, self.name, message, start + 1, safety, edits, column=0, end_line=end + 1)
         match = _UNSAFE_SUFFIX.search(message)
         if match and reason is None:
@@ -85,7 +90,7 @@ class Transform:
         if safety is not Safety.UNSAFE:
             reason = None
         return Fix(self.code, self.name, problem or self.title, start + 1, safety, edits, column=0, end_line=end + 1,
-                   title=message, reason=reason)
+                   title=message, reason=reason, files=files)
 
     @classmethod
     def safety_label(cls) -> str:

@@ -94,6 +94,62 @@ def write(path: str, data: bytes, snapshot: Snapshot) -> None:
     _fsync_folder(folder)
 
 
+def write_companion(path: str, before: str | None, after: str, done: dict[str, str]) -> None:
+    """Write a companion file's new text (`before` None: create it), atomically.
+
+    `done` maps the files this run already wrote to their text. Several Dockerfiles of one
+    context propose additions to the same file, each computed on its text before the run: an
+    addition computed on the old text is appended to what an earlier one wrote (its lines not
+    already there, in run order), so neither overwrites the other.
+    """
+    key = os.path.realpath(path)
+    try:
+        with open(key, "rb") as handle:
+            current: str | None = handle.read().decode("utf-8")
+    except FileNotFoundError:
+        current = None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FileError(f"{path}: cannot read: {exc}") from None
+    if current != before:
+        if key not in done or current != done[key] or not after.startswith(before or ""):
+            raise FileError(f"{path} changed while dockopt was working on it (not written)")
+        have = set(current.splitlines())
+        added = [line for line in after[len(before or "") :].splitlines() if line not in have]
+        if not any(line.strip() and not line.startswith("#") for line in added):
+            return
+        newline = "\r\n" if "\r\n" in current else "\n"
+        head = current if current.endswith(("\n", "\r")) or not current else current + newline
+        after = head + newline.join(added) + newline
+    folder, name = os.path.split(key)
+    if current is not None:
+        check_writable(key)
+    elif not os.access(folder or ".", os.W_OK | os.X_OK):
+        raise FileError(f"{path}: cannot create: its folder is not writable")
+    fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".dockopt-tmp", dir=folder or ".")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(after.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        if current is not None:
+            os.chmod(temp, stat.S_IMODE(os.stat(key).st_mode))
+            os.replace(temp, key)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temp, 0o666 & ~umask)
+            os.link(temp, key)  # fails if the file appeared meanwhile: never overwrite a stranger's
+            os.unlink(temp)
+    except OSError as exc:
+        try:
+            os.unlink(temp)
+        except OSError:
+            pass
+        raise FileError(f"{path}: cannot write: {_reason(exc)}") from None
+    _fsync_folder(folder)
+    done[key] = after
+
+
 def _owner(path: str) -> tuple[int, int]:
     info = os.stat(path)
     return info.st_uid, info.st_gid

@@ -24,15 +24,32 @@ def test_fixture_pair(case, request):
     before = case.before.read_bytes()
     result = fixed(case)
     assert result.error is None, result.error
+    companions = {companion_golden(case, change.path): change.after for change in result.files}
     if request.config.getoption("--update-fixtures"):
-        if result.changed:
+        if result.output != before:
             case.after.write_bytes(result.output)
         elif case.after.exists():
             case.after.unlink()
+        for stale in case.before.parent.glob(f"{case.name}.after.*"):
+            if stale != case.after and stale not in companions:
+                stale.unlink()
+        for golden, text in companions.items():
+            golden.write_text(text, encoding="utf-8", newline="")
         return
     expected = case.after.read_bytes() if case.after.exists() else before
     assert result.output.decode() == expected.decode()
     assert result.output == expected
+    goldens = {path for path in case.before.parent.glob(f"{case.name}.after.*") if path != case.after}
+    assert set(companions) == goldens, "the companion files changed are not the goldens"
+    for golden, text in companions.items():
+        assert text == golden.read_bytes().decode("utf-8")
+
+
+def companion_golden(case, path: str):
+    """`<case>.after.dockerignore` holds the `.dockerignore` the case writes."""
+    from pathlib import Path
+
+    return case.before.with_name(f"{case.name}.after.{Path(path).name.lstrip('.')}")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])

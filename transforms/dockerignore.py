@@ -107,7 +107,7 @@ class Dockerignore(Transform):
             current: str | None = ctx.files[key]
         else:
             try:
-                current = target.read_text(encoding="utf-8")
+                current = target.read_bytes().decode("utf-8")
             except (OSError, UnicodeDecodeError):
                 current = None
             if current is None and target.exists():
@@ -122,7 +122,8 @@ class Dockerignore(Transform):
         if not missing:
             return
         newline = "\r\n" if current and "\r\n" in current else "\n"
-        lines = [f"# Never needed in the image (dockopt {self.code})"] + [entry.pattern for entry in missing]
+        comment = f"# Never needed in the image (dockopt {self.code})"
+        lines = ([] if current and comment in current else [comment]) + [entry.pattern for entry in missing]
         head = current or ""
         if head and not head.endswith(("\n", "\r")):
             head += newline

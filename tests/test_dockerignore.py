@@ -200,3 +200,15 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_text_from_stdin_gets_no_companion_change(tmp_path, run):
+    # No file beside the text: the fix is listed as not made, nothing is written.
+    project(tmp_path)
+    from dockopt.batch import Task, process
+
+    result = process(Task(path=str(tmp_path / "Dockerfile"), explicit=True, select=("DO330",), unsafe_fixes=True,
+                          context=str(tmp_path), write=True, data=APP.encode()))
+    assert result.status == "ok" and not result.files
+    assert [item["applied"] for item in result.fixes] == [False]
+    assert not (tmp_path / ".dockerignore").exists()

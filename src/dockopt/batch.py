@@ -125,6 +125,11 @@ def _fix_one(task: Task) -> FileResult:
         return FileResult(task.path, "error", error=str(exc))
     from dockopt.registry import severity_of
 
+    if task.data is not None and result.files:
+        # Text from stdin or from a commit (`migrate`): no folder beside it to write a companion
+        # file in, so those fixes are not made.
+        result.fixes = [item.replace(applied=False) if item.files else item for item in result.fixes]
+        result.files = []
     fixes = [{**item.as_dict(), "severity": severity_of(item.code, task.severity)} for item in result.fixes]
     if result.error:
         return FileResult(task.path, "error", fixes=fixes, error=result.error)

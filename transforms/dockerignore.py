@@ -46,8 +46,9 @@ class Dockerignore(Transform):
     the Dockerfile when there is one, else `.dockerignore` at the context root, created if
     missing) the entries it lacks: `.git` and `**/.env` always; `**/node_modules`, `**/.venv`,
     `**/venv` when the image installs its own packages; `**/__pycache__`, `**/*.pyc`, private
-    keys (`**/*.pem`, `**/*.key`, `**/id_rsa`... holding a `PRIVATE KEY`), the Dockerfile itself,
-    and `dist`/`build` when a RUN builds them again; each only when the context holds it.
+    keys (`**/*.pem`, `**/*.key`, `**/id_rsa`... holding a `PRIVATE KEY`; a `.pem` certificate
+    stays, and the keys beside it are then named one by one), the Dockerfile itself, and
+    `dist`/`build` when a RUN builds them again; each only when the context holds it.
     The change is part of the same diff and `--write` writes it atomically, like the Dockerfile.
 
     It never excludes what the build reads: a COPY/ADD source or a `RUN --mount` that names

@@ -212,3 +212,44 @@ def test_text_from_stdin_gets_no_companion_change(tmp_path, run):
     assert result.status == "ok" and not result.files
     assert [item["applied"] for item in result.fixes] == [False]
     assert not (tmp_path / ".dockerignore").exists()
+
+
+@pytest.mark.parametrize(
+    ("dockerfile", "files", "kept"),
+    [
+        pytest.param("FROM node:20\nCOPY . .\nRUN --mount=type=bind,source=.git,target=/g cat /g/HEAD > /version\n", {}, ".git",
+                     id="a bind mount of .git"),
+        pytest.param("FROM node:20\nCOPY . .\nRUN npm ci\nCOPY node_modules/.bin/tool /usr/local/bin/\n",
+                     {"node_modules/.bin/tool": "x"}, "node_modules", id="a COPY source inside node_modules"),
+        pytest.param("FROM node:20\nCOPY . .\nCMD [\"node\", \"server.js\"]\n", {"node_modules/a/index.js": "x"}, "node_modules",
+                     id="node_modules with no install in the image"),
+        pytest.param("FROM python:3.11\nCOPY . .\nRUN set -a && . ./.env && python manage.py collectstatic\n", {".env": "A=1\n"},
+                     ".env", id="a RUN sources .env"),
+        pytest.param("FROM python:3.11\nCOPY *.key /etc/ssl/private/\nCOPY . .\n",
+                     {"tls.key": "-----BEGIN PRIVATE KEY-----\n"}, "key", id="a glob COPY of the keys"),
+        pytest.param("FROM python:3.11\nCOPY . .\nRUN pip install .\n", {"setup.cfg": "[options]\nsetup_requires = setuptools_scm\n"},
+                     ".git", id="setuptools_scm reads the version from git"),
+        pytest.param("FROM python:3.11\nCOPY . .\nRUN pip install -r requirements.txt\n", {"dist/app.whl": "x"}, "dist",
+                     id="dist that the build does not make again"),
+    ],
+)
+def test_what_the_build_reads_stays(tmp_path, dockerfile, files, kept):
+    for relative, text in files.items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+    path = project(tmp_path, dockerfile, **files)
+    result = fix_at(path)
+    added = "".join(change.after for change in result.files)
+    assert kept not in added
+
+
+def test_sarif_carries_the_companion_change(tmp_path, run):
+    import json
+
+    project(tmp_path, **{".dockerignore": "*.md"})
+    code, out, err = run("fix", *DO330, "--format", "sarif", "Dockerfile")
+    (result,) = json.loads(out)["runs"][0]["results"]
+    (change,) = result["fixes"][0]["artifactChanges"]
+    assert change["artifactLocation"]["uri"] == ".dockerignore"
+    (replacement,) = change["replacements"]
+    assert replacement["deletedRegion"] == {"startLine": 1, "startColumn": 5, "endLine": 1, "endColumn": 5}
+    assert replacement["insertedContent"]["text"] == "\n# Never needed in the image (dockopt DO330)\n.git\n**/.env\nDockerfile\n"

@@ -114,7 +114,9 @@ class Dockerignore(Transform):
             if current is None and target.exists():
                 return  # there but unreadable: not ours to replace
         matcher = DockerIgnore(current or "")
-        tree = _Tree.of(build.root)
+        tree = build.__dict__.get("_dockerignore_tree")  # walked once per run, not once per round
+        if tree is None:
+            tree = build.__dict__["_dockerignore_tree"] = _Tree.of(build.root)
         needs = _needs(doc, build.root)
         for sibling in _siblings(build.root, build.dockerfile, target):
             needs.merge(_needs(sibling, build.root))

@@ -143,6 +143,7 @@ def _fix_one(task: Task) -> FileResult:
     if task.data is not None or task.want_output:
         outcome.output = output
     elif task.write:
+        assert snapshot is not None  # task.data is None: the file was read from disk above
         try:
             write(task.path, output, snapshot)
         except FileError as exc:

@@ -46,7 +46,7 @@ class Needs:
 class PipInstall:
     """One `pip install` (or `python -m pip install`) command."""
 
-    run: object
+    run: Instruction
     command: object  # shell.Command
     requirements: list[str]  # requirement specifiers given on the command line
     files: list[str]  # -r / -c files, as written (container paths)
@@ -279,7 +279,7 @@ def _requirements_file(locate: Locate, path: str, ctx, depth: int = 0) -> list[s
         return None
     source = locate(path)
     text = ctx.build.read_text(source) if source else None
-    if text is None:
+    if text is None or source is None:
         return None
     lines = []
     for raw in text.splitlines():

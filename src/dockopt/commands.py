@@ -68,7 +68,8 @@ def server_ports(argv: Sequence[str], env: Mapping[str, str | None] | None = Non
     `["gunicorn", "-b", "0.0.0.0:80", "app:app"]` -> [80]; `["uvicorn", "main:app"]` -> [8000];
     `["python", "app.py"]` -> None (the app decides: see `AppFacts.ports`).
     """
-    env = {name: value for name, value in (env or {}).items() if value is not None}
+    known: dict[str, str] = {name: value for name, value in (env or {}).items() if value is not None}
+    env = known  # narrows the type: unknown values are gone
     words = [expand(w, env) for w in argv]
     if not words:
         return None

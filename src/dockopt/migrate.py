@@ -33,8 +33,13 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dockopt.batch import FileResult, Task
+
+if TYPE_CHECKING:
+    from dockopt.verify import Verdict
+    from dockopt.writeback import Snapshot
 
 DEFAULT_BRANCH = "dockopt/optimize-dockerfiles"
 MAX_DEPTH = 4  # DIR/org/repo and host/org/repo layouts, with room to spare
@@ -68,8 +73,14 @@ class FileOutcome:
     absolute: str
     before: bytes
     result: FileResult
-    snapshot: object = None  # writeback.Snapshot of the work-tree file (--no-commit writes it)
-    verdict: object = None  # verify.Verdict when --verify ran
+    snapshot: Snapshot | None = None  # of the work-tree file (--no-commit writes it)
+    verdict: Verdict | None = None  # when --verify ran
+
+    @property
+    def output(self) -> bytes:
+        """The rewritten bytes of a changed file (migrate always asks the batch for them)."""
+        assert self.result.output is not None
+        return self.result.output
 
     @property
     def applied(self) -> list[dict]:
@@ -401,7 +412,7 @@ def _verify(items: list[FileOutcome], options: MigrateOptions) -> None:
                 lock.acquire()
             try:
                 item.verdict = verify(
-                    Path(item.absolute), item.result.output.decode("utf-8"), Path(os.path.dirname(item.absolute)),
+                    Path(item.absolute), item.output.decode("utf-8"), Path(os.path.dirname(item.absolute)),
                     smoke, settings.get("build-args", []), settings.get("target"), timeout=timeout,
                 )
             finally:
@@ -475,8 +486,9 @@ def _write_work_tree(repo: RepoOutcome) -> None:
 
     written = 0
     for item in repo.changed():
+        assert item.snapshot is not None  # --no-commit read the work-tree file
         try:
-            write(item.absolute, item.result.output, item.snapshot)
+            write(item.absolute, item.output, item.snapshot)
             item.result.written = True
             written += 1
         except FileError as exc:
@@ -554,7 +566,7 @@ def file_report(item: FileOutcome):
     status = {"ok": "unchanged"}.get(result.status, result.status)
     diff = ""
     if result.status == "changed":
-        diff = unified_diff(item.path, item.before.decode("utf-8"), result.output.decode("utf-8"))
+        diff = unified_diff(item.path, item.before.decode("utf-8"), item.output.decode("utf-8"))
     return FileReport(
         path=item.path,
         status=status,

@@ -82,7 +82,7 @@ def _notes(repo: RepoOutcome) -> str:
 
 
 def rows(repos: list[RepoOutcome], options: MigrateOptions) -> list[tuple[str, ...]]:
-    table = []
+    table: list[tuple[str, ...]] = []
     for repo in repos:
         counts = (
             (str(len(repo.files)), str(len(repo.changed())), str(len(repo.failed())), str(sum(repo.fixes().values())))
@@ -95,7 +95,7 @@ def rows(repos: list[RepoOutcome], options: MigrateOptions) -> list[tuple[str, .
 
 def totals(repos: list[RepoOutcome]) -> dict:
     status = Counter(repo.status for repo in repos)
-    fixes = Counter()
+    fixes: Counter[str] = Counter()
     for repo in repos:
         if repo.status in ("changed", "up-to-date"):
             fixes.update(repo.fixes())
@@ -208,7 +208,7 @@ def render_json(repos: list[RepoOutcome], options: MigrateOptions) -> str:
                 "pr_body": repo.pr_body,
             }
         )
-    payload = {"branch": options.branch if options.commit else None, "mode": "commit" if options.commit else "no-commit"}
+    payload: dict[str, object] = {"branch": options.branch if options.commit else None, "mode": "commit" if options.commit else "no-commit"}
     payload.update(repositories=items, totals=totals(repos))
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 

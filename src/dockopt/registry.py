@@ -12,7 +12,8 @@ from dockopt.transform import Transform
 @lru_cache(maxsize=1)
 def all_transforms() -> tuple[type[Transform], ...]:
     """Every transform class, in pass order (then by code)."""
-    import dockopt.transforms as package
+    # By name: pyproject maps the top-level transforms/ folder into the package, which mypy cannot follow.
+    package = importlib.import_module("dockopt.transforms")
 
     found: dict[str, type[Transform]] = {}
     for module_info in pkgutil.iter_modules(package.__path__):

@@ -50,7 +50,7 @@ class Streams:
         self.color_err = color_wanted(sys.stderr, no_color)
 
     def close(self) -> None:
-        if self.file is not None:
+        if self.file is not None and self.output_file is not None:
             self.file.close()
             os.replace(self.file.name, self.output_file)
             self.file = None

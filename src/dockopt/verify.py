@@ -227,8 +227,8 @@ def _warm_steps(log: str) -> tuple[list[str], int]:
         match = _STEP_RE.match(line)
         if match and not match.group(4).startswith("FROM"):
             steps.setdefault(match.group(1), f"[{match.group(2)}/{match.group(3)}] {match.group(4)}")
-        elif _CACHED_RE.match(line):
-            cached.add(_CACHED_RE.match(line).group(1))
+        elif cached_match := _CACHED_RE.match(line):
+            cached.add(cached_match.group(1))
     run = [text for number, text in steps.items() if number not in cached]
     return run, len([n for n in steps if n in cached])
 

@@ -31,7 +31,7 @@ class Plan:
     builder: list[dict] = field(default_factory=list)  # before the venv is created
     install: list[dict] = field(default_factory=list)  # after: manifests and pip installs
     runtime: list[dict] = field(default_factory=list)
-    expected: list[str] = field(default_factory=list)  # instruction keywords the render must hold
+    expected: list[list[str]] = field(default_factory=list)  # instruction keywords the render must hold
     runtime_packages: list[str] = field(default_factory=list)
 
 

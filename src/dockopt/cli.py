@@ -148,7 +148,7 @@ def build_app():
             from dockopt import __version__
 
             typer.echo(f"dockopt {__version__}")
-            raise typer.Exit()
+            raise typer.Exit
 
     @app.callback()
     def root(

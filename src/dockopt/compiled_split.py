@@ -609,7 +609,7 @@ def _plan_native(doc, ctx, stage, site) -> CompiledPlan | None:
     program = _program(walk, entry, words)
     makefiles = {id(command): _makefile(doc, ctx, walk, index, view, command) for index, command, view in compiles}
     candidates = set()
-    for index, command, view in compiles:
+    for index, command, _view in compiles:
         try:
             made = _native_outputs(command, walk.blocks[index].instruction, strict=False, makefile=makefiles[id(command)])
         except NotMapped:

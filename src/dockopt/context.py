@@ -145,7 +145,7 @@ def _glob_to_regex(pattern: str) -> str:
                 out.append(r"\[")
             else:
                 body = pattern[i + 1 : end]
-                if body.startswith("^") or body.startswith("!"):
+                if body.startswith(("^", "!")):
                     body = "^" + body[1:]
                 out.append("[" + body + "]")
                 i = end

@@ -382,7 +382,7 @@ def _jobs(options: MigrateOptions) -> int:
 def _fix(tasks: list[Task], owners: list, options: MigrateOptions) -> None:
     from dockopt.batch import run
 
-    for (repo, item), result in zip(owners, run(tasks, _jobs(options))):
+    for (_repo, item), result in zip(owners, run(tasks, _jobs(options))):
         if result.status == "changed" and result.output == item.before:
             result.status = "ok"  # a fixed point that gives back the same bytes is no change
         item.result = result

@@ -24,7 +24,7 @@ _PRAGMA_RE = re.compile(
 )
 _SKIP_FILE_RE = re.compile(r"^\s*#\s*dockopt:\s*skip-file\b")
 # Other tools' directives for the instruction below: `# dockerfmt-ignore`, `# checkov:skip=CKV_X`,
-# `# trivy:ignore:AVD-DS-0002`, `# kics-scan ignore-line`, `# noqa`.
+# `# trivy:ignore:AVD-DS-0002`, `# kics-scan ignore-line`, a bare noqa or nosec comment.
 _TOOL_DIRECTIVE_RE = re.compile(
     r"^\s*#\s*(?:[\w.-]+(?:-ignore\b|:(?:ignore|skip)\b|\s+ignore(?:=|-line\b|-block\b|\s*$))|noqa\b|nosec\b)",
     re.IGNORECASE,

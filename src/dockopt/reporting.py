@@ -143,7 +143,7 @@ class Summary:
                 self.fixes_by_code[item["code"]] += 1
             elif ("fix" in item) and item["safety"] == "unsafe":
                 self.unsafe_left_out += 1
-            elif not ("fix" in item):
+            elif "fix" not in item:
                 self.findings += 1
 
     def add_missing(self) -> None:

@@ -63,8 +63,8 @@ def keep_to_trusted(source: bytes, result, rerun: Callable[[list[str]], object],
         for item in culprits:
             if item.code in codes:
                 image = next(image for image in images if any(image in edit.text for edit in item.edits))
-                warnings.append((item.line, f"{item.code} not applied: it would start a stage from `{image}`, "
-                                            f"whose registry is not in trusted-registries"))
+                warnings.append((item.line, (f"{item.code} not applied: it would start a stage from `{image}`, "
+                                             f"whose registry is not in trusted-registries")))
         left_out.extend(codes)
         result = rerun(left_out)
     return result, warnings

@@ -11,10 +11,13 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from dockopt.shell import SHELL_STATE_BUILTINS, parse_script
 from dockopt.words import expand
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 SHELL_ONLY = SHELL_STATE_BUILTINS | frozenset(
     ": eval wait read shift getopts command builtin type let time times jobs fg bg disown "
@@ -252,7 +255,7 @@ def exec_words(script: str) -> list[str] | None:
     return words
 
 
-def _static_word(node, data: bytes) -> str | None:
+def _static_word(node: Node, data: bytes) -> str | None:
     text = data[node.start_byte : node.end_byte].decode("utf-8")
     if node.type in ("word", "number"):
         return text if _PLAIN_WORD.fullmatch(text) else None

@@ -51,7 +51,7 @@ def matching(selector: str) -> list[type[Transform]]:
     return sorted((t for t in all_transforms() if t.matches(selector)), key=lambda t: t.code)
 
 
-def severity_of(code: str, overrides: tuple[tuple[str, str], ...] | dict = ()) -> str:
+def severity_of(code: str, overrides: tuple[tuple[str, str], ...] | dict[str, str] = ()) -> str:
     """A rule's severity (a `Severity` value), or the config's override of it."""
     found = dict(overrides).get(code)
     if found is not None:

@@ -50,7 +50,7 @@ def lf(text: str) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def verbatim(text: str) -> dict:
+def verbatim(text: str) -> dict[str, object]:
     """A template step that writes the original text unchanged."""
     from dockopt.templating import (
         Verbatim,  # jinja2 loads only when a split is rendered

@@ -29,7 +29,7 @@ class Context:
     # Will unsafe fixes be applied? An unsafe-only pass may then skip costly analysis (and its
     # reasons for leaving a file alone): its fix is only counted, not shown in full.
     unsafe_fixes: bool = False
-    options: dict = field(default_factory=dict)
+    options: dict[str, object] = field(default_factory=dict)
 
 
 _UNSAFE_SUFFIX = re.compile(r" \(unsafe: (.*)\)$")

@@ -73,7 +73,7 @@ class Verdict:
             return False
         return True
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {"original": asdict(self.original), "rewritten": asdict(self.rewritten), "touched": self.touched, "agrees": self.agrees}
 
 
@@ -181,7 +181,7 @@ class Builder:
             subprocess.run([self.docker, "rmi", "-f", *self.images], capture_output=True, timeout=120)
 
 
-def _poll(url: str, docker: str, container: str, wait: float = 30.0):
+def _poll(url: str, docker: str, container: str, wait: float = 30.0) -> tuple[int | None, bytes | None]:
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         try:
@@ -326,11 +326,11 @@ def _sec(value: float | None) -> str:
     return f"{value:.1f} s" if value is not None else "-"
 
 
-def _str(value) -> str:
+def _str(value: object) -> str:
     return "-" if value is None else str(value)
 
 
-def _ratio(a, b) -> str:
+def _ratio(a: float | None, b: float | None) -> str:
     return f"{b / a:.2f}x" if a and b is not None else ""
 
 

@@ -33,11 +33,14 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from dockopt.batch import FileResult, Task
 
 if TYPE_CHECKING:
+    from dockopt.config import Config
+    from dockopt.gitrepo import Repository
+    from dockopt.report import FileReport
     from dockopt.verify import Verdict
     from dockopt.writeback import Snapshot
 
@@ -83,7 +86,7 @@ class FileOutcome:
         return self.result.output
 
     @property
-    def applied(self) -> list[dict]:
+    def applied(self) -> list[dict[str, Any]]:
         return [fix for fix in self.result.fixes if fix["applied"]] if self.result.status == "changed" else []
 
 
@@ -107,7 +110,7 @@ class RepoOutcome:
     def failed(self) -> list[FileOutcome]:
         return [item for item in self.files if item.result.status == "error"]
 
-    def fixes(self) -> Counter:
+    def fixes(self) -> Counter[str]:
         return Counter(fix["code"] for item in self.changed() for fix in item.applied)
 
     def skip(self, reason: str) -> RepoOutcome:
@@ -214,7 +217,10 @@ def run_migrate(options: MigrateOptions) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _guarded(repo: RepoOutcome, step, *args):
+_T = TypeVar("_T")
+
+
+def _guarded(repo: RepoOutcome, step: Callable[..., _T], *args: object) -> _T | None:
     """Run one repository's step; a bug costs that repository, never the run."""
     try:
         return step(*args)
@@ -257,7 +263,7 @@ def _shown(root: str) -> str:
     return relative if not relative.startswith("..") else os.path.abspath(root)
 
 
-def _config_for_discovery(folder: str):
+def _config_for_discovery(folder: str) -> Config | None:
     from dockopt.config import ConfigError, config_for
 
     try:
@@ -269,7 +275,7 @@ def _config_for_discovery(folder: str):
 # -- per repository: what to fix -------------------------------------------------------------------
 
 
-def _prepare(repo: RepoOutcome, options: MigrateOptions):
+def _prepare(repo: RepoOutcome, options: MigrateOptions) -> list[tuple[FileOutcome, Task | None]]:
     """(FileOutcome, Task or None) for each Dockerfile to fix; sets repo.status when it is skipped."""
     from dockopt.config import ConfigError
     from dockopt.gitrepo import GitError, Repository
@@ -287,7 +293,7 @@ def _prepare(repo: RepoOutcome, options: MigrateOptions):
     return []
 
 
-def _check(repo: RepoOutcome, git, options: MigrateOptions) -> list[str] | None:
+def _check(repo: RepoOutcome, git: Repository, options: MigrateOptions) -> list[str] | None:
     """The tracked Dockerfiles to fix (paths relative to the root), or None with the repo skipped."""
     from dockopt.config import config_for
     from dockopt.discovery import Found, discover, is_dockerfile_name
@@ -342,11 +348,12 @@ def _relative(path: str, root: str) -> str:
     return os.path.relpath(path, root).replace(os.sep, "/")
 
 
-def _task(repo: RepoOutcome, git, path: str, options: MigrateOptions) -> tuple[FileOutcome, Task | None]:
+def _task(repo: RepoOutcome, git: Repository, path: str, options: MigrateOptions) -> tuple[FileOutcome, Task | None]:
     from dockopt.config import config_for, settings_for
     from dockopt.gitrepo import GitError
     from dockopt.writeback import FileError, read
 
+    assert repo.base_commit is not None  # _check read it
     absolute = os.path.join(repo.root, *path.split("/"))
     folder = os.path.dirname(absolute)
     snapshot = None
@@ -379,7 +386,7 @@ def _jobs(options: MigrateOptions) -> int:
     return options.jobs if options.jobs and options.jobs > 0 else default_jobs()
 
 
-def _fix(tasks: list[Task], owners: list, options: MigrateOptions) -> None:
+def _fix(tasks: list[Task], owners: list[tuple[RepoOutcome, FileOutcome]], options: MigrateOptions) -> None:
     from dockopt.batch import run
 
     for (_repo, item), result in zip(owners, run(tasks, _jobs(options))):
@@ -435,7 +442,7 @@ def _verify(items: list[FileOutcome], options: MigrateOptions) -> None:
 # -- per repository: commit (or write) and the pull-request body ----------------------------------
 
 
-def _finish(repo: RepoOutcome, options: MigrateOptions, identity) -> None:
+def _finish(repo: RepoOutcome, options: MigrateOptions, identity: tuple[str, str] | None) -> None:
     from dockopt.gitrepo import GitError, Repository
 
     git = Repository(repo.root)
@@ -464,8 +471,9 @@ def _finish(repo: RepoOutcome, options: MigrateOptions, identity) -> None:
         repo.fail(f"cannot write the pull-request body: {exc.strerror or exc}")
 
 
-def _commit(repo: RepoOutcome, git, options: MigrateOptions, identity) -> None:
-    tree = git.tree_with(repo.base_commit, {item.path: item.result.output for item in repo.changed()})
+def _commit(repo: RepoOutcome, git: Repository, options: MigrateOptions, identity: tuple[str, str] | None) -> None:
+    assert repo.base_commit is not None  # _check read it
+    tree = git.tree_with(repo.base_commit, {item.path: item.output for item in repo.changed()})
     tip = git.branch_tip(options.branch)
     if tip is not None:
         info = git.commit_info(tip)
@@ -558,7 +566,7 @@ def pr_body(repo: RepoOutcome, options: MigrateOptions) -> str:
     return text + f"\n---\nMade by `dockopt migrate` (dockopt {__version__}) from {where} into {mode}.\n"
 
 
-def file_report(item: FileOutcome):
+def file_report(item: FileOutcome) -> FileReport:
     from dockopt.output import unified_diff
     from dockopt.report import FileReport
 

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 from dockopt.batch import FileResult, Task
 
 if TYPE_CHECKING:
-    from dockopt.config import Config
+    from dockopt.config_model import Config
     from dockopt.gitrepo import Repository
     from dockopt.report import FileReport
     from dockopt.verify import Verdict

@@ -17,7 +17,6 @@ from other load. Tests never assert these figures.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import shutil
 import statistics

@@ -41,7 +41,7 @@ class CdInsteadOfWorkdir(Transform):
     needs = ('cd',)
 
     def check(self, doc, ctx):
-        for instruction, view in doc.shell_views():
+        for _instruction, view in doc.shell_views():
             for command in view.commands:
                 if command.name != "cd" or not _top_level(command.node):
                     continue

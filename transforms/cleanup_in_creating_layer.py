@@ -162,6 +162,5 @@ def _continuation_indent(doc, instruction) -> str:
     for i in range(instruction.start + 1, instruction.end + 1):
         body = line_body(doc.lines[i])
         if body.strip() and not body.lstrip().startswith("#"):
-            indent = doc.indent(i)
-            return indent
+            return doc.indent(i)
     return " " * 4

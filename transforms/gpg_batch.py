@@ -81,7 +81,7 @@ class GpgBatch(Transform):
 def _only_quiet_commands(view, call) -> bool:
     """Does the call run only commands that never prompt? A word that expands is taken for a
     key name when quoted (`"$KEY"`) or after the command; anywhere else it could be an option."""
-    commands = set()
+    commands: set[str] = set()
     for word in call.words:
         value = word.value
         if value is None:

@@ -31,7 +31,7 @@ class Plan:
     builder: list[dict] = field(default_factory=list)  # before the venv is created
     install: list[dict] = field(default_factory=list)  # after: manifests and pip installs
     runtime: list[dict] = field(default_factory=list)
-    expected: list[str] = field(default_factory=list)  # instruction keywords the render must hold
+    expected: list[list[str]] = field(default_factory=list)  # instruction keywords the render must hold
     runtime_packages: list[str] = field(default_factory=list)
 
 
@@ -345,7 +345,7 @@ def _kind(doc, instruction) -> str:
     if names and all(name in ("apt-get", "apt", "rm") for name in names) and {"apt-get", "apt"} & set(names):
         for command in view.commands:
             name = posixpath.basename(command.name or "")
-            if name == "rm" and not all(a and (a.startswith("-") or a.startswith(("/var/lib/apt/lists", "/var/cache/apt"))) for a in command.args):
+            if name == "rm" and not all(a and a.startswith(("-", "/var/lib/apt/lists", "/var/cache/apt")) for a in command.args):
                 raise NotMapped(f"line {instruction.line}: `rm` in an apt RUN removes more than apt's lists")
             if name in ("apt-get", "apt"):
                 sub = [a for a in command.args if a and not a.startswith("-")]

@@ -416,7 +416,7 @@ def _locations(plan: Runtime, program: str) -> list[str]:
     """Where the image may hold a program: its path, or each folder of PATH for a bare name."""
     if "/" in program:
         return [posixpath.normpath(posixpath.join(plan.workdir, program))]
-    path = plan.env.get("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+    path = plan.env.get("PATH") or "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"  # unset or unknown
     return [posixpath.join(folder, program) for folder in path.split(":") if folder.startswith("/")]
 
 

@@ -124,7 +124,7 @@ def _downloads(view) -> dict[str, int]:
 
 def _removed(view) -> list[str]:
     """What the RUN's `rm` commands name (paths or patterns)."""
-    found = []
+    found: list[str] = []
     for command in view.commands:
         words = command_words(view, command)
         if words and words[0].value is not None and posixpath.basename(words[0].value) == "rm":

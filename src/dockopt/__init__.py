@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 try:  # written at install time by setuptools-scm, from the git tag
     from dockopt._version import __version__
 except ImportError:  # a source tree that was never installed
@@ -15,7 +17,7 @@ except ImportError:  # a source tree that was never installed
 __all__ = ["fix", "FixResult", "Fix", "Safety", "DockoptError", "DockerfileParseError", "InputError", "SelectorError"]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     # Lazy: `dockopt --help` and `dockopt rules` should not pay for parsers they do not use.
     if name in ("fix", "FixResult"):
         from dockopt import engine

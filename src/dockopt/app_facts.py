@@ -25,7 +25,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, cast
 
 from dockopt.commands import bind_port
 
@@ -100,6 +100,7 @@ class PathRef:
 
     def resolve(self, cwd: str, module_dir: str | None = None, home: str | None = None) -> str | None:
         """The absolute path in the image, given the working folder and the module's folder there."""
+        base: str | None
         if self.anchor == "root":
             base = "/"
         elif self.anchor == "cwd":
@@ -554,36 +555,36 @@ class _Finder:
         while stack:
             node, scope, main_only = pop()
             kind = type(node)
-            if kind is ast.Call:
+            if isinstance(node, ast.Call):
                 self.call(node, scope, main_only)
-            elif kind is ast.Constant:
+            elif isinstance(node, ast.Constant):
                 if type(node.value) is str and node.value.startswith(_SQLITE_URL):
                     self.database_url(node, scope)
                 continue
             elif kind is ast.Name:
                 continue
-            elif kind is ast.BinOp:
+            elif isinstance(node, ast.BinOp):
                 if type(node.op) is ast.Add:
                     self.database_url(node, scope)
-            elif kind is ast.JoinedStr:
+            elif isinstance(node, ast.JoinedStr):
                 self.database_url(node, scope)
                 for value in reversed(node.values):  # its text parts are not strings of their own
                     if type(value) is ast.FormattedValue:
                         push((value.value, scope, main_only))
                 continue
-            elif kind is ast.Dict:
+            elif isinstance(node, ast.Dict):
                 self.django_database(node, scope)
             elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
                 scope = id(node)
-            elif kind is ast.If and _is_main_guard(node.test):
+            elif isinstance(node, ast.If) and _is_main_guard(node.test):
                 main_only = True
-            children = []
+            children: list[ast.AST] = []
             for name in node._fields:
-                value = getattr(node, name, None)
-                if type(value) is list:
-                    children.extend(item for item in value if isinstance(item, _WALKED))
-                elif isinstance(value, _WALKED):
-                    children.append(value)
+                field_value = getattr(node, name, None)
+                if type(field_value) is list:
+                    children.extend(item for item in field_value if isinstance(item, _WALKED))
+                elif isinstance(field_value, _WALKED):
+                    children.append(field_value)
             for child in reversed(children):
                 push((child, scope, main_only))
         if "gunicorn" in module.rel.rsplit("/", 1)[-1]:
@@ -760,7 +761,7 @@ class _Finder:
             if values and isinstance(values[0], ast.Constant) and isinstance(values[0].value, str) and values[0].value.startswith(prefix):
                 rest = values[0].value[len(prefix) :]
                 for part in values[1:]:
-                    piece = part.value if isinstance(part, ast.Constant) else self.evaluate(part.value, scope)
+                    piece = part.value if isinstance(part, ast.Constant) else self.evaluate(cast(ast.FormattedValue, part).value, scope)
                     rest = _concat(rest, piece)
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and not isinstance(node.left, ast.BinOp):
             left = self.evaluate(node.left, scope)
@@ -807,7 +808,7 @@ class _Finder:
         if isinstance(node, ast.JoinedStr):
             result = ""
             for part in node.values:
-                piece = part.value if isinstance(part, ast.Constant) else again(part.value)
+                piece = part.value if isinstance(part, ast.Constant) else again(cast(ast.FormattedValue, part).value)
                 result = _concat(result, piece)
                 if _is_unknown(result) or (isinstance(result, PathRef) and not result.exact):
                     return result
@@ -873,11 +874,12 @@ class _Finder:
         func = node.func
         name = self.qualified(func, module) or ""
         method = func.attr if isinstance(func, ast.Attribute) else None
+        receiver = func.value if isinstance(func, ast.Attribute) else None  # what `method` is called on
         positional = [a for a in node.args if not isinstance(a, ast.Starred)]
         keywords = {k.arg: k.value for k in node.keywords if k.arg is not None}
         if name in ("os.path.join", "posixpath.join", "pathlib.Path", "pathlib.PurePath", "pathlib.PosixPath", "Path") or method == "joinpath":
             items = list(positional)
-            result = _as_path(again(func.value)) if method == "joinpath" else (_as_path(again(items.pop(0))) if items else PathRef("cwd"))
+            result = _as_path(again(receiver)) if method == "joinpath" else (_as_path(again(items.pop(0))) if items else PathRef("cwd"))
             for item in items:
                 if not isinstance(result, PathRef):
                     return UNKNOWN
@@ -890,7 +892,7 @@ class _Finder:
         if name in ("os.path.abspath", "os.path.realpath", "os.path.normpath", "os.path.expanduser", "os.path.expandvars", "os.fspath", "str"):
             return again(positional[0]) if positional else UNKNOWN
         if method in ("resolve", "absolute", "expanduser") and not positional and not name.startswith("os."):
-            return again(func.value)
+            return again(receiver)
         if name in ("os.getcwd", "pathlib.Path.cwd", "Path.cwd"):
             return PathRef("cwd")
         if name in ("pathlib.Path.home", "Path.home"):
@@ -906,10 +908,10 @@ class _Finder:
                 return value
             return int(value) if isinstance(value, str) and value.strip().isdigit() else UNKNOWN
         if method in ("with_name", "with_suffix", "with_stem"):
-            base = again(func.value)
+            base = again(receiver)
             return _as_path(base).parent() if isinstance(base, (PathRef, str)) else UNKNOWN
         if method == "format":
-            base = again(func.value)
+            base = again(receiver)
             if isinstance(base, str):
                 return _format(base, [again(a) for a in positional])
         return UNKNOWN

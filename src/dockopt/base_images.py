@@ -79,9 +79,9 @@ _TAG_RULES: tuple[tuple[str, str], ...] = (
     (r"ubi\d*-?(minimal|micro)", "unknown"),
     (r"ubi\d*|rockylinux|almalinux|centos|fedora|oraclelinux|\bel\d+\b", "rhel"),
     (
-        r"bookworm|bullseye|buster|stretch|jessie|wheezy|trixie|forky|\bsid\b|"
-        r"noble|jammy|focal|bionic|xenial|trusty|plucky|oracular|questing|resolute|"
-        r"slim",
+        (r"bookworm|bullseye|buster|stretch|jessie|wheezy|trixie|forky|\bsid\b|"
+         r"noble|jammy|focal|bionic|xenial|trusty|plucky|oracular|questing|resolute|"
+         r"slim"),
         "debian",
     ),
 )

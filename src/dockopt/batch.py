@@ -155,6 +155,7 @@ def _fix_one(task: Task) -> FileResult:
         outcome.output = output
     elif task.write:
         if output != data:  # else only companion files change: the main process writes those
+            assert snapshot is not None  # task.data is None: the file was read from disk above
             try:
                 write(task.path, output, snapshot)
             except FileError as exc:

@@ -20,7 +20,9 @@ from dockopt.shell import parse_script
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from dockopt.document import Document, Instruction
+    from dockopt.document import Document, Instruction, Stage
+    from dockopt.shell import Command, ShellView
+    from dockopt.transform import Context
 
 Locate = Callable[[str], "str | None"]  # an in-image path a RUN names -> its context path
 _REQUIREMENT = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[([^\]]*)\])?\s*(.*)$")
@@ -38,7 +40,7 @@ class Needs:
     build_packages: set[str] = field(default_factory=set)  # -dev packages a source build needs
     unsure: list[str] = field(default_factory=list)  # why we cannot tell
 
-    def add_tool(self, package: str, run, why: str) -> None:
+    def add_tool(self, package: str, run: Instruction, why: str) -> None:
         self.tools.setdefault(package, (run, why))
 
 
@@ -46,7 +48,7 @@ class Needs:
 class PipInstall:
     """One `pip install` (or `python -m pip install`) command."""
 
-    run: object
+    run: Instruction
     command: object  # shell.Command
     requirements: list[str]  # requirement specifiers given on the command line
     files: list[str]  # -r / -c files, as written (container paths)
@@ -55,7 +57,7 @@ class PipInstall:
     flags: list[str]
 
 
-def pip_installs(view, run) -> list[PipInstall]:
+def pip_installs(view: ShellView, run: Instruction) -> list[PipInstall]:
     found = []
     for command in view.commands:
         args = list(command.args)
@@ -70,7 +72,7 @@ def pip_installs(view, run) -> list[PipInstall]:
     return found
 
 
-def _pip_install(run, command, args) -> PipInstall:
+def _pip_install(run: Instruction, command: Command, args: list[str | None]) -> PipInstall:
     install = PipInstall(run, command, [], [], [], False, [])
     takes_value = {"-r", "--requirement", "-c", "--constraint", "-e", "--editable", "-i", "--index-url",
                    "--extra-index-url", "-f", "--find-links", "--no-binary", "--only-binary", "-t", "--target",
@@ -98,7 +100,7 @@ def _pip_install(run, command, args) -> PipInstall:
     return install
 
 
-def stage_needs(doc, stages, ctx, *, check_tools: bool = True) -> Needs:
+def stage_needs(doc: Document, stages: list[Stage], ctx: Context | None, *, check_tools: bool = True) -> Needs:
     """What the RUNs of `stages` use that a slim image lacks (see the data file)."""
     table = slim_data()
     needs = Needs()
@@ -142,7 +144,7 @@ _LOCK_FILES = {"uv": ["uv.lock"], "poetry": ["poetry.lock"], "pdm": ["pdm.lock"]
 _LOCK_ENTRY = re.compile(r'^\[\[package\]\]\s*\nname = "([^"]+)"\s*\nversion = "([^"]+)"', re.M)
 
 
-def _lock_needs(needs: Needs, view, run, ctx, installed: set[str]) -> None:
+def _lock_needs(needs: Needs, view: ShellView, run: Instruction, ctx: Context | None, installed: set[str]) -> None:
     """uv / poetry / pdm / pipenv installs: check the packages of their lock file like requirements."""
     for command in view.commands:
         tool = posixpath.basename(command.name or "")
@@ -166,7 +168,7 @@ def _lock_needs(needs: Needs, view, run, ctx, installed: set[str]) -> None:
             _requirement_needs(needs, f"{name}=={version}" if version else name, run, at, installed)
 
 
-def exec_names(instruction) -> list[str]:
+def exec_names(instruction: Instruction) -> list[str]:
     """Programs a CMD, ENTRYPOINT or HEALTHCHECK runs (their basenames)."""
     args = list(instruction.args)
     if instruction.cmd == "HEALTHCHECK":
@@ -194,7 +196,7 @@ def _provided(package: str, installed: set[str]) -> bool:
     return package in ("gcc", "g++", "make", "cpp") and "build-essential" in installed
 
 
-def apt_installed(view) -> set[str]:
+def apt_installed(view: ShellView) -> set[str]:
     """Packages named by `apt-get install` / `apt install` in a RUN."""
     found: set[str] = set()
     for command in view.commands:
@@ -215,7 +217,7 @@ def located(doc: Document, instruction: Instruction, root: Path | None) -> Locat
     return locate
 
 
-def pip_needs(needs: Needs, install: PipInstall, locate: Locate, ctx, installed: set[str]) -> None:
+def pip_needs(needs: Needs, install: PipInstall, locate: Locate, ctx: Context | None, installed: set[str]) -> None:
     at = f"line {install.run.line}"
     if any(flag.startswith("--no-binary") for flag in install.flags):
         needs.compiles.append(f"{at}: `pip install --no-binary` builds from source")
@@ -238,7 +240,7 @@ def pip_needs(needs: Needs, install: PipInstall, locate: Locate, ctx, installed:
         _requirement_needs(needs, requirement, install.run, at, installed)
 
 
-def _requirement_needs(needs: Needs, requirement: str, run, at: str, installed: set[str]) -> None:
+def _requirement_needs(needs: Needs, requirement: str, run: Instruction, at: str, installed: set[str]) -> None:
     requirement = requirement.split(" #", 1)[0].strip()
     if not requirement or requirement.startswith("#"):
         return
@@ -274,12 +276,12 @@ def _version(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split(".") if part.isdigit())
 
 
-def _requirements_file(locate: Locate, path: str, ctx, depth: int = 0) -> list[str] | None:
+def _requirements_file(locate: Locate, path: str, ctx: Context | None, depth: int = 0) -> list[str] | None:
     if ctx is None or ctx.build is None or depth > 5:
         return None
     source = locate(path)
     text = ctx.build.read_text(source) if source else None
-    if text is None:
+    if text is None or source is None:
         return None
     lines = []
     for raw in text.splitlines():
@@ -296,7 +298,7 @@ def _requirements_file(locate: Locate, path: str, ctx, depth: int = 0) -> list[s
     return lines
 
 
-def _has_c_sources(ctx, folder: str | None) -> bool:
+def _has_c_sources(ctx: Context | None, folder: str | None) -> bool:
     if ctx is None or ctx.build is None:
         return True  # unknown: assume the worst
     prefix = "" if folder in (None, "", ".") else folder.rstrip("/") + "/"

@@ -148,7 +148,7 @@ def build_app():
             from dockopt import __version__
 
             typer.echo(f"dockopt {__version__}")
-            raise typer.Exit()
+            raise typer.Exit
 
     @app.callback()
     def root(
@@ -543,13 +543,14 @@ def _plan(options: FixOptions, **wants) -> _Plan:
     """Discover the files and resolve each one's settings. Raises ConfigError."""
     from dockopt.batch import Task
     from dockopt.config import config_for, settings_for
-    from dockopt.discovery import Found, discover
+    from dockopt.discovery import Found, NotFound, discover
 
     explicit_config = _explicit_config(options)
     lookup = (lambda folder: explicit_config) if explicit_config is not None else config_for
     paths = options.paths or ["-"]
     found = list(discover(paths, (lambda folder: explicit_config) if explicit_config is not None else _config_for_discovery))
-    tasks, settings, kept = [], [], []
+    tasks, settings = [], []
+    kept: list[Found | NotFound] = []
     for item in found:
         if not isinstance(item, Found):
             kept.append(item)
@@ -669,7 +670,7 @@ def _run_fix(options: FixOptions, streams) -> int:
         if progress:
             progress.stop()
     reporter.finish(summary)
-    if reports is not None:
+    if reports is not None and options.report:
         _write_report(options.report, reports, streams)
     if summary.failed:
         return EXIT_ERROR
@@ -850,7 +851,7 @@ def run_verify(path, context, probe, select, ignore, unsafe_fixes, rewritten, ou
             )
             if result.error:
                 return fail(path, result.error)
-            new_text = result.output.decode("utf-8")
+            new_text = result.output.decode("utf-8") if isinstance(result.output, bytes) else result.output
     except ConfigError as exc:
         return fail(exc.path, exc.reason)
     except (DockoptError, UnicodeDecodeError) as exc:

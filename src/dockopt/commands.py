@@ -11,10 +11,13 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from dockopt.shell import SHELL_STATE_BUILTINS, parse_script
 from dockopt.words import expand
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
 
 SHELL_ONLY = SHELL_STATE_BUILTINS | frozenset(
     ": eval wait read shift getopts command builtin type let time times jobs fg bg disown "
@@ -68,7 +71,8 @@ def server_ports(argv: Sequence[str], env: Mapping[str, str | None] | None = Non
     `["gunicorn", "-b", "0.0.0.0:80", "app:app"]` -> [80]; `["uvicorn", "main:app"]` -> [8000];
     `["python", "app.py"]` -> None (the app decides: see `AppFacts.ports`).
     """
-    env = {name: value for name, value in (env or {}).items() if value is not None}
+    known: dict[str, str] = {name: value for name, value in (env or {}).items() if value is not None}
+    env = known  # narrows the type: unknown values are gone
     words = [expand(w, env) for w in argv]
     if not words:
         return None
@@ -251,7 +255,7 @@ def exec_words(script: str) -> list[str] | None:
     return words
 
 
-def _static_word(node, data: bytes) -> str | None:
+def _static_word(node: Node, data: bytes) -> str | None:
     text = data[node.start_byte : node.end_byte].decode("utf-8")
     if node.type in ("word", "number"):
         return text if _PLAIN_WORD.fullmatch(text) else None

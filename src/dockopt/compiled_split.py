@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from dockopt.base_images import ImageRef, slim_data, slim_tag
 from dockopt.build_needs import exec_names
@@ -27,6 +28,10 @@ from dockopt.stage_split import (
     verbatim,
 )
 from dockopt.words import process_word
+
+if TYPE_CHECKING:
+    from dockopt.document import Instruction
+    from dockopt.shell import Command, ShellView
 
 _RUNTIME_ONLY = {"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "VOLUME", "MAINTAINER"}
 _BOTH = {"ARG", "ENV", "WORKDIR"}
@@ -152,7 +157,7 @@ def _copy_dest(walk: Walk, index: int) -> str | None:
     return posixpath.normpath(posixpath.join(workdir or "/", dest))
 
 
-def _entry(walk: Walk, shell_ok: bool) -> tuple[object, list[str] | None] | None:
+def _entry(walk: Walk, shell_ok: bool) -> tuple[Instruction, list[str] | None] | None:
     """The instruction that names the program (last ENTRYPOINT, else last CMD) and its words."""
     entrypoints = [b.instruction for b in walk.blocks if b.instruction.cmd == "ENTRYPOINT"]
     cmds = [b.instruction for b in walk.blocks if b.instruction.cmd == "CMD"]
@@ -178,6 +183,7 @@ def _words(instruction, shell_ok: bool) -> list[str] | None:
 
 def _program(walk: Walk, entry, words: list[str] | None) -> str | None:
     """The absolute path of the program the entry runs; a bare name is looked up in the usual PATH."""
+    program: str | None
     if words:
         program = words[0]
     else:
@@ -257,7 +263,7 @@ def _insert_user(plan: CompiledPlan, item: dict, cmd: str = "USER") -> None:
 def _plan_go(doc, ctx, stage, site) -> CompiledPlan | None:
     table = runtimes()["go"]
     walk = Walk(doc, stage)
-    builds: list[tuple[int, object, object]] = []
+    builds: list[tuple[int, Command, ShellView]] = []
     for index in range(len(walk.blocks)):
         view = walk.shell(index)
         for command in view.commands if view is not None else ():
@@ -488,6 +494,8 @@ def _plan_node(doc, ctx, stage, site) -> CompiledPlan | None:
             if package in table["build_only_packages"]:
                 continue
             runtime_packages += _runtime_packages(package, instruction)
+    if app_dir is None:  # no npm command ran where it could be read
+        return None
     for index, block in enumerate(walk.blocks[: last + 1]):
         if _context_copy(block.instruction):
             dest = _copy_dest(walk, index)
@@ -601,12 +609,12 @@ def _plan_native(doc, ctx, stage, site) -> CompiledPlan | None:
     program = _program(walk, entry, words)
     makefiles = {id(command): _makefile(doc, ctx, walk, index, view, command) for index, command, view in compiles}
     candidates = set()
-    for index, command, view in compiles:
+    for index, command, _view in compiles:
         try:
-            outputs = _native_outputs(command, walk.blocks[index].instruction, strict=False, makefile=makefiles[id(command)])
+            made = _native_outputs(command, walk.blocks[index].instruction, strict=False, makefile=makefiles[id(command)])
         except NotMapped:
             continue
-        candidates |= {posixpath.basename(o) for o in outputs}
+        candidates |= {posixpath.basename(o) for o in made}
     if program is None or posixpath.basename(program) not in candidates:
         return None  # not a compile-and-run build (a `make install` of a tool, say)
     last = compiles[-1][0]
@@ -651,7 +659,8 @@ def _plan_native(doc, ctx, stage, site) -> CompiledPlan | None:
 
 def _native_runtime(site) -> str:
     rules = runtimes()["native"]["runtimes"][site.image.repo]
-    tag = ImageRef.parse(site.resolved).tag if site.resolved and ImageRef.parse(site.resolved) else site.image.tag
+    resolved = ImageRef.parse(site.resolved) if site.resolved else None
+    tag = resolved.tag if resolved else site.image.tag
     if rules.get("same"):
         if not tag or tag == "latest":
             raise NotMapped(f"`{site.text}` names no release: pin one so the runtime is the same")
@@ -682,7 +691,7 @@ def _native_outputs(command, instruction, strict: bool = True, makefile: str | N
             raise unknown
         if targets in ([], ["all"]):
             goals = _make_goals(makefile, targets[0] if targets else None) if makefile is not None else None
-            if not goals:
+            if not goals or makefile is None:
                 raise unknown
             for library in re.findall(r"(?<![\w-])-l([\w+.-]+)", makefile) if strict else ():
                 if library not in runtimes()["runtime_libraries_in_link"]:
@@ -690,7 +699,7 @@ def _native_outputs(command, instruction, strict: bool = True, makefile: str | N
             return goals
         if "all" in targets:
             raise unknown
-        return targets
+        return [t for t in targets if t is not None]  # none is None (refused above)
     if "-c" in args or "-E" in args or "-S" in args:
         return []  # object files or preprocessing: not the program
     for arg in args if strict else ():

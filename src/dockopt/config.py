@@ -38,6 +38,7 @@ import os
 import sys
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any  # values read from TOML
 
 from dockopt.config_model import Config, ConfigError
 
@@ -82,7 +83,7 @@ def load_explicit(path: str) -> Config:
     return config
 
 
-def verify_settings(folder: str) -> dict:
+def verify_settings(folder: str) -> dict[str, Any]:
     """The `[verify]` table of the nearest config (empty when there is none): smoke test and builds."""
     config = config_for(folder)
     return dict(config.verify) if config else {}
@@ -115,7 +116,7 @@ def load(path: str) -> Config | None:
     return _parse(path, table, where)
 
 
-def _parse(path: str, table: dict, where: str) -> Config:
+def _parse(path: str, table: dict[str, Any], where: str) -> Config:
     config = Config(path=path, root=os.path.dirname(os.path.abspath(path)))
     for key, value in table.items():
         if key not in KNOWN_KEYS:
@@ -149,7 +150,7 @@ def _parse(path: str, table: dict, where: str) -> Config:
     return config
 
 
-def _verify_table(path: str, value) -> dict:
+def _verify_table(path: str, value: Any) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise ConfigError(path, "'verify' must be a table (smoke, port, path, build-args, target, timeout)")
     for key, item in value.items():
@@ -166,7 +167,7 @@ def _verify_table(path: str, value) -> dict:
     return dict(value)
 
 
-def _level(path: str, key: str, value) -> str:
+def _level(path: str, key: str, value: Any) -> str:
     from dockopt.transform import Severity
 
     try:
@@ -175,13 +176,13 @@ def _level(path: str, key: str, value) -> str:
         raise ConfigError(path, f"'{key}' must be one of error, warning, info, style (not {value!r})") from None
 
 
-def _fail_level(path: str, key: str, value) -> str:
+def _fail_level(path: str, key: str, value: Any) -> str:
     if isinstance(value, str) and value.strip().lower() == "none":
         return "none"
     return _level(path, key, value)
 
 
-def _string_list(path: str, key: str, value) -> list[str]:
+def _string_list(path: str, key: str, value: Any) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):

@@ -9,8 +9,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from dockopt.errors import DockoptError
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 
 class ConfigError(DockoptError):
@@ -33,7 +37,7 @@ class Config:
     unsafe_fixes: bool | None = None
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
-    verify: dict = field(default_factory=dict)  # the [verify] table, keys checked against VERIFY_KEYS
+    verify: dict[str, Any] = field(default_factory=dict)  # the [verify] table, keys checked against VERIFY_KEYS
     fail_level: str | None = None  # a Severity value, or "none"
     severity: dict[str, str] = field(default_factory=dict)  # selector -> Severity value, later wins
     trusted_registries: list[str] | None = None
@@ -71,7 +75,7 @@ class Config:
 
 
 @lru_cache(maxsize=256)
-def _spec(patterns: tuple[str, ...]):
+def _spec(patterns: tuple[str, ...]) -> GitIgnoreSpec:
     from pathspec import GitIgnoreSpec  # lazy: only configs with globs pay for it
 
     return GitIgnoreSpec.from_lines(patterns)

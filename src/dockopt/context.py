@@ -19,7 +19,7 @@ class BuildContext:
         return f"BuildContext({str(self.root)!r})"
 
     @cached_property
-    def _ignore_spec(self):
+    def _ignore_spec(self) -> _DockerIgnore | None:
         """The `.dockerignore` patterns (a Dockerfile-specific `X.dockerignore` wins, as in BuildKit)."""
         candidates = []
         if self.dockerfile is not None:
@@ -78,7 +78,7 @@ class BuildContext:
             prefix = rel_folder + "/" if rel_folder else ""
             if "**" not in pattern and prefix.count("/") >= pattern.count("/"):
                 dirs[:] = []  # deeper than the pattern reaches
-            elif prune:
+            elif prune and spec is not None:
                 dirs[:] = [name for name in dirs if not spec.ignored(prefix + name)]
             for name in names:
                 relative = prefix + name
@@ -99,7 +99,7 @@ class DockerIgnore:
     def __init__(self, text: str):
         import re
 
-        self.rules: list[tuple[bool, re.Pattern]] = []
+        self.rules: list[tuple[bool, re.Pattern[str]]] = []
         for raw in text.splitlines():
             line = raw.strip()
             if not line or line.startswith("#"):
@@ -155,7 +155,7 @@ def _glob_to_regex(pattern: str) -> str:
                 out.append(r"\[")
             else:
                 body = pattern[i + 1 : end]
-                if body.startswith("^") or body.startswith("!"):
+                if body.startswith(("^", "!")):
                     body = "^" + body[1:]
                 out.append("[" + body + "]")
                 i = end

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator
 
 if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
+
     from dockopt.config import Config
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "vendor", ".venv", "__pycache__"})
@@ -125,7 +127,7 @@ class _GitIgnores:
     """The `.gitignore` files that apply to a walk: git's rules, deepest file first, last match wins."""
 
     def __init__(self, top: str):
-        self.specs: dict[str, object] = {}  # folder (absolute) -> GitIgnoreSpec
+        self.specs: dict[str, GitIgnoreSpec] = {}  # by folder (absolute)
         top_abs = os.path.abspath(top)
         # Parent folders' .gitignore files apply too, up to the repository root (none outside one).
         parents: list[str] = []
@@ -165,7 +167,7 @@ class _GitIgnores:
             spec = self.specs.get(folder)
             if spec is not None:
                 relative = os.path.relpath(absolute, folder).replace(os.sep, "/")
-                result = spec.check_file(relative + "/" if is_dir else relative)  # type: ignore[attr-defined]
+                result = spec.check_file(relative + "/" if is_dir else relative)
                 if result.include is not None:
                     return result.include
             parent = os.path.dirname(folder)

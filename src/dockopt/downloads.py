@@ -152,7 +152,7 @@ def add_short_option(view: ShellView, curl: CurlCall, letter: str) -> tuple[int,
         end = end_position(view, word.node)
         if end is None or view.text(word.node) != word.value:
             continue
-        start_column = end[1] - len(word.value)  # type: ignore[arg-type]
+        start_column = end[1] - len(word.value)
         return end[0], start_column + 1, start_column + 1, letter
     end = end_position(view, curl.call.program_word.node)
     if end is None:

@@ -75,7 +75,7 @@ def _dockopt(*args: str) -> int:
     return subprocess.run([sys.executable, "-m", "dockopt", *args]).returncode
 
 
-def _outputs(**values) -> None:
+def _outputs(**values: object) -> None:
     target = os.environ.get("GITHUB_OUTPUT")
     if not target:
         return

@@ -79,7 +79,7 @@ class Repository:
         self.root = root
         self.env = clean_environment()
 
-    def _run(self, args: tuple[str, ...], data: bytes | None, extra_env: dict[str, str] | None) -> subprocess.CompletedProcess:
+    def _run(self, args: tuple[str, ...], data: bytes | None, extra_env: dict[str, str] | None) -> subprocess.CompletedProcess[bytes]:
         env = {**self.env, **extra_env} if extra_env else self.env
         try:
             return subprocess.run(

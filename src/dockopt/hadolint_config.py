@@ -73,7 +73,7 @@ def load_hadolint(path: str) -> Config:
     return config
 
 
-def _codes(path: str, key: str, value) -> list[str]:
+def _codes(path: str, key: str, value: object) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from dockopt.base_images import base_config
 from dockopt.commands import unwrap, unwrap_shell
@@ -669,7 +669,7 @@ class Image:
             yield from item.instructions
 
 
-def _replace(scope: Scope, **changes) -> Scope:
+def _replace(scope: Scope, **changes: Any) -> Scope:  # Scope's fields
     return dataclasses.replace(scope, **changes)
 
 

@@ -149,7 +149,7 @@ class Ledger:
 
     def _gaps(self, original_count: int):
         """(user's lines, final lines) between consecutive unchanged lines: where the fixes wrote."""
-        previous_origin, gap = -1, []
+        previous_origin, gap = -1, list[int]()
         for index, line in enumerate(self.lines):
             if line.kept:
                 if gap or line.origin > previous_origin + 1:

@@ -299,8 +299,8 @@ def _classify_command(command, cwd: str, run: InstallRun, view) -> str | None:
 
 def _pip(args: list[str], cwd: str, run: InstallRun, *, uv: bool = False) -> str | None:
     while args and args[0].startswith("-"):  # pip's global options before the subcommand
-        option = args.pop(0)
-        if option in PIP_OPTIONS_WITH_VALUE and args:
+        flag = args.pop(0)
+        if flag in PIP_OPTIONS_WITH_VALUE and args:
             args.pop(0)
     if not args or args[0] != "install":
         return f"`pip {args[0] if args else ''}` is not an install"

@@ -33,8 +33,16 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 from dockopt.batch import FileResult, Task
+
+if TYPE_CHECKING:
+    from dockopt.config_model import Config
+    from dockopt.gitrepo import Repository
+    from dockopt.report import FileReport
+    from dockopt.verify import Verdict
+    from dockopt.writeback import Snapshot
 
 DEFAULT_BRANCH = "dockopt/optimize-dockerfiles"
 MAX_DEPTH = 4  # DIR/org/repo and host/org/repo layouts, with room to spare
@@ -68,11 +76,17 @@ class FileOutcome:
     absolute: str
     before: bytes
     result: FileResult
-    snapshot: object = None  # writeback.Snapshot of the work-tree file (--no-commit writes it)
-    verdict: object = None  # verify.Verdict when --verify ran
+    snapshot: Snapshot | None = None  # of the work-tree file (--no-commit writes it)
+    verdict: Verdict | None = None  # when --verify ran
 
     @property
-    def applied(self) -> list[dict]:
+    def output(self) -> bytes:
+        """The rewritten bytes of a changed file (migrate always asks the batch for them)."""
+        assert self.result.output is not None
+        return self.result.output
+
+    @property
+    def applied(self) -> list[dict[str, Any]]:
         return [fix for fix in self.result.fixes if fix["applied"]] if self.result.status == "changed" else []
 
 
@@ -96,7 +110,7 @@ class RepoOutcome:
     def failed(self) -> list[FileOutcome]:
         return [item for item in self.files if item.result.status == "error"]
 
-    def fixes(self) -> Counter:
+    def fixes(self) -> Counter[str]:
         return Counter(fix["code"] for item in self.changed() for fix in item.applied)
 
     def skip(self, reason: str) -> RepoOutcome:
@@ -203,7 +217,10 @@ def run_migrate(options: MigrateOptions) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _guarded(repo: RepoOutcome, step, *args):
+_T = TypeVar("_T")
+
+
+def _guarded(repo: RepoOutcome, step: Callable[..., _T], *args: object) -> _T | None:
     """Run one repository's step; a bug costs that repository, never the run."""
     try:
         return step(*args)
@@ -246,7 +263,7 @@ def _shown(root: str) -> str:
     return relative if not relative.startswith("..") else os.path.abspath(root)
 
 
-def _config_for_discovery(folder: str):
+def _config_for_discovery(folder: str) -> Config | None:
     from dockopt.config import ConfigError, config_for
 
     try:
@@ -258,7 +275,7 @@ def _config_for_discovery(folder: str):
 # -- per repository: what to fix -------------------------------------------------------------------
 
 
-def _prepare(repo: RepoOutcome, options: MigrateOptions):
+def _prepare(repo: RepoOutcome, options: MigrateOptions) -> list[tuple[FileOutcome, Task | None]]:
     """(FileOutcome, Task or None) for each Dockerfile to fix; sets repo.status when it is skipped."""
     from dockopt.config import ConfigError
     from dockopt.gitrepo import GitError, Repository
@@ -276,7 +293,7 @@ def _prepare(repo: RepoOutcome, options: MigrateOptions):
     return []
 
 
-def _check(repo: RepoOutcome, git, options: MigrateOptions) -> list[str] | None:
+def _check(repo: RepoOutcome, git: Repository, options: MigrateOptions) -> list[str] | None:
     """The tracked Dockerfiles to fix (paths relative to the root), or None with the repo skipped."""
     from dockopt.config import config_for
     from dockopt.discovery import Found, discover, is_dockerfile_name
@@ -331,11 +348,12 @@ def _relative(path: str, root: str) -> str:
     return os.path.relpath(path, root).replace(os.sep, "/")
 
 
-def _task(repo: RepoOutcome, git, path: str, options: MigrateOptions) -> tuple[FileOutcome, Task | None]:
+def _task(repo: RepoOutcome, git: Repository, path: str, options: MigrateOptions) -> tuple[FileOutcome, Task | None]:
     from dockopt.config import config_for, settings_for
     from dockopt.gitrepo import GitError
     from dockopt.writeback import FileError, read
 
+    assert repo.base_commit is not None  # _check read it
     absolute = os.path.join(repo.root, *path.split("/"))
     folder = os.path.dirname(absolute)
     snapshot = None
@@ -368,10 +386,10 @@ def _jobs(options: MigrateOptions) -> int:
     return options.jobs if options.jobs and options.jobs > 0 else default_jobs()
 
 
-def _fix(tasks: list[Task], owners: list, options: MigrateOptions) -> None:
+def _fix(tasks: list[Task], owners: list[tuple[RepoOutcome, FileOutcome]], options: MigrateOptions) -> None:
     from dockopt.batch import run
 
-    for (repo, item), result in zip(owners, run(tasks, _jobs(options))):
+    for (_repo, item), result in zip(owners, run(tasks, _jobs(options))):
         if result.status == "changed" and result.output == item.before:
             result.status = "ok"  # a fixed point that gives back the same bytes is no change
         item.result = result
@@ -401,7 +419,7 @@ def _verify(items: list[FileOutcome], options: MigrateOptions) -> None:
                 lock.acquire()
             try:
                 item.verdict = verify(
-                    Path(item.absolute), item.result.output.decode("utf-8"), Path(os.path.dirname(item.absolute)),
+                    Path(item.absolute), item.output.decode("utf-8"), Path(os.path.dirname(item.absolute)),
                     smoke, settings.get("build-args", []), settings.get("target"), timeout=timeout,
                 )
             finally:
@@ -424,7 +442,7 @@ def _verify(items: list[FileOutcome], options: MigrateOptions) -> None:
 # -- per repository: commit (or write) and the pull-request body ----------------------------------
 
 
-def _finish(repo: RepoOutcome, options: MigrateOptions, identity) -> None:
+def _finish(repo: RepoOutcome, options: MigrateOptions, identity: tuple[str, str] | None) -> None:
     from dockopt.gitrepo import GitError, Repository
 
     git = Repository(repo.root)
@@ -453,8 +471,9 @@ def _finish(repo: RepoOutcome, options: MigrateOptions, identity) -> None:
         repo.fail(f"cannot write the pull-request body: {exc.strerror or exc}")
 
 
-def _commit(repo: RepoOutcome, git, options: MigrateOptions, identity) -> None:
-    tree = git.tree_with(repo.base_commit, {item.path: item.result.output for item in repo.changed()})
+def _commit(repo: RepoOutcome, git: Repository, options: MigrateOptions, identity: tuple[str, str] | None) -> None:
+    assert repo.base_commit is not None  # _check read it
+    tree = git.tree_with(repo.base_commit, {item.path: item.output for item in repo.changed()})
     tip = git.branch_tip(options.branch)
     if tip is not None:
         info = git.commit_info(tip)
@@ -475,8 +494,9 @@ def _write_work_tree(repo: RepoOutcome) -> None:
 
     written = 0
     for item in repo.changed():
+        assert item.snapshot is not None  # --no-commit read the work-tree file
         try:
-            write(item.absolute, item.result.output, item.snapshot)
+            write(item.absolute, item.output, item.snapshot)
             item.result.written = True
             written += 1
         except FileError as exc:
@@ -546,7 +566,7 @@ def pr_body(repo: RepoOutcome, options: MigrateOptions) -> str:
     return text + f"\n---\nMade by `dockopt migrate` (dockopt {__version__}) from {where} into {mode}.\n"
 
 
-def file_report(item: FileOutcome):
+def file_report(item: FileOutcome) -> FileReport:
     from dockopt.output import unified_diff
     from dockopt.report import FileReport
 
@@ -554,7 +574,7 @@ def file_report(item: FileOutcome):
     status = {"ok": "unchanged"}.get(result.status, result.status)
     diff = ""
     if result.status == "changed":
-        diff = unified_diff(item.path, item.before.decode("utf-8"), result.output.decode("utf-8"))
+        diff = unified_diff(item.path, item.before.decode("utf-8"), item.output.decode("utf-8"))
     return FileReport(
         path=item.path,
         status=status,

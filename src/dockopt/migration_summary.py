@@ -11,15 +11,16 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from dockopt.migrate import MigrateOptions, RepoOutcome
+    from dockopt.reporting import Streams
 
 HEADER = ("repository", "files", "changed", "failed", "fixes", "result", "notes")
 
 
-def effect(repo: RepoOutcome) -> dict:
+def effect(repo: RepoOutcome) -> dict[str, Any]:
     """Image size and rebuild effect of the repository's rewrites: measured, or estimated."""
     from dockopt.report import estimated_base_size
 
@@ -50,7 +51,7 @@ def effect(repo: RepoOutcome) -> dict:
     }
 
 
-def effect_text(facts: dict) -> str:
+def effect_text(facts: dict[str, Any]) -> str:
     if facts["measured"]:
         parts = []
         if facts["size_before_mb"] is not None:
@@ -82,7 +83,7 @@ def _notes(repo: RepoOutcome) -> str:
 
 
 def rows(repos: list[RepoOutcome], options: MigrateOptions) -> list[tuple[str, ...]]:
-    table = []
+    table: list[tuple[str, ...]] = []
     for repo in repos:
         counts = (
             (str(len(repo.files)), str(len(repo.changed())), str(len(repo.failed())), str(sum(repo.fixes().values())))
@@ -93,9 +94,9 @@ def rows(repos: list[RepoOutcome], options: MigrateOptions) -> list[tuple[str, .
     return table
 
 
-def totals(repos: list[RepoOutcome]) -> dict:
+def totals(repos: list[RepoOutcome]) -> dict[str, Any]:
     status = Counter(repo.status for repo in repos)
-    fixes = Counter()
+    fixes: Counter[str] = Counter()
     for repo in repos:
         if repo.status in ("changed", "up-to-date"):
             fixes.update(repo.fixes())
@@ -155,7 +156,7 @@ def render_text(repos: list[RepoOutcome], options: MigrateOptions) -> str:
     widths = [max(len(row[i]) for row in table) for i in range(len(HEADER))]
     numeric = {1, 2, 3, 4}
 
-    def line(row) -> str:
+    def line(row: tuple[str, ...]) -> str:
         cells = [cell.rjust(widths[i]) if i in numeric and row is not HEADER else cell.ljust(widths[i]) for i, cell in enumerate(row)]
         return "  ".join(cells).rstrip()
 
@@ -208,12 +209,12 @@ def render_json(repos: list[RepoOutcome], options: MigrateOptions) -> str:
                 "pr_body": repo.pr_body,
             }
         )
-    payload = {"branch": options.branch if options.commit else None, "mode": "commit" if options.commit else "no-commit"}
+    payload: dict[str, object] = {"branch": options.branch if options.commit else None, "mode": "commit" if options.commit else "no-commit"}
     payload.update(repositories=items, totals=totals(repos))
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_summary(target: str, repos: list[RepoOutcome], options: MigrateOptions, streams) -> bool:
+def write_summary(target: str, repos: list[RepoOutcome], options: MigrateOptions, streams: Streams) -> bool:
     kind = "json" if target.endswith(".json") else "markdown" if target.endswith(".md") else "text"
     temporary = f"{target}.dockopt-tmp"
     try:

@@ -464,7 +464,7 @@ def apk_calls(view: ShellView, *, top_level: bool = False) -> list[tuple[Invocat
 # -- removing one part of a && chain -----------------------------------------------------------
 
 
-def remove_chain_part(doc: Document, instruction: Instruction, view: ShellView, parts: list, index: int) -> list[Edit] | None:
+def remove_chain_part(doc: Document, instruction: Instruction, view: ShellView, parts: list[Node], index: int) -> list[Edit] | None:
     """Edits that delete part `index` (not the last) of a `&&` chain with the `&&` after it."""
     if index >= len(parts) - 1:
         return None

@@ -24,7 +24,7 @@ _PRAGMA_RE = re.compile(
 )
 _SKIP_FILE_RE = re.compile(r"^\s*#\s*dockopt:\s*skip-file\b")
 # Other tools' directives for the instruction below: `# dockerfmt-ignore`, `# checkov:skip=CKV_X`,
-# `# trivy:ignore:AVD-DS-0002`, `# kics-scan ignore-line`, `# noqa`.
+# `# trivy:ignore:AVD-DS-0002`, `# kics-scan ignore-line`, a bare noqa or nosec comment.
 _TOOL_DIRECTIVE_RE = re.compile(
     r"^\s*#\s*(?:[\w.-]+(?:-ignore\b|:(?:ignore|skip)\b|\s+ignore(?:=|-line\b|-block\b|\s*$))|noqa\b|nosec\b)",
     re.IGNORECASE,
@@ -117,11 +117,11 @@ def _parse(doc: Document) -> Pragmas:
     texts = {entry.line: entry.text for entry in pragmas.entries}
     for index in sorted(comment_lines):
         pending = set(comment_lines[index])
-        line = index + 1
-        while line < len(doc.lines) and line not in starts and line_body(doc.lines[line]).lstrip().startswith("#"):
-            line += 1
-        if line in starts:
-            target = starts[line].index
+        below = index + 1
+        while below < len(doc.lines) and below not in starts and line_body(doc.lines[below]).lstrip().startswith("#"):
+            below += 1
+        if below in starts:
+            target = starts[below].index
             pragmas.ignores.setdefault(target, set()).update(pending)
             for selector in pending:
                 pragmas.origins.setdefault((target, selector), []).append(texts[index])

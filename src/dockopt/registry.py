@@ -12,7 +12,8 @@ from dockopt.transform import Transform
 @lru_cache(maxsize=1)
 def all_transforms() -> tuple[type[Transform], ...]:
     """Every transform class, in pass order (then by code)."""
-    import dockopt.transforms as package
+    # By name: pyproject maps the top-level transforms/ folder into the package, which mypy cannot follow.
+    package = importlib.import_module("dockopt.transforms")
 
     found: dict[str, type[Transform]] = {}
     for module_info in pkgutil.iter_modules(package.__path__):
@@ -50,7 +51,7 @@ def matching(selector: str) -> list[type[Transform]]:
     return sorted((t for t in all_transforms() if t.matches(selector)), key=lambda t: t.code)
 
 
-def severity_of(code: str, overrides: tuple[tuple[str, str], ...] | dict = ()) -> str:
+def severity_of(code: str, overrides: tuple[tuple[str, str], ...] | dict[str, str] = ()) -> str:
     """A rule's severity (a `Severity` value), or the config's override of it."""
     found = dict(overrides).get(code)
     if found is not None:

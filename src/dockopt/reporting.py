@@ -50,7 +50,7 @@ class Streams:
         self.color_err = color_wanted(sys.stderr, no_color)
 
     def close(self) -> None:
-        if self.file is not None:
+        if self.file is not None and self.output_file is not None:
             self.file.close()
             os.replace(self.file.name, self.output_file)
             self.file = None
@@ -143,7 +143,7 @@ class Summary:
                 self.fixes_by_code[item["code"]] += 1
             elif ("fix" in item) and item["safety"] == "unsafe":
                 self.unsafe_left_out += 1
-            elif not ("fix" in item):
+            elif "fix" not in item:
                 self.findings += 1
 
     def add_missing(self) -> None:

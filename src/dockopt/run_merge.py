@@ -10,7 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dockopt.shell import SHELL_STATE_BUILTINS
 
@@ -89,7 +89,7 @@ def read_body(doc: Document, instruction: Instruction) -> Body | None:
     return Body(instruction=instruction, view=view, **facts)
 
 
-def _body_facts(view: ShellView) -> dict:
+def _body_facts(view: ShellView) -> dict[str, Any]:  # Body's fields
     nodes = view.nodes
     ends_with_comment = any(node.type == "comment" for node in nodes)
     needs_group = _needs_group(view)

@@ -20,9 +20,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
 
 from dockopt.document import split_lines
 from dockopt.results import TextEdit, apply_text_edits
+
+if TYPE_CHECKING:
+    from dockopt.batch import FileResult
 
 FIX_ALL = "source.fixAll.dockopt"
 _SEVERITIES = {"error": 1, "warning": 2, "info": 3, "style": 4}  # lsprotocol DiagnosticSeverity
@@ -34,7 +38,7 @@ class Analysis:
 
     text: str
     path: str  # "-" for a document that is not a file
-    result: object  # batch.FileResult
+    result: FileResult
     context: str | None  # the build context folder
     unsafe_fixes: bool
     select: tuple[str, ...] | None
@@ -86,6 +90,7 @@ def rewrite(analysis: Analysis, select: list[str] | None, unsafe_fixes: bool) ->
 
     context = BuildContext(analysis.context, dockerfile=analysis.path) if analysis.context else None
     result = fix(analysis.text, select=select, unsafe_fixes=unsafe_fixes, context=context)
+    assert isinstance(result.output, str)  # text in, text out
     return analysis.text if result.error else result.output
 
 

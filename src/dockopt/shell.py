@@ -282,8 +282,9 @@ class ShellView:
                 parts.append(self.text(child))
             return "".join(parts)
         if kind == "concatenation":
-            parts = [self.word(child) for child in node.children]
-            return None if any(part is None for part in parts) else "".join(parts)  # type: ignore[arg-type]
+            words = [self.word(child) for child in node.children]
+            known = [word for word in words if word is not None]
+            return "".join(known) if len(known) == len(words) else None
         return None
 
 

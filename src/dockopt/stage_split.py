@@ -50,7 +50,7 @@ def lf(text: str) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def verbatim(text: str) -> dict:
+def verbatim(text: str) -> dict[str, object]:
     """A template step that writes the original text unchanged."""
     from dockopt.templating import (
         Verbatim,  # jinja2 loads only when a split is rendered
@@ -70,8 +70,13 @@ def tools_used_at_runtime(doc: Document, blocks: list[Block], kinds: list[str], 
             continue
         if instruction.cmd == "RUN":
             view = doc.shell(instruction)
-            have |= apt_installed(view)
-            names = [posixpath.basename(c.name or "") for c in view.commands]
+            if view is None:  # exec form is read like CMD; a heredoc body is not analysed, so refuse
+                if not instruction.json:
+                    raise NotMapped(f"line {instruction.line} runs a heredoc in the runtime stage")
+                names = exec_names(instruction)
+            else:
+                have |= apt_installed(view)
+                names = [posixpath.basename(c.name or "") for c in view.commands]
         elif instruction.cmd in ("CMD", "ENTRYPOINT", "HEALTHCHECK"):
             names = exec_names(instruction)
         else:

@@ -18,6 +18,10 @@ import json
 import re
 import shlex
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import jinja2
 
 _UNSAFE_CHARS = re.compile(r"[\x00-\x1f\x7f\\`]")
 
@@ -58,7 +62,7 @@ def _json_string(value: object) -> str:
 
 
 @lru_cache(maxsize=1)
-def environment():
+def environment() -> jinja2.Environment:
     import jinja2  # imported late: most runs never render a template
 
     env = jinja2.Environment(
@@ -75,11 +79,11 @@ def environment():
     return env
 
 
-def render(template: str, **values) -> str:
+def render(template: str, **values: object) -> str:
     return environment().get_template(template).render(**values)
 
 
-def render_dockerfile(template: str, expected: list[str], escape: str = "\\", **values) -> str:
+def render_dockerfile(template: str, expected: list[str], escape: str = "\\", **values: object) -> str:
     """Render a Dockerfile fragment and check it parses to exactly the `expected` instructions.
 
     `escape` is the file's escape character; templates get it as `esc` for line continuations.

@@ -29,7 +29,7 @@ class Context:
     # Will unsafe fixes be applied? An unsafe-only pass may then skip costly analysis (and its
     # reasons for leaving a file alone): its fix is only counted, not shown in full.
     unsafe_fixes: bool = False
-    options: dict = field(default_factory=dict)
+    options: dict[str, object] = field(default_factory=dict)
     # Companion files as the fixes accepted so far left them (path -> text): a pass that edits
     # one reads it here first, so a later round does not propose the same lines again.
     files: dict[str, str] = field(default_factory=dict)

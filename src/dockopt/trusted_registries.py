@@ -8,7 +8,10 @@ out, and the file gets a warning naming the image.
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from dockopt.engine import FixResult
 
 DEFAULT_REGISTRY = "docker.io"
 
@@ -41,7 +44,9 @@ def untrusted_additions(before: str, after: str, registries: tuple[str, ...]) ->
     return sorted(image for image in _bases(after) - _bases(before) if not trusted(image, registries))
 
 
-def keep_to_trusted(source: bytes, result, rerun: Callable[[list[str]], object], registries: tuple[str, ...]):
+def keep_to_trusted(
+    source: bytes, result: FixResult, rerun: Callable[[list[str]], FixResult], registries: tuple[str, ...]
+) -> tuple[FixResult, list[tuple[int, str]]]:
     """The engine's result, or a rerun without the fixes that brought in untrusted images.
 
     Returns (result, warnings as (line, message))."""
@@ -63,8 +68,8 @@ def keep_to_trusted(source: bytes, result, rerun: Callable[[list[str]], object],
         for item in culprits:
             if item.code in codes:
                 image = next(image for image in images if any(image in edit.text for edit in item.edits))
-                warnings.append((item.line, f"{item.code} not applied: it would start a stage from `{image}`, "
-                                            f"whose registry is not in trusted-registries"))
+                warnings.append((item.line, (f"{item.code} not applied: it would start a stage from `{image}`, "
+                                             f"whose registry is not in trusted-registries")))
         left_out.extend(codes)
         result = rerun(left_out)
     return result, warnings

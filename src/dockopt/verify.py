@@ -73,7 +73,7 @@ class Verdict:
             return False
         return True
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {"original": asdict(self.original), "rewritten": asdict(self.rewritten), "touched": self.touched, "agrees": self.agrees}
 
 
@@ -181,7 +181,7 @@ class Builder:
             subprocess.run([self.docker, "rmi", "-f", *self.images], capture_output=True, timeout=120)
 
 
-def _poll(url: str, docker: str, container: str, wait: float = 30.0):
+def _poll(url: str, docker: str, container: str, wait: float = 30.0) -> tuple[int | None, bytes | None]:
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         try:
@@ -227,8 +227,8 @@ def _warm_steps(log: str) -> tuple[list[str], int]:
         match = _STEP_RE.match(line)
         if match and not match.group(4).startswith("FROM"):
             steps.setdefault(match.group(1), f"[{match.group(2)}/{match.group(3)}] {match.group(4)}")
-        elif _CACHED_RE.match(line):
-            cached.add(_CACHED_RE.match(line).group(1))
+        elif cached_match := _CACHED_RE.match(line):
+            cached.add(cached_match.group(1))
     run = [text for number, text in steps.items() if number not in cached]
     return run, len([n for n in steps if n in cached])
 
@@ -326,11 +326,11 @@ def _sec(value: float | None) -> str:
     return f"{value:.1f} s" if value is not None else "-"
 
 
-def _str(value) -> str:
+def _str(value: object) -> str:
     return "-" if value is None else str(value)
 
 
-def _ratio(a, b) -> str:
+def _ratio(a: float | None, b: float | None) -> str:
     return f"{b / a:.2f}x" if a and b is not None else ""
 
 

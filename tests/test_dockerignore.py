@@ -234,7 +234,7 @@ def test_text_from_stdin_gets_no_companion_change(tmp_path, run):
     ],
 )
 def test_what_the_build_reads_stays(tmp_path, dockerfile, files, kept):
-    for relative, text in files.items():
+    for relative in files:
         (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
     path = project(tmp_path, dockerfile, **files)
     result = fix_at(path)

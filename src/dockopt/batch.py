@@ -145,7 +145,7 @@ def _fix_one(task: Task) -> FileResult:
     outcome = FileResult(task.path, "changed", fixes=fixes, warnings=warnings, files=files)
     if task.want_diff:
         outcome.diff = (unified_diff(task.path, before, after) if before != after else "") + "".join(
-            unified_diff(change["path"], change["before"], change["after"]) for change in files
+            unified_diff(change.path, change.before, change.after) for change in result.files
         )
     if task.want_bases:
         from dockopt.report import final_base_image

@@ -19,7 +19,7 @@ class BuildContext:
         return f"BuildContext({str(self.root)!r})"
 
     @cached_property
-    def _ignore_spec(self) -> _DockerIgnore | None:
+    def _ignore_spec(self) -> DockerIgnore | None:
         """The `.dockerignore` patterns (a Dockerfile-specific `X.dockerignore` wins, as in BuildKit)."""
         candidates = []
         if self.dockerfile is not None:

@@ -21,7 +21,7 @@ class WgetProgress(Transform):
     Debian, Ubuntu and Red Hat family bases (GNU wget). On an Alpine or BusyBox base, whose wget
     knows no `--progress`, it adds `-q` instead, which both wgets understand. On an unknown base
     the call is reported, not changed. A wget whose error output is redirected or piped (`2>`,
-    `&>`, `|&`) is left alone: there the log text is data.
+    `&>`, `|&`) is reported and left alone: there the log text is data.
 
     ## Why
     Without a terminal, GNU wget prints its default progress as one dot line per 1 KiB
@@ -57,8 +57,12 @@ class WgetProgress(Transform):
             base_family = family(doc.image.stage(stage).base_image) if stage is not None else "unknown"
             changes = []
             left = False
+            kept = False
             for call in invocations(view, ("wget",), top_level=False):
-                if _quiet_or_logged(call) or _stderr_is_data(view, call.command.node):
+                if _quiet_or_logged(call):
+                    continue
+                if _stderr_is_data(view, call.command.node):
+                    kept = True
                     continue
                 if base_family in _GNU_WGET:
                     option = "--progress=dot:giga"
@@ -73,6 +77,12 @@ class WgetProgress(Transform):
             if changes:
                 option = "--progress=dot:giga" if base_family in _GNU_WGET else "-q"
                 yield self.fix(f"add `{option}`: a build log needs no progress line per KiB", instruction, line_edits(doc, changes))
+            elif kept:
+                yield self.fix(
+                    "wget without `--progress` or `-q`; left alone: its error output is redirected or piped, "
+                    "so the progress text is data the RUN keeps",
+                    instruction,
+                )
             elif left:
                 yield self.fix(
                     "wget without `--progress` or `-q` may flood the build log; left alone: the base image is unknown, "

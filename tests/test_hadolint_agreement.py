@@ -1,0 +1,39 @@
+"""hadolint agrees: on each fixture of the transforms that fix a hadolint rule, hadolint reports the
+rule before the fix and no longer after it (the `.after` golden file).
+
+Skipped when hadolint is not installed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from tests.fixture_cases import all_cases
+
+HADOLINT = shutil.which("hadolint")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(HADOLINT is None, reason="hadolint is not installed")]
+
+# dockopt code -> the hadolint rule its fixtures must clear
+RULES = {
+    "DO270": "DL3047",
+    "DO271": "DL3046",
+    "DO272": "DL3021",
+}
+
+CASES = [case for case in all_cases() if case.code in RULES and case.after.exists()]
+
+
+def _codes(path) -> set[str]:
+    done = subprocess.run([HADOLINT, "--no-fail", "--format", "json", str(path)], capture_output=True, text=True, check=False)
+    return {item["code"] for item in json.loads(done.stdout or "[]")}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
+def test_hadolint_no_longer_reports_the_rule(case):
+    rule = RULES[case.code]
+    assert rule in _codes(case.before), f"hadolint does not report {rule} on the fixture: it proves nothing"
+    assert rule not in _codes(case.after)

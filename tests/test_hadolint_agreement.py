@@ -22,18 +22,29 @@ RULES = {
     "DO270": "DL3047",
     "DO271": "DL3046",
     "DO272": "DL3021",
+    "DO273": "DL4006",
+}
+# Where hadolint keeps reporting, and why dockopt is right not to add more.
+KEPT = {
+    # hadolint forgets a SHELL at every FROM; Docker keeps it in a stage built FROM the stage.
+    "DO273/bash": "a stage built FROM a stage with the pipefail SHELL",
 }
 
 CASES = [case for case in all_cases() if case.code in RULES and case.after.exists()]
 
 
-def _codes(path) -> set[str]:
+def _count(path, rule: str) -> int:
     done = subprocess.run([HADOLINT, "--no-fail", "--format", "json", str(path)], capture_output=True, text=True, check=False)
-    return {item["code"] for item in json.loads(done.stdout or "[]")}
+    return sum(item["code"] == rule for item in json.loads(done.stdout or "[]"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.id for case in CASES])
 def test_hadolint_no_longer_reports_the_rule(case):
     rule = RULES[case.code]
-    assert rule in _codes(case.before), f"hadolint does not report {rule} on the fixture: it proves nothing"
-    assert rule not in _codes(case.after)
+    before = _count(case.before, rule)
+    assert before, f"hadolint does not report {rule} on the fixture: it proves nothing"
+    after = _count(case.after, rule)
+    if case.id in KEPT:
+        assert after < before
+    else:
+        assert after == 0

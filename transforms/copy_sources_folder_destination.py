@@ -46,8 +46,7 @@ class CopySourcesFolderDestination(Transform):
 
     ## Fix safety
     Safe where the destination is already a folder for BuildKit, so the files land inside it
-    either way: `.`, `..` or a path ending in `/.`; a WORKDIR or an earlier copy into that folder
-    or below it; a standard system folder (`/usr/local/bin`, `/etc`, ...) of a Debian, Red Hat or
+    either way: `.` (the WORKDIR); a WORKDIR or an earlier copy into that folder or below it; a standard system folder (`/usr/local/bin`, `/etc`, ...) of a Debian, Red Hat or
     Alpine base; or sources that are all folders of the build context (their contents land in
     the destination either way). Proven with real builds on the fixtures. Elsewhere it is
     unsafe: the files now land inside the folder, where before the last one became a file of
@@ -114,8 +113,8 @@ def _all_folders(root, sources) -> bool:
 
 def _is_folder(doc, instruction, destination: str) -> bool:
     """Is the destination a folder in the image when this COPY runs?"""
-    if destination == "." or destination.endswith("/."):
-        return True
+    if destination == ".":
+        return True  # the WORKDIR, which exists (`x/.` does not make x a folder: BuildKit copies to the file x)
     scope = doc.image.scope(instruction)
     path = scope.known_path(destination)
     if path is None:

@@ -7,7 +7,7 @@ import pytest
 import dockopt
 
 FLAGGED = [
-    pytest.param("DO260", "FROM debian\nRUN sudo apt-get install -y curl\n", 2, id="sudo-before-a-command-is-flagged"),
+    pytest.param("DO260", "FROM debian\nUSER app\nRUN sudo apt-get install -y curl\n", 3, id="sudo-after-a-non-root-user-is-flagged"),
     pytest.param("DO260", "FROM debian\nRUN set -e; \\\n  sudo -u app make\n", 3, id="sudo-on-a-continuation-line-points-at-that-line"),
     pytest.param("DO261", "FROM debian\nRUN cd /app && make\n", 2, id="top-level-cd-is-flagged"),
     pytest.param("DO251", "FROM debian\nRUN export PATH=/opt/x/bin:$PATH\n", 2, id="an-export-alone-is-flagged"),

@@ -23,11 +23,14 @@ RULES = {
     "DO271": "DL3046",
     "DO272": "DL3021",
     "DO273": "DL4006",
+    "DO260": "DL3004",
 }
 # Where hadolint keeps reporting, and why dockopt is right not to add more.
 KEPT = {
     # hadolint forgets a SHELL at every FROM; Docker keeps it in a stage built FROM the stage.
     "DO273/bash": "a stage built FROM a stage with the pipefail SHELL",
+    # sudo -u app after USER app: which user runs the step is the author's call (reported).
+    "DO260/sudo-in-run": "sudo after a non-root USER",
 }
 
 CASES = [case for case in all_cases() if case.code in RULES and case.after.exists()]

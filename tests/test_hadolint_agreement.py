@@ -25,6 +25,7 @@ RULES = {
     "DO273": "DL4006",
     "DO260": "DL3004",
     "DO261": "DL3003",
+    "DO274": "DL3044",
 }
 # Where hadolint keeps reporting, and why dockopt is right not to add more.
 KEPT = {

@@ -16,7 +16,10 @@ NOOP = [
     pytest.param('FROM debian:bookworm\nRUN set -euxo pipefail; a | b\n', id='set -euxo pipefail'),
     pytest.param('FROM debian:bookworm\n' + SHELL + 'RUN a | b\n', id='already a pipefail SHELL'),
     pytest.param('FROM debian:bookworm\nSHELL ["/bin/bash", "-c"]\nRUN a | b\n', id="the file's own SHELL"),
-    pytest.param('# escape=`\nFROM debian:bookworm\nRUN a | b\n', id='an escape directive'),
+    pytest.param('# escape=`\nFROM debian:bookworm\nRUN a | b\n', id='a backtick escape directive'),
+    pytest.param('FROM debian\nRUN bash <<EOT\na | b\nEOT\n', id='a heredoc fed to another shell'),
+    pytest.param('FROM debian\nRUN <<EOT\n#!/bin/bash\na | b\nEOT\n', id='a heredoc script with its own shebang'),
+    pytest.param('FROM debian\nRUN <<EOT\nset -eo pipefail\na | b\nEOT\n', id='a heredoc that sets pipefail'),
     pytest.param('FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN a | b\n', id='Windows'),
     pytest.param('FROM debian:bookworm\nRUN ["sh", "-c", "a | b"]\n', id='exec form'),
 ]
@@ -31,6 +34,10 @@ FIX = [
                  'FROM debian AS a\nRUN x\nFROM golang:1.22\n' + SHELL + 'RUN c | d\n', id='each stage of its own'),
     pytest.param('FROM alpine:3.20\n  run a | b\n', 'FROM alpine:3.20\n  shell ["/bin/ash", "-o", "pipefail", "-c"]\n  run a | b\n',
                  id='ash on Alpine, in the file style'),
+    pytest.param('FROM debian\nRUN <<EOT\nset -e\na | b\nEOT\n', 'FROM debian\n' + SHELL + 'RUN <<EOT\nset -e\na | b\nEOT\n',
+                 id='a heredoc script the SHELL runs'),
+    pytest.param('# escape=\\\nFROM debian\nRUN a | b\n', '# escape=\\\nFROM debian\n' + SHELL + 'RUN a | b\n',
+                 id='the default escape, written out'),
     pytest.param('FROM debian\nRUN x=$(a | b) && echo $x\n', 'FROM debian\n' + SHELL + 'RUN x=$(a | b) && echo $x\n',
                  id='a pipe in a substitution'),
 ]

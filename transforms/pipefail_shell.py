@@ -8,6 +8,7 @@ from dockopt.base_images import family, split_reference
 from dockopt.edits import Edit
 from dockopt.image import DEFAULT_SHELL
 from dockopt.package_managers import command_words
+from dockopt.shell import parse_script
 from dockopt.transform import Safety, Transform
 
 _BASH = '["/bin/bash", "-o", "pipefail", "-c"]'
@@ -25,7 +26,8 @@ class PipefailShell(Transform):
     node, golang, ruby... without `-alpine`). On Alpine, whose `/bin/sh` is BusyBox `ash`, it
     inserts `SHELL ["/bin/ash", "-o", "pipefail", "-c"]`: the same shell, with the option.
     On other bases (BusyBox, distroless, unknown images) the RUN is reported with the reason.
-    Windows stages and files with an `# escape=` directive are left alone.
+    A `RUN <<EOF` heredoc script counts too (the SHELL runs it). Windows stages and files
+    with a backtick `# escape=` are left alone.
 
     ## Why
     A shell returns the exit status of a pipe's last command: in
@@ -61,19 +63,21 @@ class PipefailShell(Transform):
     needs = ("|",)
 
     def check(self, doc, ctx):
-        if doc.directive("escape") is not None:
-            return
+        if doc.escape != "\\":
+            return  # a backtick escape: a Windows file
         fixed = set()
-        for instruction, view in doc.shell_views():
+        for instruction in doc.instructions:
+            if instruction.cmd != "RUN" or instruction.json:
+                continue
             stage = doc.stage_of(instruction)
-            if stage is None or instruction.cmd != "RUN" or view.has_error:
+            if stage is None:
                 continue
             model = doc.image.stage(stage)
             if model.windows or fixed & {item.index for item in doc.image.chain(stage)}:
                 continue
             if doc.image.scope(instruction).shell != DEFAULT_SHELL:
                 continue  # a SHELL of the file's own: its choice
-            if not _has_pipe(view) or _sets_pipefail(view):
+            if not _pipe_without_pipefail(doc, instruction):
                 continue
             shell = _pipefail_shell(model.base_image)
             if shell is None:
@@ -94,6 +98,32 @@ class PipefailShell(Transform):
                 reason="a pipe whose first command fails now fails the build"
                 + ("; later RUNs and a shell-form CMD run in bash, not sh" if bash else ""),
             )
+
+
+def _pipe_without_pipefail(doc, instruction) -> bool:
+    """Does the RUN's script, as the SHELL runs it, have a pipe and no `set -o pipefail`?"""
+    if not instruction.heredocs:
+        view = doc.shell(instruction)
+        return view is not None and not view.has_error and _has_pipe(view) and not _sets_pipefail(view)
+    # `RUN <<EOT` alone hands the heredoc to the SHELL as its script (unless it starts with #!);
+    # `RUN bash <<EOT` feeds it to another shell, which the SHELL's options do not reach.
+    logical = doc.logical(instruction)
+    if not re.fullmatch(r"<<-?([\"']?)\w+\1\s*", logical.text[logical.body :]) or len(instruction.heredocs) != 1:
+        return False
+    content = instruction.heredocs[0].content
+    if content.lstrip().startswith("#!"):
+        return False
+    tree = parse_script(content)
+    if tree.root_node.has_error:
+        return False
+    nodes = [tree.root_node]
+    pipe = False
+    while nodes:
+        node = nodes.pop()
+        if node.type == "pipeline" and any(child.type in ("|", "|&") for child in node.children):
+            pipe = True
+        nodes.extend(node.children)
+    return pipe and not re.search(r"(^|[;&|\n]\s*)set\s[^\n;&|]*\bpipefail\b", content)
 
 
 def _has_pipe(view) -> bool:

@@ -7,9 +7,9 @@ import pytest
 import dockopt
 
 FLAGGED = [
-    pytest.param("DO260", "FROM debian\nRUN sudo apt-get install -y curl\n", 2, id="sudo-before-a-command-is-flagged"),
+    pytest.param("DO260", "FROM debian\nUSER app\nRUN sudo apt-get install -y curl\n", 3, id="sudo-after-a-non-root-user-is-flagged"),
     pytest.param("DO260", "FROM debian\nRUN set -e; \\\n  sudo -u app make\n", 3, id="sudo-on-a-continuation-line-points-at-that-line"),
-    pytest.param("DO261", "FROM debian\nRUN cd /app && make\n", 2, id="top-level-cd-is-flagged"),
+    pytest.param("DO261", "FROM debian\nRUN cd /app && make\nRUN make install\n", 2, id="top-level-cd-before-a-later-run-is-flagged"),
     pytest.param("DO251", "FROM debian\nRUN export PATH=/opt/x/bin:$PATH\n", 2, id="an-export-alone-is-flagged"),
     pytest.param("DO251", "FROM debian\nRUN echo a\nRUN X=1 Y=2\n", 3, id="assignments-alone-are-flagged"),
     pytest.param("DO251", "FROM debian\nRUN set -eux && umask 022\n", 2, id="shell-options-alone-are-flagged"),

@@ -33,7 +33,7 @@ def test_estimated_base_size(image, size):
 
 
 def _report(**extra) -> FileReport:
-    result = dockopt.fix("FROM debian\nMAINTAINER Jo\nRUN sudo true\n", select=["DO101", "DO260"], unsafe_fixes=True)
+    result = dockopt.fix("FROM example.com/base\nMAINTAINER Jo\nRUN sudo true\n", select=["DO101", "DO260"], unsafe_fixes=True)
     return FileReport(
         path="svc/Dockerfile",
         status="changed",

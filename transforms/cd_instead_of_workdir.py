@@ -105,7 +105,7 @@ class CdInsteadOfWorkdir(Transform):
         if edits is None:
             return None
         line = doc.lines[instruction.start]
-        indent = re.match(r"[ \t]*", line).group(0)
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
         keyword = "workdir" if line.lstrip()[:3] == "run" else "WORKDIR"
         edits.insert(0, Edit.insert(instruction.start, f"{indent}{keyword} {folder}\n"))
         return edits, folder, _reaches_runtime(doc, instruction)

@@ -148,6 +148,6 @@ def _split_before(doc, instruction, count: int, index: int) -> list[Edit] | None
     first = line_body(doc.lines[end_line])
     last = line_body(doc.lines[start_line])
     keyword_line = doc.lines[instruction.start]
-    indent = re.match(r"[ \t]*", keyword_line).group(0)
+    indent = keyword_line[: len(keyword_line) - len(keyword_line.lstrip(" \t"))]
     keyword = keyword_line.lstrip()[:3]
     return [Edit.replace(end_line, start_line, first[: end_column + 1] + "\n" + f"{indent}{keyword} " + last[start_column:] + "\n")]

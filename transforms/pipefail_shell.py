@@ -65,7 +65,7 @@ class PipefailShell(Transform):
     def check(self, doc, ctx):
         if doc.escape != "\\":
             return  # a backtick escape: a Windows file
-        fixed = set()
+        fixed: set[int] = set()
         for instruction in doc.instructions:
             if instruction.cmd != "RUN" or instruction.json:
                 continue
@@ -89,7 +89,7 @@ class PipefailShell(Transform):
                 continue
             fixed.add(stage.index)
             keyword = "shell" if doc.lines[instruction.start].lstrip()[:3] == "run" else "SHELL"
-            indent = re.match(r"[ \t]*", doc.lines[instruction.start]).group(0)
+            indent = doc.lines[instruction.start][: len(doc.lines[instruction.start]) - len(doc.lines[instruction.start].lstrip(" \t"))]
             bash = shell == _BASH
             yield self.fix(
                 f"add `SHELL {shell}` so a failing command on the left of a pipe fails the RUN",

@@ -112,11 +112,15 @@ def _known_workdir(base: str) -> str | None:
 
 
 def _resolve(workdir: str, destination: str) -> str:
-    """BuildKit's reading: `.`, a trailing `/` and a trailing `/.` make the destination a folder."""
-    folder = destination.endswith(("/", "/.")) or destination == "."
+    """The destination made absolute, its folder marks kept: `.` and a trailing `/` make it a
+    folder. A trailing `/.` stays as written: BuildKit releases read it differently (Docker
+    20.10's made `COPY a ./z/.` a file `/z`), and `/app/z/.` reads as `./z/.` does in each."""
+    folder = destination.endswith("/") or destination == "."
     absolute = posixpath.normpath(posixpath.join(workdir, destination))
     if absolute.startswith("//"):
         absolute = absolute[1:]
+    if destination.endswith("/.") and destination != "/.":
+        return absolute.rstrip("/") + "/."
     if folder and not absolute.endswith("/"):
         absolute += "/"
     return absolute

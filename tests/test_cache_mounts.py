@@ -165,3 +165,12 @@ def test_bad_config_value_is_reported(cli, tmp_path):
     (tmp_path / ".dockopt.toml").write_text('cache = "keep"\n')
     code, out, err = cli("fix", "Dockerfile")
     assert code == 2 and "'cache' must be \"clean\" or \"mount\"" in err
+
+
+def test_docker_clean_goes_once_per_stage_and_only_as_an_unsafe_fix():
+    source = FROM + "RUN apt-get update && apt-get install -y make\nRUN apt-get update && apt-get install -y curl\n"
+    safe = dockopt.fix(source, select=["DO253", "DO256"], cache="mount").output
+    assert "docker-clean" not in safe
+    unsafe = dockopt.fix(source, select=["DO253", "DO256"], cache="mount", unsafe_fixes=True).output
+    assert unsafe.count("rm -f /etc/apt/apt.conf.d/docker-clean && ") == 1
+    assert dockopt.fix(unsafe, select=["DO253", "DO256"], cache="mount", unsafe_fixes=True).output == unsafe

@@ -419,3 +419,29 @@ def npm_plan(doc: Document, instruction: Instruction, view: ShellView) -> Plan |
     if cleanups is None:
         return None
     return Plan(tuple(flags), tuple(cleanups))
+
+
+# Debian's and Ubuntu's images delete every downloaded .deb after each apt run (docker-clean);
+# apt must also be told to keep them (they are on the mount, not in the layer).
+KEEP_DEBS = (
+    "rm -f /etc/apt/apt.conf.d/docker-clean"
+    " && echo 'Binary::apt::APT::Keep-Downloaded-Packages \"true\";' > /etc/apt/apt.conf.d/keep-cache"
+)
+
+
+def keep_debs_span(doc: Document, instruction: Instruction, view: ShellView) -> Span | None:
+    """Puts KEEP_DEBS first in a RUN that mounts apt's package cache, unless this RUN or an earlier
+    one already deals with docker-clean. None when the body is not one `&&` chain (an `&&` put
+    before `a; b` would change which failure fails the build)."""
+    if "/var/cache/apt" not in mount_targets(instruction) or not apt_calls(view):
+        return None
+    if windows(doc, instruction) or not runs_as_root(doc, instruction):
+        return None
+    seen = [instruction, *earlier_instructions(doc, instruction)]
+    if any("docker-clean" in item.original or "Keep-Downloaded-Packages" in item.original for item in seen):
+        return None
+    parts = view.and_chain()
+    if not parts or view.has_error:
+        return None
+    at = view.position(parts[0])
+    return at, at, KEEP_DEBS + " && "

@@ -2,13 +2,16 @@
 them on BuildKit cache mounts ("mount": `RUN --mount=type=cache,target=...`).
 
 One policy per run, never both in one RUN: under "mount" the cleanup passes (DO214, DO240,
-DO245) stand down for the tools that have a mount pass, and the mount passes (DO253-DO256) take
-out the cleanups that would empty the cache on every build.
+DO245) stand down on every RUN a mount pass (DO253-DO255) takes over, and the mount passes take
+out the cleanups that would empty the cache on every build. Where no mount can be used (another
+user than root, a cleanup we cannot take out), the cleanup passes still clean: the image is
+never bigger than with "clean". DO256 (unsafe) removes Debian's `docker-clean`, so apt's mount
+keeps the downloaded packages too.
 
 No `# syntax=` directive is added: BuildKit's built-in Dockerfile frontend reads `RUN --mount`
-since Docker 20.10 (Dockerfile syntax 1.2), and a `# syntax=` line makes every build pull the
-frontend image from Docker Hub. The legacy builder (`DOCKER_BUILDKIT=0`) rejects `--mount` with
-or without it.
+since Docker 20.10 (Dockerfile syntax 1.2; `sharing=locked` is part of it), and a `# syntax=`
+line makes every build pull the frontend image from Docker Hub. The legacy builder
+(`DOCKER_BUILDKIT=0`) rejects `--mount` with or without it.
 """
 
 from __future__ import annotations
@@ -51,8 +54,8 @@ def mounting(ctx: Context) -> bool:
 
 
 def cache_flag(target: str, *, locked: bool = False) -> str:
-    """`--mount=type=cache,target=...`; `sharing=locked` for tools that take a lock in the folder
-    and break when two builds write it at once (apt, apk, dnf)."""
+    """`--mount=type=cache,target=...`; `sharing=locked` for tools that break when two builds
+    write the folder at once (apt takes a lock there and fails; Yarn 1 does not lock at all)."""
     return f"--mount=type=cache,target={target}" + (",sharing=locked" if locked else "")
 
 
@@ -63,19 +66,22 @@ def missing(instruction: Instruction, targets: list[str]) -> list[str]:
 
 
 def runs_as_root(doc: Document, instruction: Instruction) -> bool:
-    """Does the RUN run as root? A cache mount is made root-owned: another user cannot write it."""
+    """Does the RUN run as root (no USER: the base image's user, root for the images that install
+    packages)? A cache mount is made root-owned: another user cannot write it."""
     user = doc.image.scope(instruction).user
     return user is None or is_root_user(user)
 
 
 def windows(doc: Document, instruction: Instruction) -> bool:
+    """Is the RUN in a Windows stage (cmd or PowerShell: none of these tools, none of these paths)?"""
     stage = doc.stage_of(instruction)
     return stage is not None and doc.image.stage(stage).windows
 
 
 def home(doc: Document, instruction: Instruction, name: str = "HOME") -> str | None:
-    """An environment folder (`HOME`, `XDG_CACHE_HOME`, ...) as the RUN sees it; None when it is
-    unknown, or set inside the RUN (where we do not follow it)."""
+    """An environment folder (`HOME`, `XDG_CACHE_HOME`) as the RUN sees it: None when it is
+    unknown or set inside the RUN (where we do not follow it); unset, `/root` for HOME (the RUN
+    runs as root) and "" for the others."""
     values = doc.image.scope(instruction).variables
     if re.search(rf"\b{name}=", instruction.original):
         return None

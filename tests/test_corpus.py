@@ -155,6 +155,22 @@ def test_fixing_gives_valid_stable_output(stored_path, unsafe):
 
 
 @pytest.mark.parametrize("stored_path", FILES)
+def test_the_mount_cache_policy_gives_valid_stable_output(stored_path):
+    """`cache = "mount"` with unsafe fixes: every pass, the mount passes instead of the cleanups."""
+    loaded = usable(stored_path)
+    with mock.patch.object(dockopt.engine, "apply_edits", _checked_apply_edits(stored_path)):
+        result = dockopt.fix(loaded.data, unsafe_fixes=True, cache="mount")
+    assert result.error is None, result.error
+    if not result.changed:
+        return
+    if loaded.buildkit_parses:
+        assert _buildkit_parses(result.output), "the output does not parse with BuildKit's parser"
+    again = dockopt.fix(result.output, unsafe_fixes=True, cache="mount")
+    assert again.output == result.output, "fixing twice must equal fixing once"
+    _assert_file_conventions_kept(loaded.data, result.output)
+
+
+@pytest.mark.parametrize("stored_path", FILES)
 def test_every_pass_leaves_lines_outside_its_edits_unchanged(stored_path):
     usable(stored_path)
     fixed(stored_path, False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dockopt.cache_mounts import apt_plan, mounting
 from dockopt.transform import Safety, Severity, Transform
 from dockopt.package_managers import (
     append_to_chain,
@@ -29,6 +30,8 @@ class AptGetListsCleanup(Transform):
     chain's last part runs a list of commands (`{ ...; }`, `( ... )`, `if`, a loop, `source`,
     `eval`) while `set -e` may be on: POSIX ignores `set -e` on the left of `&&`, so a cleanup
     appended after it would let a failing command inside pass.
+    With the cache policy "mount" it adds nothing to a RUN that `apt-cache-mount` (DO253) puts
+    the lists on a cache mount; elsewhere (a RUN run by another user, ...) it still cleans up.
 
     ## Why
     `apt-get update` downloads tens of megabytes of package lists. A layer keeps what its RUN
@@ -63,6 +66,8 @@ class AptGetListsCleanup(Transform):
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():
+            if mounting(ctx) and apt_plan(doc, instruction, view) is not None:
+                continue  # cache policy "mount": the mount pass keeps this cache out of the image
             if LISTS in text_of(doc, instruction):
                 continue
             if not any(sub == "update" for _, _, sub in apt_calls(view)) or mounted_over(instruction, LISTS):

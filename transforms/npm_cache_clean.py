@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from dockopt.cache_mounts import mounting, npm_plan
 from dockopt.transform import Safety, Severity, Transform
 from dockopt.package_managers import (
     append_to_chain,
@@ -32,6 +33,8 @@ class NpmCacheClean(Transform):
     `npm i`, `npm update`...), and `&& yarn cache clean` to one that runs `yarn`, `yarn install`
     or `yarn add`. Left out when the RUN already cleans or configures the cache, mounts a cache
     for npm or yarn, or a later RUN installs with `--offline` / `--prefer-offline`.
+    With the cache policy "mount" it adds nothing to a RUN that `npm-cache-mount` (DO255) puts
+    the cache on a cache mount.
 
     ## Why
     npm keeps every downloaded tarball under `~/.npm/_cacache` and yarn under its cache folder:
@@ -61,6 +64,8 @@ class NpmCacheClean(Transform):
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():
+            if mounting(ctx) and npm_plan(doc, instruction, view) is not None:
+                continue  # cache policy "mount": the mount pass keeps this cache out of the image
             if _HANDLED_RE.search(text_of(doc, instruction)):
                 continue
             if any("npm" in target or "yarn" in target or target.endswith("/.cache") for target in mount_targets(instruction)):

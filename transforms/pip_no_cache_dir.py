@@ -15,6 +15,7 @@ from dockopt.package_managers import (
     pip_installs,
     text_of,
 )
+from dockopt.cache_mounts import mounting, pip_plan
 from dockopt.transform import Severity, Transform
 
 # pip older than 6.0 has no --no-cache-dir; it is what these releases ship.
@@ -38,6 +39,8 @@ class PipNoCacheDir(Transform):
     `PIP_CONFIG_FILE` is set (ENV, ARG or in the RUN), a pip config file is written or copied,
     the RUN mounts a cache over pip's cache folder, a later instruction names that folder, or
     the base image is a release whose pip is older than 6.0.
+    With the cache policy "mount" it adds nothing to a RUN that `pip-cache-mount` (DO254) puts
+    pip's cache on a cache mount.
 
     pip's cache folder is `$XDG_CACHE_HOME/pip`, else `$HOME/.cache/pip`: an `ENV HOME=/app`
     or `ENV XDG_CACHE_HOME=/cache` only moves it, so the fix still applies (and a later
@@ -72,6 +75,8 @@ class PipNoCacheDir(Transform):
 
     def check(self, doc, ctx):
         for instruction, view in doc.shell_views():
+            if mounting(ctx) and pip_plan(doc, instruction, view) is not None:
+                continue  # cache policy "mount": the mount pass keeps this cache out of the image
             text = text_of(doc, instruction)
             if _SETTING_RE.search(text) or _CONFIG_RE.search(text):
                 continue

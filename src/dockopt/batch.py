@@ -37,6 +37,7 @@ class Task:
     data: bytes | None = None  # the file's bytes when they come from stdin (or an editor)
     severity: tuple[tuple[str, str], ...] = ()  # (code, level) overrides from the config
     trusted_registries: tuple[str, ...] | None = None
+    cache: str = "clean"  # the cache policy: "clean" or "mount"
 
 
 @dataclass
@@ -108,7 +109,7 @@ def _fix_one(task: Task) -> FileResult:
         context = BuildContext(folder, dockerfile=task.path)
     select = None if task.select is None else list(task.select)
     try:
-        result = fix(data, select=select, unsafe_fixes=task.unsafe_fixes, context=context)
+        result = fix(data, select=select, unsafe_fixes=task.unsafe_fixes, context=context, cache=task.cache)
         warnings = list(result.warnings)
         if task.trusted_registries is not None:
             from dockopt.trusted_registries import keep_to_trusted
@@ -117,7 +118,7 @@ def _fix_one(task: Task) -> FileResult:
                 from dockopt.registry import all_transforms
 
                 codes = [t.code for t in all_transforms() if (select is None or t.code in select) and t.code not in left_out]
-                return fix(data, select=codes, unsafe_fixes=task.unsafe_fixes, context=context)
+                return fix(data, select=codes, unsafe_fixes=task.unsafe_fixes, context=context, cache=task.cache)
 
             result, notes = keep_to_trusted(data, result, rerun, task.trusted_registries)
             warnings += notes

@@ -31,6 +31,11 @@ class OutputFormat(str, enum.Enum):
     checkstyle = "checkstyle"
 
 
+class CachePolicy(str, enum.Enum):
+    clean = "clean"
+    mount = "mount"
+
+
 class FailLevel(str, enum.Enum):
     error = "error"
     warning = "warning"
@@ -73,6 +78,7 @@ class FixOptions:
     force_exclude: bool = False  # the config's `exclude` applies to files named on the command line too
     stdin_filename: str | None = None  # stdin is this file: its config, build context and name
     output_file: str | None = None  # what goes to stdout goes to this file instead
+    cache: str | None = None  # --cache: "clean" or "mount", instead of the config's (default clean)
 
 
 @dataclass
@@ -201,6 +207,14 @@ def build_app():
         Optional[str],
         typer.Option("--stdin-filename", help="The path of the file read from stdin: its config, build context and name.", show_default=False),
     ]
+    Cache = Annotated[
+        Optional[CachePolicy],
+        typer.Option(
+            "--cache",
+            help="Package-manager caches: delete them in the layer (clean) or keep them on BuildKit cache mounts (mount) [default: the config's, else clean].",
+            show_default=False,
+        ),
+    ]
     OutputFile = Annotated[
         Optional[str], typer.Option("--output-file", "-o", help="Write the output (not the messages) to this file.", show_default=False)
     ]
@@ -228,6 +242,7 @@ def build_app():
         force_exclude: ForceExclude = False,
         stdin_filename: StdinFilename = None,
         output_file: OutputFile = None,
+        cache: Cache = None,
         report: Annotated[
             Optional[str],
             typer.Option("--report", help="Write a report for reviewers: FILE.md (markdown) or FILE.json.", show_default=False),
@@ -264,6 +279,7 @@ def build_app():
             force_exclude=force_exclude,
             stdin_filename=stdin_filename,
             output_file=output_file,
+            cache=cache.value if cache is not None else None,
         )
         raise typer.Exit(run_fix(options))
 
@@ -293,6 +309,7 @@ def build_app():
         config: Config = None,
         force_exclude: ForceExclude = False,
         stdin_filename: StdinFilename = None,
+        cache: Cache = None,
     ) -> None:
         """Lint Dockerfiles: report findings and the fixes `fix` would make; write nothing."""
         options = CheckOptions(
@@ -314,6 +331,7 @@ def build_app():
             fail_level=fail_level.value if fail_level is not None else None,
             exit_zero=exit_zero,
             statistics=statistics,
+            cache=cache.value if cache is not None else None,
         )
         raise typer.Exit(run_check(options))
 
@@ -564,7 +582,8 @@ def _plan(options: FixOptions, **wants) -> _Plan:
             continue  # as if it had not been named: pre-commit names every staged file
         kept.append(item)
         setting = settings_for(
-            path, config, options.select, options.ignore or [], options.unsafe_fixes, options.extend_select, options.extend_ignore
+            path, config, options.select, options.ignore or [], options.unsafe_fixes, options.extend_select, options.extend_ignore,
+            options.cache,
         )
         context = options.context
         if stdin and context is None and path != "-" and os.path.isdir(folder):
@@ -580,6 +599,7 @@ def _plan(options: FixOptions, **wants) -> _Plan:
                 data=_read_stdin() if stdin else None,
                 severity=setting.severity,
                 trusted_registries=setting.trusted_registries,
+                cache=setting.cache,
                 **wants,
             )
         )
@@ -848,6 +868,7 @@ def run_verify(path, context, probe, select, ignore, unsafe_fixes, rewritten, ou
                 select=None if settings.select is None else list(settings.select),
                 unsafe_fixes=settings.unsafe_fixes,
                 context=BuildContext(folder, dockerfile=path),
+                cache=settings.cache,
             )
             if result.error:
                 return fail(path, result.error)

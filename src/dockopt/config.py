@@ -15,6 +15,7 @@ that works in `pyproject.toml` works there too). Keys:
     fail-level = "warning"               # `dockopt check` fails from this severity up
     severity = { "DO201" = "warning" }   # a rule's severity, instead of its own
     trusted-registries = ["docker.io"]   # rewrites never bring in an image from elsewhere
+    cache = "clean"                      # or "mount": BuildKit cache mounts instead of deleting caches
 
     [verify]            # `[tool.dockopt.verify]` in pyproject.toml: how `migrate --verify` smoke-tests
     smoke = "python -c 'import app'"     # a shell command run in the image, or
@@ -44,7 +45,8 @@ from dockopt.config_model import Config, ConfigError
 
 CONFIG_FILES = (".dockopt.toml", "pyproject.toml")
 _LIST_KEYS = ("select", "extend-select", "ignore", "extend-ignore", "exclude", "trusted-registries")
-KNOWN_KEYS = frozenset(_LIST_KEYS + ("unsafe-fixes", "per-file-ignores", "fail-level", "severity", "verify"))
+KNOWN_KEYS = frozenset(_LIST_KEYS + ("unsafe-fixes", "per-file-ignores", "fail-level", "severity", "verify", "cache"))
+CACHE_POLICIES = ("clean", "mount")
 VERIFY_KEYS = {"smoke": str, "port": int, "path": str, "build-args": list, "target": str, "timeout": int}
 
 
@@ -142,6 +144,10 @@ def _parse(path: str, table: dict[str, Any], where: str) -> Config:
             }
         elif key == "verify":
             config.verify = _verify_table(path, value)
+        elif key == "cache":
+            if value not in CACHE_POLICIES:
+                raise ConfigError(path, f"'cache' must be \"clean\" or \"mount\" (not {value!r})")
+            config.cache = value
     from dockopt.registry import unknown_selectors
 
     unknown = unknown_selectors(config.selectors())
@@ -199,6 +205,7 @@ class Settings:
     severity: tuple[tuple[str, str], ...] = ()  # (code, level) where the config overrides the rule's own
     fail_level: str | None = None  # from the config; the command line's --fail-level wins
     trusted_registries: tuple[str, ...] | None = None
+    cache: str = "clean"  # "mount": BuildKit cache mounts instead of deleting caches (dockopt.cache_mounts)
 
 
 def settings_for(
@@ -209,8 +216,10 @@ def settings_for(
     cli_unsafe: bool | None,
     cli_extend_select: list[str] | None = None,
     cli_extend_ignore: list[str] | None = None,
+    cli_cache: str | None = None,
 ) -> Settings:
     unsafe = cli_unsafe if cli_unsafe is not None else bool(config and config.unsafe_fixes)
+    cache = cli_cache or (config.cache if config is not None else None) or "clean"
     layers: list[tuple[str, list[str]]] = []
     if config is not None:
         if config.select is not None:
@@ -224,13 +233,14 @@ def settings_for(
     layers = [(kind, items) for kind, items in layers if items or kind == "select"]
     select = _resolve(tuple((kind, tuple(items)) for kind, items in layers)) if layers else None
     if config is None:
-        return Settings(select, unsafe)
+        return Settings(select, unsafe, cache=cache)
     return Settings(
         select,
         unsafe,
         severity=_severities(tuple(config.severity.items())),
         fail_level=config.fail_level,
         trusted_registries=tuple(config.trusted_registries) if config.trusted_registries is not None else None,
+        cache=cache,
     )
 
 

@@ -41,6 +41,7 @@ class Config:
     fail_level: str | None = None  # a Severity value, or "none"
     severity: dict[str, str] = field(default_factory=dict)  # selector -> Severity value, later wins
     trusted_registries: list[str] | None = None
+    cache: str | None = None  # "clean" or "mount": how package-manager caches stay out of the image
     kind: str = "dockopt"  # or "hadolint": read from a .hadolint.yaml
 
     def selectors(self) -> list[str]:

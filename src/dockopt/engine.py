@@ -59,12 +59,17 @@ def fix(
     ignore: list[str] | None = None,
     unsafe_fixes: bool = False,
     context: str | Path | BuildContext | None = None,
+    cache: str = "clean",
 ) -> FixResult:
     """Rewrite one Dockerfile. Raises `DockerfileParseError` / `InputError` for bad input, and
     `SelectorError` for a selector that names no transform.
 
-    `select=[]` selects nothing and returns `source` unchanged, byte for byte.
+    `select=[]` selects nothing and returns `source` unchanged, byte for byte. `cache` is the
+    cache policy: "clean" deletes package-manager caches in the layer, "mount" puts them on
+    BuildKit cache mounts (`dockopt.cache_mounts`).
     """
+    if cache not in ("clean", "mount"):
+        raise ValueError(f"unknown cache policy {cache!r}: give \"clean\" or \"mount\"")
     for selectors in (select, ignore):
         if isinstance(selectors, str):
             raise SelectorError(f"give selectors as a list, not a string: [{selectors!r}]")
@@ -80,6 +85,7 @@ def fix(
         build=context,
         path=str(context.dockerfile) if context and context.dockerfile else None,
         unsafe_fixes=unsafe_fixes,
+        options={"cache": cache},
     )
     transforms = [cls() for cls in selected(select, ignore)]
     document = Document(text)

@@ -72,6 +72,7 @@ def analyse(uri: str, text: str) -> Analysis:
         data=text.encode("utf-8"),
         severity=settings.severity,
         trusted_registries=settings.trusted_registries,
+        cache=settings.cache,
     )
     return Analysis(text, path, process(task), context, settings.unsafe_fixes, settings.select, excluded)
 

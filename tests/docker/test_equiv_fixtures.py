@@ -47,7 +47,7 @@ def _select(case: Case) -> list[str] | None:
 def _rewrite(case: Case, unsafe: bool) -> Rewrite:
     try:
         result = dockopt.fix(
-            case.before.read_bytes(), select=_select(case), unsafe_fixes=unsafe, context=case.context
+            case.before.read_bytes(), select=_select(case), unsafe_fixes=unsafe, context=case.context, **case.settings
         )
     except Exception as error:  # a broken fixture must show up as a failing test, not a collection error
         return Rewrite(case, unsafe, None, f"dockopt.fix raised {error!r}")

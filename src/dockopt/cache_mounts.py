@@ -1,0 +1,453 @@
+"""The cache policy: delete package-manager caches in the layer ("clean", the default) or keep
+them on BuildKit cache mounts ("mount": `RUN --mount=type=cache,target=...`).
+
+One policy per run, never both in one RUN: under "mount" the cleanup passes (DO214, DO240,
+DO245) stand down on every RUN a mount pass (DO253-DO255) takes over, and the mount passes take
+out the cleanups that would empty the cache on every build. Where no mount can be used (another
+user than root, a cleanup we cannot take out), the cleanup passes still clean: the image is
+never bigger than with "clean". DO256 (unsafe) removes Debian's `docker-clean`, so apt's mount
+keeps the downloaded packages too.
+
+No `# syntax=` directive is added: BuildKit's built-in Dockerfile frontend reads `RUN --mount`
+since Docker 20.10 (Dockerfile syntax 1.2; `sharing=locked` is part of it), and a `# syntax=`
+line makes every build pull the frontend image from Docker Hub. The legacy builder
+(`DOCKER_BUILDKIT=0`) rejects `--mount` with or without it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dockopt.document import line_body
+from dockopt.edits import Edit
+from dockopt.image import is_root_user
+from dockopt.package_managers import (
+    apt_calls,
+    command_words,
+    earlier_instructions,
+    end_position,
+    invocations,
+    later_instructions,
+    mount_targets,
+    mounted_over,
+    needs_apt_lists,
+    pip_install_calls,
+    runs_unseen_script,
+    subcommand,
+    text_of,
+)
+
+if TYPE_CHECKING:
+    from dockopt.document import Document, Instruction
+    from dockopt.shell import ShellView
+    from dockopt.transform import Context
+
+MOUNT = "mount"
+
+
+def mounting(ctx: Context) -> bool:
+    """Is the run's cache policy "mount"?"""
+    return ctx.options.get("cache") == MOUNT
+
+
+def cache_flag(target: str, *, locked: bool = False) -> str:
+    """`--mount=type=cache,target=...`; `sharing=locked` for tools that break when two builds
+    write the folder at once (apt takes a lock there and fails; Yarn 1 does not lock at all)."""
+    return f"--mount=type=cache,target={target}" + (",sharing=locked" if locked else "")
+
+
+def missing(instruction: Instruction, targets: list[str]) -> list[str]:
+    """The targets this RUN does not mount yet (a cache or tmpfs mount at or above them)."""
+    mounted = mount_targets(instruction)
+    return [t for t in targets if not any(t == m or t.startswith(m.rstrip("/") + "/") for m in mounted)]
+
+
+def runs_as_root(doc: Document, instruction: Instruction) -> bool:
+    """Does the RUN run as root (no USER: the base image's user, root for the images that install
+    packages)? A cache mount is made root-owned: another user cannot write it."""
+    user = doc.image.scope(instruction).user
+    return user is None or is_root_user(user)
+
+
+def windows(doc: Document, instruction: Instruction) -> bool:
+    """Is the RUN in a Windows stage (cmd or PowerShell: none of these tools, none of these paths)?"""
+    stage = doc.stage_of(instruction)
+    return stage is not None and doc.image.stage(stage).windows
+
+
+def home(doc: Document, instruction: Instruction, name: str = "HOME") -> str | None:
+    """An environment folder (`HOME`, `XDG_CACHE_HOME`) as the RUN sees it: None when it is
+    unknown or set inside the RUN (where we do not follow it); unset, `/root` for HOME (the RUN
+    runs as root) and "" for the others."""
+    values = doc.image.scope(instruction).variables
+    if re.search(rf"\b{name}=", instruction.original):
+        return None
+    if name in values:
+        value = values[name]
+        return value if value and "$" not in value and value.startswith("/") else None
+    return "/root" if name == "HOME" else ""
+
+
+def user_cache(doc: Document, instruction: Instruction, *parts: str) -> str | None:
+    """`$XDG_CACHE_HOME/<parts>`, else `$HOME/.cache/<parts>`: where most tools put their cache."""
+    xdg = home(doc, instruction, "XDG_CACHE_HOME")
+    if xdg is None:
+        return None
+    if xdg:
+        return posixpath.join(xdg, *parts)
+    base = home(doc, instruction)
+    return posixpath.join(base, ".cache", *parts) if base else None
+
+
+_KEYWORD_RE = re.compile(r"^([ \t]*)([A-Za-z]+)([ \t]+)")
+
+# A change of the RUN's text: (line, column) to (line, column), replaced by a text.
+Span = tuple[tuple[int, int], tuple[int, int], str]
+
+
+def mount_span(doc: Document, instruction: Instruction, flags: list[str]) -> Span | None:
+    """Puts `flags` right after the RUN keyword, before any flag it has."""
+    body = line_body(doc.lines[instruction.start])
+    match = _KEYWORD_RE.match(body)
+    if match is None or match.group(2).upper() != "RUN":
+        return None
+    at = (instruction.start, match.end())
+    return at, at, " ".join(flags) + " "
+
+
+def word_span(view: ShellView, word) -> Span | None:
+    """Deletes a one-line option word with the blank before it."""
+    end = end_position(view, word.node)
+    if end is None or view.text(word.node) != word.value:
+        return None
+    return (end[0], end[1] - len(word.value) - 1), end, ""
+
+
+def part_span(doc: Document, instruction: Instruction, view: ShellView, parts: list, index: int) -> Span | None:
+    """Deletes part `index` (not the last) of a `&&` chain with the `&&` after it. None when a
+    comment or blank line lies in the span."""
+    if index >= len(parts) - 1:
+        return None
+    start, stop = view.position(parts[index]), view.position(parts[index + 1])
+    return (start, stop, "") if _plain_lines(doc, instruction, start[0], stop[0]) else None
+
+
+def rewrite(doc: Document, instruction: Instruction, spans: list[Span]) -> list[Edit] | None:
+    """One edit of the RUN's lines with every span applied; None when two spans overlap. A line
+    that a removal leaves without text (a last `&& cleanup` on a line of its own) goes, with the
+    escape character that continued the line before it."""
+    spans = sorted(spans, key=lambda span: (span[0], span[1]))
+    for one, other in zip(spans, spans[1:]):
+        if other[0] < one[1]:
+            return None
+    first = instruction.start
+    lines = [line_body(line) for line in doc.lines[first : instruction.end + 1]]
+    for (start, stop, text) in reversed(spans):
+        (l1, c1), (l2, c2) = start, stop
+        joined = lines[l1 - first][:c1] + text + lines[l2 - first][c2:]
+        lines[l1 - first : l2 - first + 1] = [joined]
+        if not joined.strip() and l1 > first:  # the removed part had the line to itself
+            del lines[l1 - first]
+            before = lines[l1 - first - 1].rstrip(" \t")
+            if before.endswith(doc.escape) and l1 - first - 1 == len(lines) - 1:
+                lines[l1 - first - 1] = before[:-1].rstrip(" \t")
+    return [Edit.replace(first, instruction.end, "".join(line + "\n" for line in lines))]
+
+
+# -- plans: what the mount passes do, and where the cleanup passes stand down -----------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Cache mounts for one RUN: the flags to add and the cleanups to take out (they would empty
+    the cache on every build, and what they deleted is on the mount, never in the layer)."""
+
+    flags: tuple[str, ...]
+    spans: tuple[Span, ...]
+    unsafe: str | None = None  # what may change, when the rewrite is not safe
+
+    def edits(self, doc: Document, instruction: Instruction) -> list[Edit] | None:
+        head = mount_span(doc, instruction, list(self.flags))
+        return None if head is None else rewrite(doc, instruction, [head, *self.spans])
+
+
+def _eligible(doc: Document, instruction: Instruction, view: ShellView) -> bool:
+    return not view.has_error and not windows(doc, instruction) and runs_as_root(doc, instruction)
+
+
+def _cleanup_spans(doc, instruction, view, folders: list[str], commands) -> list[Span] | None:
+    """Spans that take out each cleanup of `folders` (an `rm` of them, or a command for which
+    `commands(words)` is true); None when one cannot be taken out cleanly (not a part of the
+    RUN's `&&` chain, or an `rm` that also removes other things in a way we cannot split)."""
+    parts = view.and_chain() or []
+    by_node = {part.id: index for index, part in enumerate(parts)}
+    spans: list[Span] = []
+    removed_parts: list[int] = []
+    for command in view.commands:
+        words = command_words(view, command)
+        values = [word.value for word in words]
+        if command.name == "rm" and any(_under(value, folders) for value in values[1:]):
+            targets = [word for word in words[1:] if not (word.value or "").startswith("-")]
+            ours = [word for word in targets if _under(word.value, folders)]
+            if len(ours) < len(targets):
+                for word in ours:
+                    span = word_span(view, word)
+                    if span is None:
+                        return None
+                    spans.append(span)
+                continue
+        elif not commands(values):
+            continue
+        index = by_node.get(command.node.id)
+        if index is None or command.assignments:
+            return None
+        removed_parts.append(index)
+    if removed_parts and len(removed_parts) >= len(parts):
+        return None  # nothing but cleanups: leave the RUN to the user
+    removed_parts.sort()
+    last = len(parts) - 1
+    while removed_parts and removed_parts[-1] == last:  # a run of cleanups at the end goes as one
+        removed_parts.pop()
+        last -= 1
+    tail = len(parts) - 1 - last
+    if tail:
+        start, stop = end_position(view, parts[last]), end_position(view, parts[-1])
+        if start is None or stop is None or not _plain_lines(doc, instruction, start[0], stop[0]):
+            return None
+        spans.append((start, stop, ""))
+    for index in removed_parts:
+        span = part_span(doc, instruction, view, parts, index)
+        if span is None:
+            return None
+        spans.append(span)
+    return spans
+
+
+def _plain_lines(doc: Document, instruction: Instruction, first: int, last: int) -> bool:
+    """No comment or blank line between these lines of the RUN."""
+    logical_lines = {line for line, _ in doc.logical(instruction).positions}
+    return all(line in logical_lines for line in range(first, last + 1))
+
+
+def _under(value: str | None, folders: list[str]) -> bool:
+    if value is None:
+        return False
+    value = value.replace("~/", "/root/", 1) if value.startswith("~/") else value
+    value = re.sub(r"^\$\{?HOME\}?/", "/root/", value)
+    return any(value == folder or value.startswith(folder.rstrip("/") + "/") for folder in folders)
+
+
+def _read_later(doc: Document, instruction: Instruction, folders: list[str]) -> bool:
+    """Does a later instruction (or a COPY --from of any stage) name one of these folders, other
+    than to remove it? The cache is then used, and must stay in the image."""
+    later = list(later_instructions(doc, instruction)) + [
+        other for other in doc.instructions
+        if other.index > instruction.index and other.cmd in ("COPY", "ADD") and other.flag("from") is not None
+    ]
+    for item in later:
+        if any(folder in item.original for folder in folders):
+            view = doc.shell(item) if "RUN" in (item.cmd, item.sub_cmd) else None
+            if view is None or any(c.name != "rm" and any(_under(a, folders) for a in c.args) for c in view.commands):
+                return True
+    return False
+
+
+def _decided(doc: Document, instruction: Instruction, names: tuple[str, ...]) -> bool:
+    """Is one of these settings (which place or disable a tool's cache) set, in ENV/ARG or the RUN?"""
+    variables = doc.image.scope(instruction).variables
+    return any(name in variables or re.search(rf"\b{name}=", instruction.original) for name in names)
+
+
+APT_FOLDERS = ["/var/cache/apt", "/var/lib/apt/lists"]
+_APT_CLEAN = frozenset({"clean", "autoclean", "auto-clean"})
+
+
+def apt_plan(doc: Document, instruction: Instruction, view: ShellView) -> Plan | None:
+    """Mount apt's package cache and lists on a RUN that runs `apt-get update` (apt takes a lock in
+    both: `sharing=locked`). Only the lists folder, not all of /var/lib/apt: apt records there
+    which packages were installed as dependencies (`extended_states`), which must stay in the image."""
+    subs = [sub for _, _, sub in apt_calls(view)]
+    if "update" not in subs or not _eligible(doc, instruction, view):
+        return None
+    text = text_of(doc, instruction)
+    if needs_apt_lists(text):
+        return None  # it installs from lists of the image before it updates them
+    flags = [cache_flag(target, locked=True) for target in missing(instruction, APT_FOLDERS)]
+    if not flags:
+        return None
+    later = [item for item in later_instructions(doc, instruction) if "RUN" in (item.cmd, item.sub_cmd)]
+    if any(needs_apt_lists(text_of(doc, item)) for item in later):
+        return None  # a later RUN installs from these lists: they must stay in the image
+    spans = _cleanup_spans(
+        doc, instruction, view, APT_FOLDERS,
+        lambda values: len(values) >= 2 and values[0] in ("apt-get", "apt") and values[-1] in _APT_CLEAN
+        and all((v or "").startswith("-") for v in values[1:-1]),
+    )
+    if spans is None:
+        return None
+    if spans and any(
+        apt_calls_update(doc, item) and not mounted_over(item, APT_FOLDERS[1]) and APT_FOLDERS[1] not in text_of(doc, item)
+        for item in earlier_instructions(doc, instruction) if item.cmd == "RUN"
+    ):
+        return None  # an earlier RUN left lists in the image, which this RUN's cleanup deletes
+    unsafe = None
+    if any(runs_unseen_script(doc, item) for item in later):
+        unsafe = "a later script may still install from the lists, which no longer ship"
+    return Plan(tuple(flags), tuple(spans), unsafe)
+
+
+def apt_calls_update(doc: Document, instruction: Instruction) -> bool:
+    view = doc.shell(instruction)
+    return view is not None and any(sub == "update" for _, _, sub in apt_calls(view))
+
+
+_PIP_SETTINGS = ("PIP_NO_CACHE_DIR", "PIP_CACHE_DIR", "PIP_CONFIG_FILE")
+
+
+def pip_plan(doc: Document, instruction: Instruction, view: ShellView) -> Plan | None:
+    """Mount the cache of pip (`pip install`, `uv pip install`, `uv sync`/`add`, `poetry install`)."""
+    if not _eligible(doc, instruction, view):
+        return None
+    tools: dict[str, list] = {}
+    removable = []
+    for call in pip_install_calls(view):
+        tool = "uv" if call.uv else "pip"
+        tools.setdefault(tool, []).append(call.call)
+    for call in invocations(view, ("uv",)):
+        sub = subcommand(call)
+        if sub is not None and sub[1] in ("sync", "add", "run", "tool", "lock"):
+            tools.setdefault("uv", []).append(call)
+    for call in invocations(view, ("poetry",)):
+        sub = subcommand(call)
+        if sub is not None and sub[1] in ("install", "add", "update", "lock"):
+            tools.setdefault("poetry", []).append(call)
+    if not tools:
+        return None
+    settings = {"pip": _PIP_SETTINGS, "uv": ("UV_CACHE_DIR", "UV_NO_CACHE"), "poetry": ("POETRY_CACHE_DIR",)}
+    folders = {"pip": "pip", "uv": "uv", "poetry": "pypoetry"}
+    no_cache = {"pip": "--no-cache-dir", "uv": "--no-cache", "poetry": "--no-cache"}
+    targets = []
+    for tool, calls in tools.items():
+        if _decided(doc, instruction, settings[tool]):
+            return None  # the cache is placed or disabled on purpose
+        target = user_cache(doc, instruction, folders[tool])
+        if target is None:
+            return None
+        targets.append(target)
+        for call in calls:
+            for word in call.words:
+                if word.value == no_cache[tool]:
+                    removable.append(word)
+                elif (tool == "pip" and (word.value or "").startswith("--cache-dir")) or (tool == "uv" and word.value == "-n"):
+                    return None
+    if _read_later(doc, instruction, targets):
+        return None
+    flags = [cache_flag(target) for target in missing(instruction, targets)]
+    if not flags:
+        return None
+    spans = [word_span(view, word) for word in removable]
+    if None in spans:
+        return None
+    cleanups = _cleanup_spans(
+        doc, instruction, view, targets,
+        lambda values: values[:3] in (["pip", "cache", "purge"], ["pip3", "cache", "purge"], ["uv", "cache", "clean"]),
+    )
+    if cleanups is None:
+        return None
+    return Plan(tuple(flags), tuple(spans) + tuple(cleanups))
+
+
+_NPM_INSTALLS = frozenset(
+    "install i in ins inst insta instal isnt isnta isntal isntall add ci clean-install install-clean "
+    "isntall-clean update up upgrade".split()
+)
+_YARN_INSTALLS = frozenset({"install", "add", "upgrade", "global"})
+_PNPM_INSTALLS = frozenset({"install", "i", "add", "update", "up", "fetch"})
+_OFFLINE_RE = re.compile(r"--(prefer-)?offline\b")
+
+
+def npm_plan(doc: Document, instruction: Instruction, view: ShellView) -> Plan | None:
+    """Mount the cache of npm (`~/.npm`), Yarn 1 (`/usr/local/share/.cache/yarn` for root; Yarn 2+
+    keeps its cache elsewhere and is not affected) and pnpm (its store)."""
+    if not _eligible(doc, instruction, view):
+        return None
+    tools = []
+    for call in invocations(view, ("npm", "yarn", "pnpm")):
+        sub = subcommand(call)
+        if call.program == "npm" and sub is not None and sub[1] in _NPM_INSTALLS:
+            tools.append("npm")
+        elif call.program == "yarn" and (sub is None and not call.words or sub is not None and sub[1] in _YARN_INSTALLS):
+            tools.append("yarn")
+        elif call.program == "pnpm" and sub is not None and sub[1] in _PNPM_INSTALLS:
+            tools.append("pnpm")
+        elif call.program == "npm" and sub is not None and sub[1] == "cache" and not call.has("--force"):
+            return None  # `npm cache clean` without --force fails on npm 5+: the build must keep failing
+    if not tools or re.search(r"--offline\b", text_of(doc, instruction)):
+        return None  # an offline install reads the cache the image holds, which a mount would hide
+    targets: list[tuple[str, bool]] = []
+    for tool in dict.fromkeys(tools):
+        if tool == "npm":
+            if _decided(doc, instruction, ("npm_config_cache", "NPM_CONFIG_CACHE")):
+                return None
+            base = home(doc, instruction)
+            target = base and posixpath.join(base, ".npm")
+        elif tool == "yarn":
+            if _decided(doc, instruction, ("YARN_CACHE_FOLDER", "yarn_cache_folder")):
+                return None
+            target = "/usr/local/share/.cache/yarn"
+        else:
+            if _decided(doc, instruction, ("npm_config_store_dir", "XDG_DATA_HOME")):
+                return None
+            pnpm_home = doc.image.scope(instruction).variables.get("PNPM_HOME", "")
+            base = home(doc, instruction)
+            if pnpm_home:
+                target = posixpath.join(pnpm_home, "store") if pnpm_home.startswith("/") and "$" not in pnpm_home else None
+            else:
+                target = base and posixpath.join(base, ".local", "share", "pnpm", "store")
+        if not target:
+            return None
+        targets.append((target, tool == "yarn"))
+    folders = [target for target, _ in targets]
+    later = [item for item in later_instructions(doc, instruction) if "RUN" in (item.cmd, item.sub_cmd)]
+    if any(_OFFLINE_RE.search(text_of(doc, item)) for item in later) or _read_later(doc, instruction, folders):
+        return None  # a later step installs from this cache
+    flags = [cache_flag(target, locked=locked) for target, locked in targets if missing(instruction, [target])]
+    if not flags:
+        return None
+    cleanups = _cleanup_spans(
+        doc, instruction, view, folders,
+        lambda values: values[:3] == ["npm", "cache", "clean"] or values[:3] == ["yarn", "cache", "clean"]
+        or values[:3] == ["pnpm", "store", "prune"],
+    )
+    if cleanups is None:
+        return None
+    return Plan(tuple(flags), tuple(cleanups))
+
+
+# Debian's and Ubuntu's images delete every downloaded .deb after each apt run (docker-clean);
+# apt must also be told to keep them (they are on the mount, not in the layer).
+KEEP_DEBS = (
+    "rm -f /etc/apt/apt.conf.d/docker-clean"
+    " && echo 'Binary::apt::APT::Keep-Downloaded-Packages \"true\";' > /etc/apt/apt.conf.d/keep-cache"
+)
+
+
+def keep_debs_span(doc: Document, instruction: Instruction, view: ShellView) -> Span | None:
+    """Puts KEEP_DEBS first in a RUN that mounts apt's package cache, unless this RUN or an earlier
+    one already deals with docker-clean. None when the body is not one `&&` chain (an `&&` put
+    before `a; b` would change which failure fails the build)."""
+    if "/var/cache/apt" not in mount_targets(instruction) or not apt_calls(view):
+        return None
+    if windows(doc, instruction) or not runs_as_root(doc, instruction):
+        return None
+    seen = [instruction, *earlier_instructions(doc, instruction)]
+    if any("docker-clean" in item.original or "Keep-Downloaded-Packages" in item.original for item in seen):
+        return None
+    parts = view.and_chain()
+    if not parts or view.has_error:
+        return None
+    at = view.position(parts[0])
+    return at, at, KEEP_DEBS + " && "

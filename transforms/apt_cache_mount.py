@@ -71,8 +71,8 @@ class AptCacheMount(Transform):
             return
         for instruction, view in doc.shell_views():
             plan = apt_plan(doc, instruction, view)
-            edits = plan and plan.edits(doc, instruction)
-            if not edits:
+            edits = plan.edits(doc, instruction) if plan is not None else None
+            if plan is None or not edits:
                 continue
             if plan.unsafe:
                 yield self.fix("keep apt's lists and downloads on cache mounts", instruction, edits, Safety.UNSAFE, reason=plan.unsafe)

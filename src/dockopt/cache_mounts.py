@@ -316,14 +316,14 @@ def pip_plan(doc: Document, instruction: Instruction, view: ShellView) -> Plan |
     for call in pip_install_calls(view):
         tool = "uv" if call.uv else "pip"
         tools.setdefault(tool, []).append(call.call)
-    for call in invocations(view, ("uv",)):
-        sub = subcommand(call)
+    for uv in invocations(view, ("uv",)):
+        sub = subcommand(uv)
         if sub is not None and sub[1] in ("sync", "add", "run", "tool", "lock"):
-            tools.setdefault("uv", []).append(call)
-    for call in invocations(view, ("poetry",)):
-        sub = subcommand(call)
+            tools.setdefault("uv", []).append(uv)
+    for poetry in invocations(view, ("poetry",)):
+        sub = subcommand(poetry)
         if sub is not None and sub[1] in ("install", "add", "update", "lock"):
-            tools.setdefault("poetry", []).append(call)
+            tools.setdefault("poetry", []).append(poetry)
     if not tools:
         return None
     settings = {"pip": _PIP_SETTINGS, "uv": ("UV_CACHE_DIR", "UV_NO_CACHE"), "poetry": ("POETRY_CACHE_DIR",)}
@@ -348,8 +348,9 @@ def pip_plan(doc: Document, instruction: Instruction, view: ShellView) -> Plan |
     flags = [cache_flag(target) for target in missing(instruction, targets)]
     if not flags:
         return None
-    spans = [word_span(view, word) for word in removable]
-    if None in spans:
+    found = [word_span(view, word) for word in removable]
+    spans = [span for span in found if span is not None]
+    if len(spans) != len(found):
         return None
     cleanups = _cleanup_spans(
         doc, instruction, view, targets,

@@ -12,7 +12,9 @@ counted and skipped), it runs dockopt in-process with unsafe fixes, then:
   rule of the issue's list, the findings before, after, and after but explained: dockopt printed a
   reason for leaving it (a finding of a transform that maps to that rule, on that line of the
   output; found by running dockopt again on its own output, which applies nothing and reports
-  what it leaves, in the output's lines);
+  what it leaves, in the output's lines); findings hadolint gets wrong (`apt-get dist-clean`,
+  `apt-get install -s`, `apk add --no-network`, ...: see FALSE_POSITIVES) are counted apart,
+  each checked on the text of the instruction it points at;
 - tally (`tally lint --format json`, from the tally-cli package; BuildKit's own checks are its
   `buildkit/*` rules) on both, for the BuildKit warnings before and after; and tally's safe fixes
   (`tally lint --fix`) on both: a rule whose findings drop under `--fix` is a safe fix tally made.
@@ -32,6 +34,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -48,6 +51,24 @@ RULES = ("DL3009", "DL3014", "DL3015", "DL3019", "DL3020", "DL3021", "DL3027", "
          "DL3036", "DL3038", "DL3040", "DL3042", "DL3046", "DL3047", "DL3059", "DL3060", "DL4000", "DL4003",
          "DL4004", "DL3012", "DL3065")
 TIMEOUT = 120  # seconds, per tool call
+
+# Findings hadolint 2.15 gets wrong, told apart by the text of the instruction it points at. Each
+# is checked on the instruction, not assumed for the rule; the report counts them apart.
+_APT = r"\bapt(?:-get)?\b"
+FALSE_POSITIVES = {
+    "DL3009": [(re.compile(_APT + r"[^;&|\n]*\bdist-clean\b"),
+                "`apt-get dist-clean` removes the lists (apt 2.7+); hadolint does not know it")],
+    "DL3014": [(re.compile(_APT + r"[^;&|\n]*\binstall\b[^;&|\n]*(?:\s-s\b|--simulate|--dry-run|--just-print)"),
+                "`apt-get install -s` only simulates")],
+    "DL3015": [(re.compile(_APT + r"[^;&|\n]*\binstall\b[^;&|\n]*(?:\s-s\b|--simulate|--dry-run|--just-print)"),
+                "`apt-get install -s` only simulates")],
+    "DL3042": [(re.compile(r"\bpip3?\b[^;&|\n]*\binstall\b[^;&|\n]*--no-cache(?![-\w])"),
+                "`--no-cache` is an abbreviation pip accepts for `--no-cache-dir`")],
+    "DL3019": [(re.compile(r"\bapk\b[^;&|\n]*\badd\b[^;&|\n]*--no-network"),
+                "`apk add --no-network` fetches nothing to cache")],
+    "DL3040": [(re.compile(r"\bdnf\b[^;&|\n]*\binstall\b.*\bdnf\b[^;&|\n]*\bclean all\b(?!.*\bdnf\b[^;&|\n]*\binstall\b)", re.S),
+                "the RUN ends with `dnf clean all`; an earlier `dnf clean all` confuses hadolint")],
+}
 MAX_WORKERS = 2  # the machine is shared
 CHUNK = 8  # files per worker task
 
@@ -153,9 +174,12 @@ def measure_chunk(job) -> list[dict]:
         row["hadolint_error"] = before.get("error") or after.get("error")
         row["hadolint_before"] = Counter(code for code, _ in before.get("findings", ()))
         left = []
+        texts = _instruction_texts(output)
         for code, line in after.get("findings", ()):
             why = [f"{c}: {text}" for start, end, c, text in reasons if start <= line <= end and code in aliases.get(c, ())]
-            left.append({"rule": code, "line": line, "reason": why[0] if why else None})
+            wrong = [note for pattern, note in FALSE_POSITIVES.get(code, ()) if pattern.search(texts.get(line, ""))]
+            left.append({"rule": code, "line": line, "reason": why[0] if why else None,
+                         "false_positive": None if why or not wrong else wrong[0]})
         row["hadolint_after"] = left
 
     if tally and pairs:
@@ -175,6 +199,15 @@ def measure_chunk(job) -> list[dict]:
             row["tally_fixes_after_dockopt"] = safe_fixed(lint[d], fixed[d])
             row["tally_diff_after_dockopt"] = fixed[d].get("diff", "")
     return rows
+
+
+def _instruction_texts(output: bytes) -> dict[int, str]:
+    """Each instruction's text (heredocs included), by its first line (1-based), as hadolint counts."""
+    from dockopt.document import Document, decode
+    from dockopt.package_managers import text_of
+
+    doc = Document(decode(output))
+    return {item.start + 1: text_of(doc, item) for item in doc.instructions}
 
 
 def safe_fixed(lint: dict, fixed: dict) -> dict[str, int]:
@@ -301,12 +334,15 @@ def summarize(rows: list[dict], versions: dict) -> dict:
     for rule in RULES:
         before = sum(r["hadolint_before"].get(rule, 0) for r in ok)
         after = [dict(f, file=r["file"]) for r in ok for f in r["hadolint_after"] if f["rule"] == rule]
-        unexplained = [f for f in after if not f["reason"]]
+        wrong = [f for f in after if f.get("false_positive")]
+        unexplained = [f for f in after if not f["reason"] and not f.get("false_positive")]
         hadolint[rule] = {
             "before": before,
             "files_before": sum(1 for r in ok if r["hadolint_before"].get(rule)),
             "after": len(after),
-            "explained": len(after) - len(unexplained),
+            "explained": len(after) - len(unexplained) - len(wrong),
+            "hadolint_wrong": len(wrong),
+            "hadolint_wrong_why": dict(Counter(f["false_positive"] for f in wrong)),
             "unexplained": len(unexplained),
             "files_unexplained": len({f["file"] for f in unexplained}),
             "unexplained_at": [f"{f['file']}:{f['line']}" for f in unexplained],
@@ -345,16 +381,19 @@ def markdown(report: dict, examples: int) -> str:
     if report["not_idempotent"]:
         out += [f"not idempotent: {', '.join(report['not_idempotent'])}", ""]
     out += ["## hadolint rules after `dockopt fix --unsafe-fixes`", "",
-            "| rule | before | files | after | explained | unexplained | files |",
-            "|---|---:|---:|---:|---:|---:|---:|"]
+            "| rule | before | files | after | explained | hadolint wrong | unexplained | files |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|"]
     totals = Counter()
     for rule, row in report["hadolint"].items():
         out.append(f"| {rule} | {row['before']} | {row['files_before']} | {row['after']} | {row['explained']}"
-                   f" | {row['unexplained']} | {row['files_unexplained']} |")
-        totals.update({k: row[k] for k in ("before", "after", "explained", "unexplained")})
-    out.append(f"| **all** | {totals['before']} | | {totals['after']} | {totals['explained']} | {totals['unexplained']} | |")
+                   f" | {row['hadolint_wrong']} | {row['unexplained']} | {row['files_unexplained']} |")
+        totals.update({k: row[k] for k in ("before", "after", "explained", "hadolint_wrong", "unexplained")})
+    out.append(f"| **all** | {totals['before']} | | {totals['after']} | {totals['explained']} | {totals['hadolint_wrong']}"
+               f" | {totals['unexplained']} | |")
     out.append("")
     for rule, row in report["hadolint"].items():
+        for why, count in sorted(row["hadolint_wrong_why"].items()):
+            out.append(f"- {rule} hadolint wrong ({count}): {why}")
         if row["unexplained"]:
             shown = ", ".join(row["unexplained_at"][:examples])
             out.append(f"- {rule} unexplained, e.g. {shown}")

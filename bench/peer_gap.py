@@ -274,18 +274,19 @@ def lint_tally(tally: str, sources: list[bytes], fix: bool, cache: str | None, v
                 paths.append(f"{n}/Dockerfile")
             command = [tally, "lint", "--no-config", "--no-color", "--slow-checks", "off", "--format", "json"]
             command += ["--fix"] if fix else []
-            try:
-                done = subprocess.run([*command, *paths], cwd=folder, capture_output=True, timeout=TIMEOUT * len(paths),
-                                      env=_clean_env(folder))
-                report = json.loads(done.stdout)
-            except (OSError, subprocess.TimeoutExpired, ValueError) as exc:
-                error = {"error": f"tally: {type(exc).__name__}: {exc}"[:200]}
-                return [results.get(n, error) for n in range(len(sources))]
-            found: dict[str, list[str]] = defaultdict(list)
-            for entry in report.get("files", ()):
-                found[entry["file"]] = sorted(v["rule"] for v in entry.get("violations", ()))
+            found = _run_tally(command, paths, folder)
+            if found is None:  # one file tally cannot take spoils the batch: each on its own
+                found = {}
+                for n, relative in zip(todo, paths):
+                    (Path(folder) / relative).write_bytes(sources[n])  # as it was before a partial --fix
+                    alone = _run_tally(command, [relative], folder)
+                    if alone is not None:
+                        found.update(alone)
             for n, relative in zip(todo, paths):
-                value: dict = {"rules": found.get(relative, [])}
+                if relative not in found:
+                    results[n] = {"error": "tally: no report for this file"}
+                    continue
+                value: dict = {"rules": found[relative]}
                 if fix:
                     value["diff"] = _diff(sources[n], (Path(folder) / relative).read_bytes())
                 results[n] = value
@@ -296,6 +297,17 @@ def lint_tally(tally: str, sources: list[bytes], fix: bool, cache: str | None, v
                     temp.write_text(json.dumps(value))
                     os.replace(temp, path)
     return [results[n] for n in range(len(sources))]
+
+
+def _run_tally(command: list[str], paths: list[str], folder: str) -> dict[str, list[str]] | None:
+    """The rules of each file's findings, by path; None when tally gave no JSON report."""
+    try:
+        done = subprocess.run([*command, *paths], cwd=folder, capture_output=True, timeout=TIMEOUT * len(paths),
+                              env=_clean_env(folder))
+        report = json.loads(done.stdout)
+    except (OSError, subprocess.TimeoutExpired, ValueError):
+        return None
+    return {entry["file"]: sorted(v["rule"] for v in entry.get("violations", ())) for entry in report.get("files", ())}
 
 
 def _diff(old: bytes, new: bytes) -> str:

@@ -20,6 +20,11 @@ counted and skipped), it runs dockopt in-process with unsafe fixes, then:
   (`tally lint --fix`) on both: a rule whose findings drop under `--fix` is a safe fix tally made.
   Made on dockopt's output, it is a safe fix dockopt is missing (or chose not to make).
 
+Columns of the hadolint table: findings before (and files), after, after but explained by a
+dockopt finding, after but wrong (hadolint's mistake), and after with no reason (and files).
+The tally table counts files where `tally lint --fix` changes something, on the original and on
+dockopt's output; formatting rules (blank lines, spacing, sorting) are listed like any other.
+
 Deterministic: files in manifest order, no clock in the figures. Bounded: every tool call has a
 timeout, at most 2 worker processes. Results of hadolint and tally depend only on the bytes they
 read, so they are cached by content hash (`--cache`, on by default in ~/.cache/dockopt-peer-gap):

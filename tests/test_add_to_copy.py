@@ -56,7 +56,7 @@ FIXES = [
 def test_leaves_alone(source):
     result = run(source)
     assert result.output == source
-    assert not result.fixes
+    assert not result.applied and all(f.is_finding for f in result.fixes)  # a kept local ADD says why
 
 
 @pytest.mark.parametrize("source, expected", FIXES)
@@ -130,3 +130,24 @@ def test_onbuild_add_becomes_copy_only_as_an_unsafe_fix():
     result = dockopt.fix(source, select=["DO102"], unsafe_fixes=True)
     assert result.output == "FROM d\nONBUILD COPY . /app\n"
     assert [f.safety.value for f in result.fixes] == ["unsafe"]
+
+
+# A local ADD that stays ADD (what hadolint's DL3020 flags) says why.
+KEPT = [
+    pytest.param("ADD sub/* /sub/\n", "could match a tar archive", id="a glob without the build context"),
+    pytest.param("ADD $SRC /app/\n", "holds a variable", id="a variable source"),
+    pytest.param("ADD --keep-git-dir ./ /src\n", "`--keep-git-dir` is a flag of ADD only", id="an ADD-only flag"),
+]
+
+
+@pytest.mark.parametrize(("body", "fragment"), KEPT)
+def test_says_why_add_stays(body, fragment):
+    result = dockopt.fix("FROM debian\n" + body, select=["DO102"], unsafe_fixes=True)
+    assert not result.changed
+    [finding] = result.fixes
+    assert finding.is_finding and fragment in finding.message
+
+
+@pytest.mark.parametrize("body", ["ADD https://example.com/a.txt /a\n", "ADD rootfs.tar.xz /\n", "ADD git@github.com:o/r.git /r\n"])
+def test_a_proper_add_needs_no_reason(body):
+    assert dockopt.fix("FROM debian\n" + body, select=["DO102"], unsafe_fixes=True).fixes == []

@@ -37,3 +37,16 @@ def test_fixes(body, expected):
     assert result.output == FROM + expected + "\n"
     again = dockopt.fix(result.output, select=["DO230"], unsafe_fixes=True)
     assert again.output == result.output
+
+
+def test_a_heredoc_script_is_reported_not_rewritten():
+    source = "FROM alpine\nRUN <<EOF\napk update\napk add git\nEOF\n"
+    result = dockopt.fix(source, select=["DO230"])
+    assert not result.changed
+    [finding] = result.fixes
+    assert finding.is_finding and finding.line == 2 and "heredoc" in finding.message
+
+
+def test_a_heredoc_script_with_no_cache_is_fine():
+    source = "FROM alpine\nRUN <<EOF\napk add --no-cache git\nEOF\n"
+    assert dockopt.fix(source, select=["DO230"]).fixes == []

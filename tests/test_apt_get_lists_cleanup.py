@@ -45,3 +45,26 @@ def test_fixes(body, expected):
     assert result.output == FROM + expected + "\n"
     again = dockopt.fix(result.output, select=["DO214"], unsafe_fixes=True)
     assert again.output == result.output
+
+
+# Where the lists stay, the RUN says why (hadolint's DL3009 still fires on it).
+REASONS = [
+    pytest.param('RUN apt-get update && apt-get install -y curl\nRUN apt-get install -y git', 2, "the RUN on line 3 installs from them", id='a later RUN installs from the lists'),
+    pytest.param('RUN apt-get update\nFROM 0\nRUN apt-get install -y git', 2, "the RUN on line 4 installs", id='a child stage installs from the lists'),
+    pytest.param('RUN apt-get update; apt-get install -y curl', 2, "its body is not one `&&` chain", id='a ; list'),
+    pytest.param('RUN apt-get update && apt-get install -y curl\n# then\nRUN rm -rf /var/lib/apt/lists/*', 2, "removed only by the next RUN (line 4)", id='the next RUN removes them, apart'),
+]
+
+
+@pytest.mark.parametrize(("body", "line", "fragment"), REASONS)
+def test_says_why_the_lists_stay(body, line, fragment):
+    result = dockopt.fix(FROM + body + "\n", select=["DO214"], unsafe_fixes=True)
+    assert not result.changed
+    [finding] = result.fixes
+    assert (finding.code, finding.line, finding.is_finding) == ("DO214", line, True)
+    assert fragment in finding.message
+
+
+def test_dist_clean_removes_the_lists():
+    source = FROM + "RUN apt-get update; apt-get install -y curl; apt-get dist-clean\n"
+    assert dockopt.fix(source, select=["DO214"], unsafe_fixes=True).fixes == []

@@ -397,3 +397,26 @@ def test_merged_body_behaves_like_the_separate_runs(first, shell, tmp_path):
         assert (got == 0) == (expected == 0), where
         if expected == 0:
             assert _files(folder / "merged") == _files(folder / "separate"), where
+
+
+# Where hadolint's DL3059 sees consecutive RUNs that stay apart, DO201 says why.
+APART = [
+    pytest.param("RUN echo a\n# b next\nRUN echo b\n", 4, "a comment or blank line between them", id="a comment between them"),
+    pytest.param("RUN --network=none echo a\nRUN echo b\n", 3, "their flags", id="different flags"),
+    pytest.param("RUN useradd app\nRUN echo b\n", 3, "creating an account", id="an account of its own"),
+    pytest.param("RUN export X=1\nRUN echo b\n", 3, "it only changes the shell", id="a RUN that only changes the shell"),
+]
+
+
+@pytest.mark.parametrize(("body", "line", "fragment"), APART)
+def test_says_why_runs_stay_apart(body, line, fragment):
+    result = dockopt.fix("FROM debian\n" + body, select=["DO201"])
+    assert not result.changed
+    [finding] = result.fixes
+    assert (finding.code, finding.line, finding.is_finding) == ("DO201", line, True)
+    assert fragment in finding.message
+
+
+def test_no_reason_for_runs_hadolint_also_keeps_apart():
+    source = "FROM debian\nRUN a && b && c\nRUN echo d\n"  # more than two commands: a step of its own
+    assert dockopt.fix(source, select=["DO201"]).fixes == []

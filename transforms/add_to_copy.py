@@ -34,6 +34,8 @@ class AddToCopy(Transform):
     reference, may be a tar archive (which ADD unpacks), contains a variable or a glob whose
     matches cannot be checked, or when the instruction uses an ADD-only flag (`--checksum`,
     `--keep-git-dir`, ...) or a heredoc.
+    Where an ADD of local sources stays (a variable, a quoted source, a glob it cannot check, an
+    ADD-only flag), it says why, since hadolint's DL3020 still flags it.
 
     ## Why
     ADD has hidden behaviour: it downloads URLs and unpacks tar archives. COPY does only what
@@ -76,12 +78,17 @@ class AddToCopy(Transform):
             if "ADD" not in (instruction.cmd, instruction.sub_cmd) or instruction.heredocs:
                 continue
             flags, args = _flags_and_args(instruction)
-            if len(args) < 2 or any(_flag_name(flag) not in COPY_FLAGS for flag in flags):
+            if len(args) < 2:
                 continue
             # ONBUILD runs in a later build, with that build's context: ours proves nothing.
             build = None if instruction.cmd == "ONBUILD" else ctx.build
             verdicts = [_source_verdict(source, build) for source in args[:-1]]
-            if KEEP in verdicts:
+            only_add = [flag.partition("=")[0] for flag in flags if _flag_name(flag) not in COPY_FLAGS]
+            if only_add or KEEP in verdicts:
+                # A local source kept as ADD is what hadolint's DL3020 flags: say why it stays.
+                why = _why_kept(args[:-1], verdicts, only_add, build)
+                if why:
+                    yield self.fix(f"ADD kept: {why}", instruction)
                 continue
             unchecked = [source for source, verdict in zip(args, verdicts) if verdict is UNCHECKED]
             at = _keyword_position(doc, instruction)
@@ -111,6 +118,29 @@ def _flags_and_args(instruction) -> tuple[list[str], list[str]]:
         while args and args[0].startswith("--"):
             flags.append(args.pop(0))
     return flags, args
+
+
+def _why_kept(sources: list[str], verdicts: list[str], only_add: list[str], build) -> str | None:
+    """Why ADD of local sources stays ADD; None when a source is remote or an archive, where ADD
+    is the right instruction."""
+    reasons = []
+    for source, verdict in zip(sources, verdicts):
+        lowered = source.lower()
+        if "://" in source or _SCP_LIKE.match(source) or lowered.endswith(".git") or ".git#" in lowered:
+            return None
+        if verdict != KEEP:
+            continue
+        if "$" in source:
+            reasons.append(f"`{source}` holds a variable, which could name a URL or a tar archive")
+        elif "'" in source or '"' in source:
+            reasons.append(f"`{source}` is quoted, and dockopt does not read quoted sources")
+        elif _GLOB_CHARS & set(source) and build is None:
+            reasons.append(f"`{source}` could match a tar archive, which ADD unpacks (no build context to check)")
+        else:
+            return None  # an archive: ADD is meant
+    if only_add:
+        reasons.append(f"`{only_add[0]}` is a flag of ADD only, which COPY rejects")
+    return reasons[0] if reasons else None
 
 
 def _flag_name(flag: str) -> str:

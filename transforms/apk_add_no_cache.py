@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from dockopt.transform import Severity, Transform
 from dockopt.package_managers import APK_CACHES, add_option_after, apk_calls, line_edits, mounted_over
+
+
+# `apk add` in a heredoc script, without an option that keeps the cache out
+_HEREDOC_ADD = re.compile(r"^(?![^\n]*(?:--no-cache|--no-network|--cache-dir))[^\n#]*\bapk\b[^;&|\n]*\badd\b", re.M)
 
 
 class ApkAddNoCache(Transform):
@@ -12,7 +18,8 @@ class ApkAddNoCache(Transform):
     ## What it does
     Inserts `--no-cache` after `add` in `apk add` commands that have none of `--no-cache`,
     `--cache-dir` or `--no-network` (which fetches nothing to cache), unless the RUN mounts a cache
-    on `/var/cache/apk` or `/etc/apk/cache`.
+    on `/var/cache/apk` or `/etc/apk/cache`. In a heredoc script (`RUN <<EOF`), which dockopt does
+    not rewrite, it reports the `apk add` instead.
 
     ## Why
     Without it, apk stores the repository indexes it fetched under `/var/cache/apk` and they ship
@@ -42,8 +49,15 @@ class ApkAddNoCache(Transform):
 
     def check(self, doc, ctx):
         for instruction in doc.instructions:
+            if mounted_over(instruction, *APK_CACHES):
+                continue
+            if "RUN" in (instruction.cmd, instruction.sub_cmd) and instruction.heredocs:
+                if any(_HEREDOC_ADD.search(heredoc.content) for heredoc in instruction.heredocs):
+                    yield self.fix("`apk add` without `--no-cache` in a heredoc script, which dockopt does not"
+                                   " rewrite: add `--no-cache` by hand", instruction)
+                continue
             view = doc.shell(instruction)
-            if view is None or view.has_error or mounted_over(instruction, *APK_CACHES):
+            if view is None or view.has_error:
                 continue
             changes = []
             for call, index, sub in apk_calls(view):

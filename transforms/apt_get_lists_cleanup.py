@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from dockopt.cache_mounts import apt_plan, mounting
+from dockopt.run_merge import append_blocker
 from dockopt.transform import Safety, Severity, Transform
 from dockopt.package_managers import (
     append_to_chain,
@@ -16,6 +19,8 @@ from dockopt.package_managers import (
 
 LISTS = "/var/lib/apt/lists"
 CLEANUP = "rm -rf /var/lib/apt/lists/*"
+# apt 2.7+ `dist-clean` removes the lists as well as the downloaded packages
+_DIST_CLEAN = re.compile(r"\bapt(?:-get)?\b[^;&|\n]*\bdist-clean\b")
 
 
 class AptGetListsCleanup(Transform):
@@ -29,7 +34,9 @@ class AptGetListsCleanup(Transform):
     stage (or of a stage built on it) uses apt-get without its own `apt-get update`, or when the
     chain's last part runs a list of commands (`{ ...; }`, `( ... )`, `if`, a loop, `source`,
     `eval`) while `set -e` may be on: POSIX ignores `set -e` on the left of `&&`, so a cleanup
-    appended after it would let a failing command inside pass.
+    appended after it would let a failing command inside pass. In those cases it says why the
+    lists stay (hadolint's DL3009 still fires there). A RUN that runs `apt-get dist-clean`
+    (apt 2.7+) removes the lists already.
     With the cache policy "mount" it adds nothing to a RUN that `apt-cache-mount` (DO253) puts
     the lists on a cache mount; elsewhere (a RUN run by another user, ...) it still cleans up.
 
@@ -68,18 +75,30 @@ class AptGetListsCleanup(Transform):
         for instruction, view in doc.shell_views():
             if mounting(ctx) and apt_plan(doc, instruction, view) is not None:
                 continue  # cache policy "mount": the mount pass keeps this cache out of the image
-            if LISTS in text_of(doc, instruction):
+            text = text_of(doc, instruction)
+            if LISTS in text or _DIST_CLEAN.search(text):
                 continue
             if not any(sub == "update" for _, _, sub in apt_calls(view)) or mounted_over(instruction, LISTS):
                 continue
             later = [item for item in later_instructions(doc, instruction) if "RUN" in (item.cmd, item.sub_cmd)]
-            if any(needs_apt_lists(text_of(doc, item)) for item in later):
-                continue  # a later RUN installs from these lists
+            needing = next((item for item in later if needs_apt_lists(text_of(doc, item))), None)
+            if needing is not None:
+                yield self.fix(
+                    f"apt lists kept: the RUN on line {needing.start + 1} installs from them without its own"
+                    " `apt-get update`",
+                    instruction,
+                )
+                continue
             following = next((item for item in later if item.cmd == "RUN"), None)
             if following is not None and LISTS in text_of(doc, following):
-                continue  # the next RUN removes them already: chain-run or DO250 joins it to this one
+                # chain-run or DO250 joins the two when they can; when they stay apart, say so
+                yield self.fix(f"apt lists removed only by the next RUN (line {following.start + 1}):"
+                               " they still ship in this layer", instruction)
+                continue
             edits = append_to_chain(doc, instruction, view, CLEANUP)
             if edits is None:
+                why = append_blocker(doc, instruction, view) or "it does not end with a plain command"
+                yield self.fix(f"apt lists kept: `{CLEANUP}` cannot be appended to this RUN: {why}", instruction)
                 continue
             if any(runs_unseen_script(doc, item) for item in later):
                 yield self.fix(

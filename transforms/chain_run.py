@@ -51,6 +51,10 @@ class ChainRun(Transform):
       that ignores DL3059. The repository is the nearest folder up with `.git` (else the
       Dockerfile's folder), walked with fixed limits and without test-fixture folders.
 
+    Where it keeps two consecutive RUNs apart that hadolint's DL3059 would flag (neither runs
+    more than two commands), it reports the reason on the later RUN, so the warning left is
+    explained.
+
     ## Why
     Every RUN makes a layer. Files deleted in a later layer still ship in the earlier one, and
     many small layers make images slower to push and pull. Hadolint reports this as DL3059.
@@ -102,12 +106,15 @@ class ChainRun(Transform):
             if any(self.matches(rule) for rule in silenced):
                 return  # so does another Dockerfile (or the hadolint config) of the repository
         file_style = None  # read only when there is something to merge
-        for group in _groups(doc, set(pragmas.ignores) | under_tool_directive(doc)):
+        pragma_runs = set(pragmas.ignores) | under_tool_directive(doc)
+        joined: set[int] = set()  # RUNs merged into the RUN before them
+        for group in _groups(doc, pragma_runs):
             file_style = file_style or _Style.of(doc)
             style = _group_style(doc, group, file_style)
             text = _merged_text(doc, group, style)
             if text is None:
                 continue
+            joined.update(body.instruction.index for body in group[1:])
             first, last = group[0].instruction, group[-1].instruction
             lines = ", ".join(str(body.instruction.line) for body in group)
             yield self.fix(
@@ -115,9 +122,60 @@ class ChainRun(Transform):
                 first,
                 [Edit.replace(first.start, last.end, text)],
             )
+        # Where hadolint's DL3059 sees two consecutive RUNs that stay apart, say why.
+        for previous, instruction in _consecutive_runs(doc):
+            if instruction.index in joined:
+                continue
+            why = _why_apart(doc, previous, instruction, pragma_runs)
+            if why:
+                yield self.fix(f"kept apart from the RUN on line {previous.start + 1}: {why}", instruction)
 
 
 # -- which RUNs merge ------------------------------------------------------------------------
+
+
+def _consecutive_runs(doc):
+    """Pairs of RUNs with no other instruction between them in a stage (comments do not count)."""
+    for stage in doc.stages:
+        for previous, instruction in zip(stage.instructions, stage.instructions[1:]):
+            if previous.cmd == "RUN" and instruction.cmd == "RUN":
+                yield previous, instruction
+
+
+def _why_apart(doc, previous, instruction, pragma_runs: set[int]) -> str | None:
+    """Why two consecutive RUNs were not merged; None where hadolint's DL3059 agrees they are
+    separate steps (either runs more than two commands) or nothing needs saying."""
+    if instruction.index in pragma_runs or previous.index in pragma_runs:
+        return None  # under a suppression or another tool's directive: the user chose
+    shell = doc.image.scope(instruction).shell
+    if not mergeable_shell(shell):
+        return "the SHELL is not a POSIX shell, or runs with `-e`"
+    before, body = read_body(doc, previous), read_body(doc, instruction)
+    if before is None or body is None:
+        return "one of them is in exec form or has a heredoc, which `&&` cannot join"
+    if _steps(before) > 2 or _steps(body) > 2:
+        return None  # a step of its own, as hadolint's DL3059 also judges
+    if sorted(previous.flags) != sorted(instruction.flags):
+        return "their flags (`--mount`, `--network`, ...) differ"
+    for item in (before, body):
+        if item.unmergeable:
+            return f"the RUN on line {item.instruction.start + 1} cannot join a merge: {item.unmergeable}"
+        if _mounts_carry_files(item.instruction):
+            return "a tmpfs or writable bind mount starts empty in each RUN"
+    if before.must_be_last:
+        return f"nothing may follow the RUN on line {previous.start + 1}: {before.must_be_last}"
+    if not _joinable(doc, before, body):
+        return "a comment or blank line between them marks a step of its own"
+    if _wrapped_lines(before, last=False) or _wrapped_lines(body, last=True):
+        return "a body of several lines would have to be wrapped in `( ... )` or `{ ...; }`"
+    if any(_makes_accounts(item) for item in (before, body)):
+        return "creating an account is a step of its own"
+    if any(_installs_manifests(doc, doc.image.workdirs, item) for item in (before, body)):
+        return "an install from dependency manifests is a cached step of its own"
+    if not _same_style(doc, [before], body):
+        return "they break lines at `&&` in different places or indent differently"
+    return "the merged text could not keep each line as written"
+
 
 
 def _groups(doc, pragma_runs: set[int]) -> list[list[Body]]:

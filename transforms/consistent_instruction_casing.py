@@ -43,7 +43,7 @@ class ConsistentInstructionCasing(Transform):
     title = "instruction keywords should share the case of the file's majority"
     safety = Safety.SAFE
     severity = Severity.INFO
-    aliases = ("ConsistentInstructionCasing", "tally/buildkit/ConsistentInstructionCasing")
+    aliases = ("ConsistentInstructionCasing", "buildkit/ConsistentInstructionCasing")
     order = 104
 
     def check(self, doc, ctx):

@@ -39,7 +39,7 @@ class ExposeProtoCasing(Transform):
     title = "EXPOSE protocols should be lower case"
     safety = Safety.SAFE
     severity = Severity.INFO
-    aliases = ("ExposeProtoCasing", "tally/buildkit/ExposeProtoCasing")
+    aliases = ("ExposeProtoCasing", "buildkit/ExposeProtoCasing")
     order = 110
     needs = ("expose",)
 

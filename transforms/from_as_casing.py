@@ -41,7 +41,7 @@ class FromAsCasing(Transform):
     title = "the AS in a FROM should be cased like FROM"
     safety = Safety.SAFE
     severity = Severity.INFO
-    aliases = ("FromAsCasing", "tally/buildkit/FromAsCasing")
+    aliases = ("FromAsCasing", "buildkit/FromAsCasing")
     order = 105
     needs = ("as",)
 

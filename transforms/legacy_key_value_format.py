@@ -47,7 +47,7 @@ class LegacyKeyValueFormat(Transform):
     title = "`ENV key value` and `LABEL key value` are deprecated: use key=value"
     safety = Safety.SAFE
     severity = Severity.INFO
-    aliases = ("LegacyKeyValueFormat", "tally/buildkit/LegacyKeyValueFormat")
+    aliases = ("LegacyKeyValueFormat", "buildkit/LegacyKeyValueFormat")
     order = 107
     needs = ()
 

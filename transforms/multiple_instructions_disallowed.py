@@ -45,7 +45,7 @@ class MultipleInstructionsDisallowed(Transform):
     title = "only the last CMD, ENTRYPOINT or HEALTHCHECK of a stage takes effect"
     safety = Safety.SAFE
     severity = Severity.WARNING
-    aliases = ("MultipleInstructionsDisallowed", "DL4003", "DL4004", "tally/buildkit/MultipleInstructionsDisallowed")
+    aliases = ("MultipleInstructionsDisallowed", "DL4003", "DL4004", "buildkit/MultipleInstructionsDisallowed")
     order = 90
     needs = ("cmd", "entrypoint", "healthcheck")
 

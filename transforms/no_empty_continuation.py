@@ -40,7 +40,7 @@ class NoEmptyContinuation(Transform):
     title = "empty continuation lines are deprecated"
     safety = Safety.SAFE
     severity = Severity.WARNING
-    aliases = ("NoEmptyContinuation", "tally/buildkit/NoEmptyContinuation")
+    aliases = ("NoEmptyContinuation", "buildkit/NoEmptyContinuation")
     order = 95
 
     def check(self, doc, ctx):

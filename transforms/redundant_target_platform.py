@@ -44,7 +44,7 @@ class RedundantTargetPlatform(Transform):
     title = "`FROM --platform=$TARGETPLATFORM` is the default"
     safety = Safety.SAFE
     severity = Severity.INFO
-    aliases = ("RedundantTargetPlatform", "tally/buildkit/RedundantTargetPlatform")
+    aliases = ("RedundantTargetPlatform", "buildkit/RedundantTargetPlatform")
     order = 109
     needs = ("targetplatform",)
 

@@ -54,7 +54,7 @@ class StageNameCasing(Transform):
     title = "stage names should be lower case"
     safety = Safety.SAFE
     severity = Severity.INFO
-    aliases = ("StageNameCasing", "tally/buildkit/StageNameCasing")
+    aliases = ("StageNameCasing", "buildkit/StageNameCasing")
     order = 106
     needs = ("as",)
 

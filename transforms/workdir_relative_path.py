@@ -46,7 +46,7 @@ class WorkdirRelativePath(Transform):
     title = "a relative WORKDIR depends on the base image's working folder"
     safety = Safety.SAFE
     severity = Severity.WARNING
-    aliases = ("WorkdirRelativePath", "tally/buildkit/WorkdirRelativePath")
+    aliases = ("WorkdirRelativePath", "buildkit/WorkdirRelativePath")
     order = 112
     needs = ("workdir",)
 

@@ -24,22 +24,29 @@ CHECKS = (
 
 
 def tally_findings(files: list[Path], tally: str) -> dict[str, list[tuple[str, int]]]:
-    """check name -> [(file, line)] of tally's BuildKit findings (files linted one by one: a file
-    tally cannot parse must not hide the others)."""
+    """check name -> [(file, line)] of tally's BuildKit findings."""
     found: dict[str, list[tuple[str, int]]] = {name: [] for name in CHECKS}
-    for path in files:
-        run = subprocess.run([tally, "lint", "--no-config", "--slow-checks", "off", "--format", "json", str(path)],
-                             capture_output=True, text=True)
-        try:
-            report = json.loads(run.stdout)
-        except json.JSONDecodeError:
-            continue
-        for item in report.get("files", []):
+    for start in range(0, len(files), 100):
+        for item in _lint(files[start : start + 100], tally):
             for violation in item.get("violations", []):
                 rule = violation["rule"].removeprefix("buildkit/")
                 if rule in found:
-                    found[rule].append((path.name, violation["location"]["start"]["line"]))
+                    found[rule].append((Path(item["file"]).name.replace("#", "/"), violation["location"]["start"]["line"]))
     return found
+
+
+def _lint(files: list[Path], tally: str) -> list[dict]:
+    """tally's report of each file; a file tally cannot parse stops its whole run, so a batch that
+    fails is split until the file is found (and left out)."""
+    run = subprocess.run([tally, "lint", "--no-config", "--slow-checks", "off", "--format", "json", *map(str, files)],
+                         capture_output=True, text=True)
+    try:
+        return json.loads(run.stdout).get("files", [])
+    except json.JSONDecodeError:
+        if len(files) == 1:
+            return []
+        middle = len(files) // 2
+        return _lint(files[:middle], tally) + _lint(files[middle:], tally)
 
 
 def fixed_copies(corpus: Path, out: Path) -> tuple[list[Path], list[Path]]:
@@ -48,16 +55,19 @@ def fixed_copies(corpus: Path, out: Path) -> tuple[list[Path], list[Path]]:
     from dockopt.errors import DockoptError
 
     originals, fixed = [], []
-    for index, path in enumerate(sorted(p for p in corpus.rglob("*") if p.is_file() and p.name != "manifest.tsv")):
+    for path in sorted(p for p in corpus.rglob("*") if p.is_file() and p.name != "manifest.tsv"):
         data = path.read_bytes()
         try:
             output = dockopt.fix(data, unsafe_fixes=True).output
         except DockoptError:
             continue
-        (out / f"{index}.orig").write_bytes(data)
-        (out / f"{index}.fixed").write_bytes(output)
-        originals.append(out / f"{index}.orig")
-        fixed.append(out / f"{index}.fixed")
+        name = path.relative_to(corpus).as_posix().replace("/", "#")  # findings name the corpus file
+        (out / "before").mkdir(exist_ok=True)
+        (out / "after").mkdir(exist_ok=True)
+        (out / "before" / name).write_bytes(data)
+        (out / "after" / name).write_bytes(output)
+        originals.append(out / "before" / name)
+        fixed.append(out / "after" / name)
     return originals, fixed
 
 

@@ -66,3 +66,8 @@ def test_the_value_docker_sets_is_unchanged(source, expected):
         if old.cmd in ("ENV", "LABEL"):
             assert new.args[0] == old.args[0]
             assert process_word(new.args[1], variables, after.escape) == process_word(old.args[1], variables, before.escape)
+
+
+def test_a_value_ending_in_an_escaped_backslash_is_kept_whole():
+    source = "FROM debian\nENV C trailing\\\\backslash\\\\\nENV D d\n"
+    assert run(source).output == "FROM debian\nENV C=trailing\\\\backslash\\\\\nENV D=d\n"

@@ -56,7 +56,11 @@ class LegacyKeyValueFormat(Transform):
             if item.cmd not in ("ENV", "LABEL") or item.heredocs:
                 continue
             logical = doc.logical(item)
-            rest = logical.text[logical.body:].strip(" \t")
+            text = logical.text
+            if item.start == item.end:  # the line as written: one ending in an escaped escape (`a\\`) is whole
+                body = line_body(doc.lines[item.start])
+                text = body[len(body) - len(body.lstrip(" \t")):]
+            rest = text[logical.body:].strip(" \t")
             parts = _WHITESPACE.split(rest, 1)
             if len(parts) != 2:
                 continue
@@ -66,7 +70,7 @@ class LegacyKeyValueFormat(Transform):
             new_value = _as_one_word(value, doc.escape)
             if new_value is None:
                 continue
-            head = logical.text[: logical.body]
+            head = text[: logical.body]
             text = "".join(doc.comment_lines(item)) + doc.indent(item.start) + head + f"{key}={new_value}\n"
             raw = doc.lines[item.end]
             if not raw[len(line_body(raw)):]:

@@ -314,6 +314,7 @@ class BaseConfig:
     env: tuple[tuple[str, str], ...] = ()
     user: str | None = None  # None: root, as almost every base image
     users: tuple[tuple[str, int, int], ...] = ()  # (name, uid, gid) the image ships
+    workdir_known: bool = False  # the data states the workdir ("/" otherwise is only the likely default)
 
 
 @lru_cache(maxsize=256)
@@ -326,5 +327,6 @@ def base_config(image_ref: str) -> BaseConfig:
         if "tag" in entry and not re.search(entry["tag"], tag):
             continue
         users = tuple((name, ids[0], ids[1]) for name, ids in sorted(entry.get("users", {}).items()))
-        return BaseConfig(entry.get("workdir", "/"), tuple(sorted(entry.get("env", {}).items())), entry.get("user"), users)
+        return BaseConfig(entry.get("workdir", "/"), tuple(sorted(entry.get("env", {}).items())), entry.get("user"), users,
+                          "workdir" in entry)
     return BaseConfig()

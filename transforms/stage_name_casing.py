@@ -90,7 +90,7 @@ class StageNameCasing(Transform):
                             offset = mount.start(1)
                             spans.append(_place(logical, (offset + match.start(1), offset + match.end(1))))
             spans = [span for span in spans if span is not None and _text(doc, span) != _text(doc, span).lower()]
-            lines = {}
+            lines: dict[int, list[tuple[int, int]]] = {}
             for line, start, end in spans:
                 lines.setdefault(line, []).append((start, end))
             edits = []

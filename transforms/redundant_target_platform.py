@@ -44,7 +44,7 @@ class RedundantTargetPlatform(Transform):
     title = "`FROM --platform=$TARGETPLATFORM` is the default"
     safety = Safety.SAFE
     severity = Severity.INFO
-    aliases = ("RedundantTargetPlatform", "buildkit/RedundantTargetPlatform")
+    aliases = ("RedundantTargetPlatform", "buildkit/RedundantTargetPlatform", "DL3065")
     order = 109
     needs = ("targetplatform",)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from dockopt.cache_mounts import mounting, rpm_plan
 from dockopt.transform import Safety, Severity, Transform
 from dockopt.package_managers import (
     append_to_chain,
@@ -32,6 +33,8 @@ class RpmCacheClean(Transform):
     Appends `&& yum clean all` (`dnf clean all`, `microdnf clean all`, `zypper clean --all`:
     the tool the RUN used) to a RUN whose `&&` chain installs or updates packages, unless the RUN
     already cleans, the cache is a `--mount=type=cache`, or the tool is given `--installroot`.
+    With the cache policy "mount" it adds nothing to a RUN that `rpm-cache-mount` (DO259) puts
+    on a cache mount; elsewhere (microdnf, another user than root, ...) it still cleans up.
 
     ## Why
     The tools keep repository metadata (tens of megabytes) and downloaded packages under
@@ -74,6 +77,8 @@ class RpmCacheClean(Transform):
                 continue
             if any(call.has_prefix("--installroot") for call in calls):
                 continue
+            if mounting(ctx) and rpm_plan(doc, instruction, view) is not None:
+                continue  # cache policy "mount": the mount pass keeps this cache out of the image
             tools = list(dict.fromkeys(call.program for call in calls))
             if _next_run_uses(doc, instruction, tools):
                 continue  # the clean belongs at the end of the chain chain-run (DO201) makes of them

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from dockopt.base_images import split_reference
 from dockopt.document import line_body
 from dockopt.edits import Edit
 from dockopt.image import is_root_user
@@ -35,6 +36,7 @@ from dockopt.package_managers import (
     mounted_over,
     needs_apt_lists,
     pip_install_calls,
+    rpm_calls,
     runs_unseen_script,
     subcommand,
     text_of,
@@ -168,6 +170,7 @@ class Plan:
     flags: tuple[str, ...]
     spans: tuple[Span, ...]
     unsafe: str | None = None  # what may change, when the rewrite is not safe
+    note: str = ""  # what was left out, and why (for the message)
 
     def edits(self, doc: Document, instruction: Instruction) -> list[Edit] | None:
         head = mount_span(doc, instruction, list(self.flags))
@@ -452,3 +455,180 @@ def keep_debs_span(doc: Document, instruction: Instruction, view: ShellView) -> 
         return None
     at = view.position(parts[0])
     return at, at, KEEP_DEBS + " && "
+
+
+# -- Go -----------------------------------------------------------------------------------------
+
+_GO_FILLS = frozenset({"build", "install", "test"})
+_GO_LATER_RE = re.compile(r"""(?:^|[\s"'\[,/;&|(])go["']?[\s,]+["']?(?:run|build|install|test|get|generate|vet|list|mod)\b""")
+_GO_CLEAN_FLAGS = {"-cache": "cache", "-modcache": "modcache", "-testcache": "cache"}
+
+
+def go_plan(doc: Document, instruction: Instruction, view: ShellView) -> Plan | None:
+    """Mount Go's build cache (GOCACHE) and module cache (GOMODCACHE) on a RUN that runs `go
+    build`, `go install`, `go test` or `go mod download`. Unsafe: neither cache ships in the image
+    any more, so a later go command without the mount (or the container, `go run` at start)
+    compiles and downloads again. The module cache is not mounted when a later step of the stage,
+    or of a stage built on it, runs go without a mount: it would have to download the modules
+    again (where there may be no network); only the build cache is then mounted."""
+    if not _eligible(doc, instruction, view):
+        return None
+    calls = []
+    for call in invocations(view, ("go",)):
+        sub = subcommand(call)
+        if sub is None:
+            continue
+        rest = [word.value for word in call.words[sub[0] + 1 :]]
+        if sub[1] in _GO_FILLS or (sub[1] == "mod" and rest[:1] == ["download"]):
+            calls.append(call)
+    if not calls:
+        return None
+    if re.search(r"\bGO(?:CACHE|MODCACHE|PATH|ENV)=", instruction.original):
+        return None  # set inside the RUN: we do not follow it
+    variables = doc.image.scope(instruction).variables
+    gocache = _absolute(variables.get("GOCACHE")) if "GOCACHE" in variables else user_cache(doc, instruction, "go-build")
+    if "GOMODCACHE" in variables:
+        modcache = _absolute(variables.get("GOMODCACHE"))
+    elif "GOPATH" in variables:
+        gopath = _absolute(variables.get("GOPATH"))
+        modcache = gopath and posixpath.join(gopath, "pkg", "mod")
+    else:
+        base = home(doc, instruction)
+        modcache = base and posixpath.join(base, "go", "pkg", "mod")
+    if "GOENV" in variables:
+        return None  # a go.env file of its own may place the caches elsewhere
+    kept: list[str] = []  # caches that must stay in the image, with the reason
+    targets = []
+    if gocache and not _read_later(doc, instruction, [gocache]):
+        targets.append(gocache)
+    if modcache and not _read_later(doc, instruction, [modcache]):
+        if _go_later_without_mount(doc, instruction, modcache):
+            kept.append("a later step runs go without a mount and needs the modules in the image")
+        else:
+            targets.append(modcache)
+    flags = [cache_flag(target) for target in missing(instruction, targets)]
+    if not flags:
+        return None
+    mounted = {"cache": gocache in targets, "modcache": modcache in targets}
+
+    def cleans_only_mounted(values: list) -> bool:  # `go clean -cache -modcache` of mounted caches only
+        kinds = [_GO_CLEAN_FLAGS.get(value or "") for value in values[2:]]
+        return values[:2] == ["go", "clean"] and bool(kinds) and all(kind and mounted[kind] for kind in kinds)
+
+    cleanups = _cleanup_spans(doc, instruction, view, targets, cleans_only_mounted)
+    if cleanups is None:
+        return None
+    unsafe = "Go's caches no longer ship in the image: a later go command without the mount compiles and downloads again"
+    if kept:
+        unsafe = "Go's build cache no longer ships in the image: a later go command compiles again"
+    note = "" if not kept else f" (not the module cache: {kept[0]})"
+    return Plan(tuple(flags), tuple(cleanups), unsafe, note)
+
+
+def _absolute(value: str | None) -> str | None:
+    return value if value and value.startswith("/") and "$" not in value and ":" not in value else None
+
+
+def _go_later_without_mount(doc: Document, instruction: Instruction, modcache: str) -> bool:
+    """Does a later RUN, CMD or ENTRYPOINT (of this stage or one built on it) run go, other than
+    on a mount of the module cache?"""
+    for item in later_instructions(doc, instruction):
+        if item.cmd == "ONBUILD" or item.cmd in ("CMD", "ENTRYPOINT"):
+            if _GO_LATER_RE.search(item.original):
+                return True
+        elif item.cmd == "RUN" and _GO_LATER_RE.search(text_of(doc, item)) and not mounted_over(item, modcache):
+            return True
+    return False
+
+
+# -- yum / dnf ----------------------------------------------------------------------------------
+
+# Subcommands that download repository metadata or packages into the cache.
+RPM_FILLS_CACHE = frozenset(
+    "install groupinstall localinstall reinstall update upgrade update-minimal upgrade-minimal makecache "
+    "downgrade distro-sync distrosync swap builddep in up".split()
+)
+
+
+def rpm_generation(doc: Document, instruction: Instruction) -> str | None:
+    """Which yum/dnf the stage's base image ships, as far as its name tells: "yum" (yum 3,
+    /var/cache/yum), "dnf" (dnf 4, /var/cache/dnf; `yum` is dnf there), "dnf5"
+    (/var/cache/libdnf5: Fedora 41 and later); None when the name does not tell."""
+    stage = doc.stage_of(instruction)
+    if stage is None:
+        return None
+    repository, tag = split_reference(doc.image.stage(stage).base_image)
+    name = repository.rsplit("/", 1)[-1]
+    if "$" in repository + tag:
+        return None
+    number = re.match(r"(?:centos|stream)?(\d+)", tag)
+    major = int(number.group(1)) if number else None
+    if name == "fedora" or repository.endswith("fedora/fedora"):
+        if tag in ("", "latest", "rawhide") or (major is not None and major >= 41):
+            return "dnf5"
+        return "dnf" if major is not None and major >= 22 else None
+    if name in ("rockylinux", "almalinux") or re.search(r"(^|/)ubi(8|9)(-init)?(/|$)", repository):
+        return "dnf"
+    if name in ("centos", "oraclelinux", "scientific"):
+        if major == 7 or tag.startswith("centos7"):
+            return "yum"
+        if major in (8, 9, 10) or tag.startswith("stream"):
+            return "dnf"
+        return None
+    if name == "amazonlinux":
+        return "dnf" if tag.startswith("2023") else "yum" if major == 2 else None
+    if re.search(r"(^|/)ubi7(/|$)", repository):
+        return "yum"
+    return None
+
+
+_RPM_CACHE = {"yum": "/var/cache/yum", "dnf": "/var/cache/dnf", "dnf5": "/var/cache/libdnf5"}
+_RPM_OFFLINE_RE = re.compile(r"\b(?:yum|dnf5?)\b[^;&|\n]*\s(?:-C|--cacheonly)\b")
+
+
+def rpm_plan(doc: Document, instruction: Instruction, view: ShellView) -> Plan | None:
+    """Mount the yum/dnf cache (metadata and, with keepcache, the packages) with
+    `sharing=locked` on a RUN that installs with yum or dnf, tell the install to keep the
+    packages, and take out the `clean` that would empty the cache. microdnf and zypper are left
+    to the cleanup (DO221): their cache folder and options differ between versions."""
+    if not _eligible(doc, instruction, view):
+        return None
+    calls = [
+        (call, index) for call, index, sub in rpm_calls(view)
+        if call.program in ("yum", "dnf", "dnf5")
+        and (sub.split(" ")[-1] in RPM_FILLS_CACHE or sub.startswith(("group ", "groups ", "module ")))
+    ]
+    if not calls or any(call.program not in ("yum", "dnf", "dnf5") for call, _, _ in rpm_calls(view)):
+        return None
+    generation = rpm_generation(doc, instruction)
+    if generation is None:
+        return None
+    if any(call.program == "dnf" and generation == "yum" for call, _ in calls):
+        return None
+    if any(call.has_prefix("--installroot", "--setopt=cachedir", "--setopt=keepcache") for call, _ in calls):
+        return None
+    text = text_of(doc, instruction)
+    if re.search(r"/etc/(?:yum|dnf)[^\s]*\.conf|/etc/dnf/|/etc/yum\.conf", text) or _RPM_OFFLINE_RE.search(text):
+        return None  # the RUN changes the tool's settings, or installs from the image's cache
+    cache = _RPM_CACHE["dnf5" if any(call.program == "dnf5" for call, _ in calls) else generation]
+    later = [item for item in later_instructions(doc, instruction) if "RUN" in (item.cmd, item.sub_cmd)]
+    if any(_RPM_OFFLINE_RE.search(text_of(doc, item)) for item in later) or _read_later(doc, instruction, [cache]):
+        return None  # a later step installs from (or names) the cache the image holds
+    flags = [cache_flag(target, locked=True) for target in missing(instruction, [cache])]
+    if not flags:
+        return None
+    spans: list[Span] = []
+    for call, _ in calls:
+        end = end_position(view, call.program_word.node)
+        if end is None or view.text(call.program_word.node) != call.program_word.value:
+            return None
+        keep = "--setopt=keepcache=1" if call.program == "yum" else "--setopt=keepcache=True"
+        spans.append((end, end, " " + keep))
+    cleanups = _cleanup_spans(
+        doc, instruction, view, [cache],
+        lambda values: len(values) >= 3 and values[0] in ("yum", "dnf", "dnf5") and values[1] == "clean"
+        and all(v in ("all", "packages", "metadata", "dbcache", "expire-cache") for v in values[2:]),
+    )
+    if cleanups is None:
+        return None
+    return Plan(tuple(flags), tuple(spans) + tuple(cleanups))

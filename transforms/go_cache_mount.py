@@ -69,5 +69,4 @@ class GoCacheMount(Transform):
             plan = go_plan(doc, instruction, view)
             edits = plan and plan.edits(doc, instruction)
             if plan is not None and edits:
-                message = "keep Go's build and module caches on cache mounts" if not plan.note else "keep Go's build cache on a cache mount" + plan.note
-                yield self.fix(message, instruction, edits, Safety.UNSAFE, reason=plan.unsafe)
+                yield self.fix(plan.message, instruction, edits, Safety.UNSAFE, reason=plan.unsafe)

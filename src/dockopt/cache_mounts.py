@@ -170,7 +170,7 @@ class Plan:
     flags: tuple[str, ...]
     spans: tuple[Span, ...]
     unsafe: str | None = None  # what may change, when the rewrite is not safe
-    note: str = ""  # what was left out, and why (for the message)
+    message: str = ""  # what the fix does, for passes that say it per RUN
 
     def edits(self, doc: Document, instruction: Instruction) -> list[Edit] | None:
         head = mount_span(doc, instruction, list(self.flags))
@@ -468,46 +468,29 @@ def go_plan(doc: Document, instruction: Instruction, view: ShellView) -> Plan | 
     """Mount Go's build cache (GOCACHE) and module cache (GOMODCACHE) on a RUN that runs `go
     build`, `go install`, `go test` or `go mod download`. Unsafe: neither cache ships in the image
     any more, so a later go command without the mount (or the container, `go run` at start)
-    compiles and downloads again. The module cache is not mounted when a later step of the stage,
-    or of a stage built on it, runs go without a mount: it would have to download the modules
-    again (where there may be no network); only the build cache is then mounted."""
-    if not _eligible(doc, instruction, view):
+    compiles and downloads again. The module cache is mounted only when every other step of the
+    stage chain that runs go gets (or has) the same mount: a step without it would not find the
+    modules another step downloaded (an earlier one: they are hidden under the mount; a later one,
+    or the container: they are not in the image), and would download them again where there may be
+    no network. Only the build cache is then mounted."""
+    caches = _go_caches(doc, instruction, view)
+    if caches is None:
         return None
-    calls = []
-    for call in invocations(view, ("go",)):
-        sub = subcommand(call)
-        if sub is None:
-            continue
-        rest = [word.value for word in call.words[sub[0] + 1 :]]
-        if sub[1] in _GO_FILLS or (sub[1] == "mod" and rest[:1] == ["download"]):
-            calls.append(call)
-    if not calls:
-        return None
-    if re.search(r"\bGO(?:CACHE|MODCACHE|PATH|ENV)=", instruction.original):
-        return None  # set inside the RUN: we do not follow it
-    variables = doc.image.scope(instruction).variables
-    gocache = _absolute(variables.get("GOCACHE")) if "GOCACHE" in variables else user_cache(doc, instruction, "go-build")
-    if "GOMODCACHE" in variables:
-        modcache = _absolute(variables.get("GOMODCACHE"))
-    elif "GOPATH" in variables:
-        gopath = _absolute(variables.get("GOPATH"))
-        modcache = gopath and posixpath.join(gopath, "pkg", "mod")
-    else:
-        base = home(doc, instruction)
-        modcache = base and posixpath.join(base, "go", "pkg", "mod")
-    if "GOENV" in variables:
-        return None  # a go.env file of its own may place the caches elsewhere
-    kept: list[str] = []  # caches that must stay in the image, with the reason
+    gocache, modcache, builds = caches
+    note = ""
     targets = []
-    if gocache and not _read_later(doc, instruction, [gocache]):
+    if gocache and builds and not _read_later(doc, instruction, [gocache]):
         targets.append(gocache)
-    if modcache and not _read_later(doc, instruction, [modcache]):
-        if _go_later_without_mount(doc, instruction, modcache):
-            kept.append("a later step runs go without a mount and needs the modules in the image")
+    if modcache and _read_later(doc, instruction, [modcache]):
+        note = " (not the module cache: a later step names it)"
+    elif modcache:
+        blocker = _go_without_module_mount(doc, instruction, modcache)
+        if blocker:
+            note = f" (not the module cache: {blocker})"
         else:
             targets.append(modcache)
-    flags = [cache_flag(target) for target in missing(instruction, targets)]
-    if not flags:
+    added = missing(instruction, targets)
+    if not added:
         return None
     mounted = {"cache": gocache in targets, "modcache": modcache in targets}
 
@@ -518,27 +501,78 @@ def go_plan(doc: Document, instruction: Instruction, view: ShellView) -> Plan | 
     cleanups = _cleanup_spans(doc, instruction, view, targets, cleans_only_mounted)
     if cleanups is None:
         return None
-    unsafe = "Go's caches no longer ship in the image: a later go command without the mount compiles and downloads again"
-    if kept:
-        unsafe = "Go's build cache no longer ships in the image: a later go command compiles again"
-    note = "" if not kept else f" (not the module cache: {kept[0]})"
-    return Plan(tuple(flags), tuple(cleanups), unsafe, note)
+    if mounted["cache"] and mounted["modcache"]:
+        message = "keep Go's build and module caches on cache mounts"
+        unsafe = "Go's caches no longer ship in the image: a later go command without the mounts compiles and downloads again"
+    elif mounted["cache"]:
+        message = "keep Go's build cache on a cache mount" + note
+        unsafe = "Go's build cache no longer ships in the image: a later go command without the mount compiles again"
+    else:
+        message = "keep Go's module cache on a cache mount"
+        unsafe = "Go's module cache no longer ships in the image: a later go command without the mount downloads again"
+    return Plan(tuple(cache_flag(target) for target in added), tuple(cleanups), unsafe, message)
+
+
+def _go_caches(doc: Document, instruction: Instruction, view: ShellView) -> tuple[str | None, str | None, bool] | None:
+    """(GOCACHE, GOMODCACHE, compiles) as this RUN sees them (None for a folder we cannot tell;
+    compiles: it runs more than `go mod download`, which fills only the module cache) when the
+    RUN fills them and may get mounts; None otherwise."""
+    if not _eligible(doc, instruction, view):
+        return None
+    calls, builds = [], False
+    for call in invocations(view, ("go",)):
+        sub = subcommand(call)
+        if sub is None:
+            continue
+        rest = [word.value for word in call.words[sub[0] + 1 :]]
+        if sub[1] in _GO_FILLS or (sub[1] == "mod" and rest[:1] == ["download"]):
+            calls.append(call)
+            builds = builds or sub[1] in _GO_FILLS
+    if not calls:
+        return None
+    if re.search(r"\bGO(?:CACHE|MODCACHE|PATH|ENV)=", instruction.original):
+        return None  # set inside the RUN: we do not follow it
+    variables = doc.image.scope(instruction).variables
+    if "GOENV" in variables:
+        return None  # a go.env file of its own may place the caches elsewhere
+    gocache = _absolute(variables.get("GOCACHE")) if "GOCACHE" in variables else user_cache(doc, instruction, "go-build")
+    if "GOMODCACHE" in variables:
+        modcache = _absolute(variables.get("GOMODCACHE"))
+    elif "GOPATH" in variables:
+        gopath = _absolute(variables.get("GOPATH"))
+        modcache = gopath and posixpath.join(gopath, "pkg", "mod")
+    else:
+        base = home(doc, instruction)
+        modcache = base and posixpath.join(base, "go", "pkg", "mod")
+    return (gocache, modcache, builds) if gocache or modcache else None
 
 
 def _absolute(value: str | None) -> str | None:
     return value if value and value.startswith("/") and "$" not in value and ":" not in value else None
 
 
-def _go_later_without_mount(doc: Document, instruction: Instruction, modcache: str) -> bool:
-    """Does a later RUN, CMD or ENTRYPOINT (of this stage or one built on it) run go, other than
-    on a mount of the module cache?"""
-    for item in later_instructions(doc, instruction):
-        if item.cmd == "ONBUILD" or item.cmd in ("CMD", "ENTRYPOINT"):
+def _go_without_module_mount(doc: Document, instruction: Instruction, modcache: str) -> str | None:
+    """The first other step of the stage chain (earlier, later, or a stage built on it) that runs
+    go without a mount of this module cache, and will not get one either, or an earlier one that
+    puts files there (a mount would hide them); None when there is none."""
+    earlier = list(earlier_instructions(doc, instruction))
+    for item in earlier:
+        if item.cmd in ("COPY", "ADD") and modcache in item.original:
+            return f"line {item.line} puts modules there, which a mount would hide"
+    for item in [*earlier, *later_instructions(doc, instruction)]:
+        if item is instruction:
+            continue
+        if item.cmd in ("CMD", "ENTRYPOINT", "ONBUILD"):
             if _GO_LATER_RE.search(item.original):
-                return True
-        elif item.cmd == "RUN" and _GO_LATER_RE.search(text_of(doc, item)) and not mounted_over(item, modcache):
-            return True
-    return False
+                return f"line {item.line} runs go, and needs the modules in the image"
+            continue
+        if item.cmd != "RUN" or not _GO_LATER_RE.search(text_of(doc, item)) or mounted_over(item, modcache):
+            continue
+        view = doc.shell(item)
+        caches = _go_caches(doc, item, view) if view is not None else None
+        if caches is None or caches[1] != modcache:
+            return f"line {item.line} runs go without the mount"
+    return None
 
 
 # -- yum / dnf ----------------------------------------------------------------------------------

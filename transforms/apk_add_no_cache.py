@@ -19,7 +19,9 @@ class ApkAddNoCache(Transform):
     Inserts `--no-cache` after `add` in `apk add` commands that have none of `--no-cache`,
     `--cache-dir` or `--no-network` (which fetches nothing to cache), unless the RUN mounts a cache
     on `/var/cache/apk` or `/etc/apk/cache`. In a heredoc script (`RUN <<EOF`), which dockopt does
-    not rewrite, it reports the `apk add` instead.
+    not rewrite, it reports the `apk add` instead. The cache policy "mount" does not change it:
+    a cache mount would keep only apk's indexes, which apk then reuses for hours instead of
+    reading the current ones (see `dockopt.cache_mounts`).
 
     ## Why
     Without it, apk stores the repository indexes it fetched under `/var/cache/apk` and they ship

@@ -1,12 +1,22 @@
 """The cache policy: delete package-manager caches in the layer ("clean", the default) or keep
 them on BuildKit cache mounts ("mount": `RUN --mount=type=cache,target=...`).
 
-One policy per run, never both in one RUN: under "mount" the cleanup passes (DO214, DO240,
-DO245) stand down on every RUN a mount pass (DO253-DO255) takes over, and the mount passes take
-out the cleanups that would empty the cache on every build. Where no mount can be used (another
-user than root, a cleanup we cannot take out), the cleanup passes still clean: the image is
-never bigger than with "clean". DO256 (unsafe) removes Debian's `docker-clean`, so apt's mount
-keeps the downloaded packages too.
+One policy per run, never both in one RUN: under "mount" the cleanup passes (DO214, DO221, DO240,
+DO245) stand down on every RUN a mount pass (DO253-DO255, DO257, DO259) takes over, and the mount
+passes take out the cleanups that would empty the cache on every build. Where no mount can be used
+(another user than root, a cleanup we cannot take out, a base image whose yum/dnf we cannot
+tell), the cleanup passes still clean: the image is never bigger than with "clean". DO256
+(unsafe) removes Debian's `docker-clean`, so apt's mount keeps the downloaded packages too. Go's
+caches (DO257) are not cleaned under "clean" either; their mount is unsafe, as they then no
+longer ship in the image.
+
+apk has no mount pass (code DO258 is not used): `apk add --no-cache` (DO230, which keeps cleaning
+under both policies) stays the answer. A mount of /var/cache/apk without `--no-cache` would keep
+only the repository indexes, a few megabytes, since apk keeps packages only when /etc/apk/cache
+exists; creating that link would ship in the image and make every later `apk add` without the
+mount keep its packages in the layer. And apk reuses a cached index for hours without fetching
+it again, where `--no-cache` always reads the current one: a build could install older packages,
+or fail on one the mirror no longer has. Small gain, changed meaning: not worth a rule.
 
 No `# syntax=` directive is added: BuildKit's built-in Dockerfile frontend reads `RUN --mount`
 since Docker 20.10 (Dockerfile syntax 1.2; `sharing=locked` is part of it), and a `# syntax=`

@@ -75,7 +75,20 @@ GO_NOOP = [
     pytest.param("RUN go build . && (go clean -cache)", id="a cleanup we cannot take out"),
     pytest.param("RUN go mod download\nRUN ls /go/pkg/mod", id="a later step reads the module cache"),
     pytest.param('RUN ["go", "build", "."]', id="exec form"),
+    pytest.param('RUN eval "$(gimme 1.22)" && go build .', id="an eval may set GOPATH"),
 ]
+
+
+def test_go_defaults_need_a_base_image_we_know():
+    source = "FROM example.com/go-builder:1\nRUN go build -o /app .\n"
+    assert mounted(source, "DO257") == source
+    source = "FROM example.com/go-builder:1\nENV GOPATH=/gopath\nRUN go build -o /app .\n"
+    assert "--mount=type=cache,target=/gopath/pkg/mod go build" in mounted(source, "DO257")
+
+
+def test_go_vet_shares_the_mounts():
+    source = GO + "RUN go mod download\nRUN go vet ./...\n"
+    assert mounted(source, "DO257").count("--mount=type=cache,target=/go/pkg/mod") == 2
 
 
 @pytest.mark.parametrize("body", GO_NOOP)
@@ -116,6 +129,10 @@ RPM_FIX = [
         "FROM fedora:41\n", "RUN dnf -y install gcc",
         "RUN --mount=type=cache,target=/var/cache/libdnf5,sharing=locked dnf --setopt=keepcache=True -y install gcc",
         id="dnf5 on Fedora 41",
+    ),
+    pytest.param(
+        "FROM fedora:39\n", "RUN dnf -y update && dnf -y clean all",
+        f"RUN {DNF} dnf --setopt=keepcache=True -y update", id="a clean with options before it goes too",
     ),
     pytest.param(
         "FROM redhat/ubi9\n", "RUN dnf module enable -y nodejs:20 && dnf install -y nodejs",

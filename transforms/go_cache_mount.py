@@ -12,7 +12,8 @@ class GoCacheMount(Transform):
 
     ## What it does
     Runs only with the cache policy "mount" (`cache = "mount"` in the config, or `--cache mount`).
-    A RUN that runs `go build`, `go install`, `go test` or `go mod download` as root gets
+    A RUN that runs `go build`, `go install`, `go test` (also `vet`, `run`, `list`, `get`, and
+    `go mod download`/`tidy`/`vendor`/`verify`, which read only modules) as root gets
     `--mount=type=cache,target=...` on Go's build cache (`GOCACHE`: as set by ENV, else
     `$XDG_CACHE_HOME/go-build` or `$HOME/.cache/go-build`, `/root/.cache/go-build` for root) and
     on its module cache (`GOMODCACHE`: as set by ENV, else `$GOPATH/pkg/mod`, `/go/pkg/mod` on
@@ -23,8 +24,14 @@ class GoCacheMount(Transform):
     of the stage or of a stage built on it runs go: those need the modules in the image. A cache
     that a later instruction names (a `COPY --from` of `/go/pkg/mod`, ...) is not mounted either.
 
-    Left alone: a cache placed inside the RUN (`GOCACHE=...`, `GOPATH=...`), a `GOENV` file, a
-    cache folder we cannot tell (`GOCACHE=off`, a variable), a RUN run by another user than root
+    The module cache is mounted on every go RUN of the stage chain or on none: a RUN without it
+    would not see the modules downloaded under the mount (later), or a mount would hide modules
+    already in the image (earlier, or a `COPY` into that folder). A `go mod download` alone gets
+    no build-cache mount (it compiles nothing).
+
+    Left alone: a cache placed inside the RUN (`GOCACHE=...`, `GOPATH=...`, an `eval` or `source`
+    that may set them), a `GOENV` file, a cache folder we cannot tell (`GOCACHE=off`, a variable,
+    a base image we do not know, whose config may set GOPATH), a RUN run by another user than root
     (a cache mount is root-owned), a cleanup that is not a part of the RUN's `&&` chain, Windows
     stages, ONBUILD, exec form and heredocs. A RUN that mounts the folders already is not touched
     again.

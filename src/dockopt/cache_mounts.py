@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from dockopt.base_images import split_reference
+from dockopt.base_images import family, split_reference
 from dockopt.document import line_body
 from dockopt.edits import Edit
 from dockopt.image import is_root_user
@@ -469,7 +469,8 @@ def keep_debs_span(doc: Document, instruction: Instruction, view: ShellView) -> 
 
 # -- Go -----------------------------------------------------------------------------------------
 
-_GO_FILLS = frozenset({"build", "install", "test"})
+_GO_FILLS = frozenset({"build", "install", "test", "vet", "run", "list", "get"})  # compile, and read modules
+_GO_MOD_FILLS = frozenset({"download", "tidy", "vendor", "verify", "graph", "why"})  # read only modules
 _GO_LATER_RE = re.compile(r"""(?:^|[\s"'\[,/;&|(])go["']?[\s,]+["']?(?:run|build|install|test|get|generate|vet|list|mod)\b""")
 _GO_CLEAN_FLAGS = {"-cache": "cache", "-modcache": "modcache", "-testcache": "cache"}
 
@@ -535,24 +536,30 @@ def _go_caches(doc: Document, instruction: Instruction, view: ShellView) -> tupl
         if sub is None:
             continue
         rest = [word.value for word in call.words[sub[0] + 1 :]]
-        if sub[1] in _GO_FILLS or (sub[1] == "mod" and rest[:1] == ["download"]):
+        if sub[1] in _GO_FILLS or (sub[1] == "mod" and rest[:1] and rest[0] in _GO_MOD_FILLS):
             calls.append(call)
             builds = builds or sub[1] in _GO_FILLS
     if not calls:
         return None
     if re.search(r"\bGO(?:CACHE|MODCACHE|PATH|ENV)=", instruction.original):
         return None  # set inside the RUN: we do not follow it
+    if any(command.name in ("eval", "source", ".") for command in view.commands):
+        return None  # it may set GOPATH and the like (`eval "$(gimme 1.22)"`), which we do not see
     variables = doc.image.scope(instruction).variables
     if "GOENV" in variables:
         return None  # a go.env file of its own may place the caches elsewhere
-    gocache = _absolute(variables.get("GOCACHE")) if "GOCACHE" in variables else user_cache(doc, instruction, "go-build")
+    stage = doc.stage_of(instruction)
+    # Go's defaults hold on images we know; another (a variable, a vendor's Go image) may set
+    # GOPATH or GOCACHE in its own config, which we cannot see.
+    known = stage is not None and family(doc.image.stage(stage).base_image) not in ("unknown", "distroless", "scratch")
+    gocache = _absolute(variables.get("GOCACHE")) if "GOCACHE" in variables else known and user_cache(doc, instruction, "go-build") or None
     if "GOMODCACHE" in variables:
         modcache = _absolute(variables.get("GOMODCACHE"))
     elif "GOPATH" in variables:
         gopath = _absolute(variables.get("GOPATH"))
         modcache = gopath and posixpath.join(gopath, "pkg", "mod")
     else:
-        base = home(doc, instruction)
+        base = home(doc, instruction) if known else None
         modcache = base and posixpath.join(base, "go", "pkg", "mod")
     return (gocache, modcache, builds) if gocache or modcache else None
 
@@ -627,6 +634,18 @@ def rpm_generation(doc: Document, instruction: Instruction) -> str | None:
 
 
 _RPM_CACHE = {"yum": "/var/cache/yum", "dnf": "/var/cache/dnf", "dnf5": "/var/cache/libdnf5"}
+_RPM_CLEAN_KINDS = frozenset({"all", "packages", "metadata", "dbcache", "expire-cache"})
+
+
+def _rpm_cleans_cache(values: list) -> bool:
+    """`dnf clean all` (`yum -y clean packages`, ...): it empties only the tool's cache folder."""
+    if not values or values[0] not in ("yum", "dnf", "dnf5"):
+        return False
+    rest = [value for value in values[1:] if value in ("-y", "-q", "--assumeyes", "--quiet")]
+    words = [value for value in values[1:] if value not in rest]
+    return len(words) >= 2 and words[0] == "clean" and all(word in _RPM_CLEAN_KINDS for word in words[1:])
+
+
 _RPM_OFFLINE_RE = re.compile(r"\b(?:yum|dnf5?)\b[^;&|\n]*\s(?:-C|--cacheonly)\b")
 
 
@@ -668,11 +687,7 @@ def rpm_plan(doc: Document, instruction: Instruction, view: ShellView) -> Plan |
             return None
         keep = "--setopt=keepcache=1" if call.program == "yum" else "--setopt=keepcache=True"
         spans.append((end, end, " " + keep))
-    cleanups = _cleanup_spans(
-        doc, instruction, view, [cache],
-        lambda values: len(values) >= 3 and values[0] in ("yum", "dnf", "dnf5") and values[1] == "clean"
-        and all(v in ("all", "packages", "metadata", "dbcache", "expire-cache") for v in values[2:]),
-    )
+    cleanups = _cleanup_spans(doc, instruction, view, [cache], _rpm_cleans_cache)
     if cleanups is None:
         return None
     return Plan(tuple(flags), tuple(spans) + tuple(cleanups))

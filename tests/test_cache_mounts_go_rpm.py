@@ -113,30 +113,30 @@ def test_go_needs_the_mount_policy():
 RPM_FIX = [
     pytest.param(
         ROCKY, "RUN dnf install -y tar && dnf clean all",
-        f"RUN {DNF} dnf --setopt=keepcache=True install -y tar", id="dnf install and clean",
+        f"RUN {DNF} dnf --setopt=keepcache=True --refresh install -y tar", id="dnf install and clean",
     ),
     pytest.param(
         ROCKY, "RUN yum -y update && yum -y install tar && yum clean all && rm -rf /tmp/x",
-        f"RUN {DNF} yum --setopt=keepcache=1 -y update && yum --setopt=keepcache=1 -y install tar && rm -rf /tmp/x",
+        f"RUN {DNF} yum --setopt=keepcache=1 --refresh -y update && yum --setopt=keepcache=1 --refresh -y install tar && rm -rf /tmp/x",
         id="yum is dnf on Rocky",
     ),
     pytest.param(
         "FROM centos:7\n", "RUN yum install -y tar && rm -rf /var/cache/yum/* /tmp/x",
-        "RUN --mount=type=cache,target=/var/cache/yum,sharing=locked yum --setopt=keepcache=1 install -y tar && rm -rf /tmp/x",
+        "RUN --mount=type=cache,target=/var/cache/yum,sharing=locked yum --setopt=keepcache=1 --setopt=metadata_expire=0 install -y tar && rm -rf /tmp/x",
         id="yum 3 on CentOS 7",
     ),
     pytest.param(
         "FROM fedora:41\n", "RUN dnf -y install gcc",
-        "RUN --mount=type=cache,target=/var/cache/libdnf5,sharing=locked dnf --setopt=keepcache=True -y install gcc",
+        "RUN --mount=type=cache,target=/var/cache/libdnf5,sharing=locked dnf --setopt=keepcache=True --refresh -y install gcc",
         id="dnf5 on Fedora 41",
     ),
     pytest.param(
         "FROM fedora:39\n", "RUN dnf -y update && dnf -y clean all",
-        f"RUN {DNF} dnf --setopt=keepcache=True -y update", id="a clean with options before it goes too",
+        f"RUN {DNF} dnf --setopt=keepcache=True --refresh -y update", id="a clean with options before it goes too",
     ),
     pytest.param(
         "FROM redhat/ubi9\n", "RUN dnf module enable -y nodejs:20 && dnf install -y nodejs",
-        f"RUN {DNF} dnf --setopt=keepcache=True module enable -y nodejs:20 && dnf --setopt=keepcache=True install -y nodejs",
+        f"RUN {DNF} dnf --setopt=keepcache=True --refresh module enable -y nodejs:20 && dnf --setopt=keepcache=True --refresh install -y nodejs",
         id="dnf module on UBI 9",
     ),
 ]
@@ -160,6 +160,7 @@ RPM_NOOP = [
     pytest.param(ROCKY + "RUN echo keepcache=1 >> /etc/dnf/dnf.conf && dnf install -y tar", id="settings changed"),
     pytest.param(ROCKY + "RUN dnf makecache\nRUN dnf -C install -y tar", id="a later install reads the image's cache"),
     pytest.param(ROCKY + f"RUN {DNF} dnf install -y tar", id="already mounted"),
+    pytest.param(ROCKY + "RUN dnf --setopt=metadata_expire=never install -y tar", id="metadata expiry chosen"),
     pytest.param(ROCKY + "RUN dnf install -y tar; dnf clean all", id="a cleanup we cannot take out"),
     pytest.param(ROCKY + "RUN dnf remove -y tar", id="nothing downloaded"),
 ]

@@ -651,8 +651,9 @@ _RPM_OFFLINE_RE = re.compile(r"\b(?:yum|dnf5?)\b[^;&|\n]*\s(?:-C|--cacheonly)\b"
 
 def rpm_plan(doc: Document, instruction: Instruction, view: ShellView) -> Plan | None:
     """Mount the yum/dnf cache (metadata and, with keepcache, the packages) with
-    `sharing=locked` on a RUN that installs with yum or dnf, tell the install to keep the
-    packages, and take out the `clean` that would empty the cache. microdnf and zypper are left
+    `sharing=locked` on a RUN that installs with yum or dnf, tell each call to keep the packages
+    and to check the cached metadata first (`--refresh`: the same packages as a fresh download),
+    and take out the `clean` that would empty the cache. microdnf and zypper are left
     to the cleanup (DO221): their cache folder and options differ between versions."""
     if not _eligible(doc, instruction, view):
         return None
@@ -668,7 +669,7 @@ def rpm_plan(doc: Document, instruction: Instruction, view: ShellView) -> Plan |
         return None
     if any(call.program == "dnf" and generation == "yum" for call, _ in calls):
         return None
-    if any(call.has_prefix("--installroot", "--setopt=cachedir", "--setopt=keepcache") for call, _ in calls):
+    if any(call.has_prefix("--installroot", "--setopt=cachedir", "--setopt=keepcache", "--setopt=metadata_expire") for call, _ in calls):
         return None
     text = text_of(doc, instruction)
     if re.search(r"/etc/(?:yum|dnf)[^\s]*\.conf|/etc/dnf/|/etc/yum\.conf", text) or _RPM_OFFLINE_RE.search(text):
@@ -686,7 +687,11 @@ def rpm_plan(doc: Document, instruction: Instruction, view: ShellView) -> Plan |
         if end is None or view.text(call.program_word.node) != call.program_word.value:
             return None
         keep = "--setopt=keepcache=1" if call.program == "yum" else "--setopt=keepcache=True"
-        spans.append((end, end, " " + keep))
+        # A cache holds metadata until it expires (hours, days): without a check the install
+        # could pick older packages than the fresh download the RUN made before. The check
+        # fetches only repomd.xml, and the rest again only when it changed.
+        fresh = "--setopt=metadata_expire=0" if generation == "yum" else "--refresh"
+        spans.append((end, end, f" {keep}" + ("" if call.has("--refresh") else f" {fresh}")))
     cleanups = _cleanup_spans(doc, instruction, view, [cache], _rpm_cleans_cache)
     if cleanups is None:
         return None

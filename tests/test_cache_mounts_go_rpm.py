@@ -188,3 +188,11 @@ def test_apk_keeps_no_cache_under_the_mount_policy():
     source = "FROM alpine:3.20\nRUN apk add curl\n"
     output = dockopt.fix(source, cache="mount", unsafe_fixes=True).output
     assert "apk add --no-cache curl" in output and "--mount" not in output
+
+
+@pytest.mark.parametrize("source, code", [
+    pytest.param(GO + "RUN go build -o /app .\n", "DO257", id="go"),
+    pytest.param(ROCKY + "RUN dnf install -y tar && dnf clean all\n", "DO259", id="dnf"),
+])
+def test_mount_passes_do_nothing_under_the_clean_policy(source, code):
+    assert dockopt.fix(source, select=[code], unsafe_fixes=True).output == source

@@ -34,8 +34,8 @@ FIX = [
     ),
     pytest.param(
         'run echo EOF > /etc/x',
-        'copy <<EOT /etc/x\nEOF\nEOT',
-        id="the keyword's case, and a delimiter that is not the content",
+        'COPY <<EOT /etc/x\nEOF\nEOT',
+        id="the file's keyword case (BuildKit's majority, upper on a tie), and a delimiter that is not the content",
     ),
 ]
 

@@ -23,7 +23,7 @@ FIX = [
                  'safe', id='the value the base image sets'),
     pytest.param('FROM debian\nENV A=1 \\\n    B=$A \\\n    C=2\n', 'FROM debian\nENV A=1\nENV B=$A \\\n    C=2\n', 'unsafe',
                  id='continuation lines'),
-    pytest.param('FROM debian\n  env A=1 B="$A x"\n', 'FROM debian\n  env A=1\n  env B="$A x"\n', 'unsafe', id='keyword case and indent'),
+    pytest.param('from debian\n  env A=1 B="$A x"\n', 'from debian\n  env A=1\n  env B="$A x"\n', 'unsafe', id='keyword case and indent'),
     pytest.param('FROM debian\nARG A=1\nENV A=1 B=$A C=$A\n', 'FROM debian\nARG A=1\nENV A=1\nENV B=$A C=$A\n', 'safe',
                  id='every moved pair keeps its value'),
 ]

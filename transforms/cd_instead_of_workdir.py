@@ -106,7 +106,7 @@ class CdInsteadOfWorkdir(Transform):
             return None
         line = doc.lines[instruction.start]
         indent = line[: len(line) - len(line.lstrip(" \t"))]
-        keyword = "workdir" if line.lstrip()[:3] == "run" else "WORKDIR"
+        keyword = doc.keyword("WORKDIR")
         edits.insert(0, Edit.insert(instruction.start, f"{indent}{keyword} {folder}\n"))
         return edits, folder, _reaches_runtime(doc, instruction)
 

@@ -48,11 +48,9 @@ class ConsistentInstructionCasing(Transform):
 
     def check(self, doc, ctx):
         counted = [item for item in doc.instructions if item.stage is not None]
-        lower = sum(1 for item in counted if item.keyword == item.keyword.lower())
-        upper = sum(1 for item in counted if item.keyword == item.keyword.upper())
         # BuildKit: upper case wins a tie. A file in one case throughout finds nothing to change
         # (the house rule: lower-case keywords stay as written).
-        make_lower = lower > upper
+        make_lower = doc.keywords_lower
         for item in counted:
             wanted = item.keyword.lower() if make_lower else item.keyword.upper()
             if wanted == item.keyword:

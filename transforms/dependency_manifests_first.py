@@ -319,7 +319,7 @@ class _Plan:
         dest = self.copy.dest_for(relative)[0]
         instruction = self.instruction
         indent = self.doc.indent(instruction.start)
-        copy_kw, run_kw = ("COPY", "RUN") if instruction.keyword.isupper() else ("copy", "run")
+        copy_kw, run_kw = self.doc.keyword("COPY"), self.doc.keyword("RUN")
         flags = "".join(flag + " " for flag in instruction.flags)
         self.fix_text = (f"{indent}{copy_kw} {flags}{' '.join(sources)} {dest}\n{indent}{run_kw} go mod download\n"
                          + _text(self.doc, instruction.start, instruction.end))
@@ -333,7 +333,7 @@ class _Plan:
     def _render(self, block, runs, precopy):
         doc, instruction = self.doc, self.instruction
         indent = doc.indent(instruction.start)
-        keyword = "COPY" if instruction.keyword.isupper() else "copy"
+        keyword = doc.keyword("COPY")
         flags = "".join(flag + " " for flag in instruction.flags)
         lines = []
         by_dest: dict[str, list[str]] = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from dockopt.document import line_body, same_case
+from dockopt.document import line_body
 from dockopt.edits import Edit
 from dockopt.image import is_root_user
 from dockopt.transform import Safety, Transform
@@ -78,7 +78,7 @@ class EchoToCopyHeredoc(Transform):
                 continue
             delimiter = "EOF" if content != "EOF" else "EOT"
             indent = doc.indent(instruction.start)
-            keyword = same_case("COPY", instruction.keyword)
+            keyword = doc.keyword("COPY")
             text = f"{indent}{keyword} <<{delimiter} {path}\n{content}\n{delimiter}\n"
             yield self.fix(
                 f"write {path} with `COPY <<{delimiter}`, not a shell "

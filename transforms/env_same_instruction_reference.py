@@ -149,5 +149,5 @@ def _split_before(doc, instruction, count: int, index: int) -> list[Edit] | None
     last = line_body(doc.lines[start_line])
     keyword_line = doc.lines[instruction.start]
     indent = keyword_line[: len(keyword_line) - len(keyword_line.lstrip(" \t"))]
-    keyword = keyword_line.lstrip()[:3]
+    keyword = doc.keyword("ENV")
     return [Edit.replace(end_line, start_line, first[: end_column + 1] + "\n" + f"{indent}{keyword} " + last[start_column:] + "\n")]

@@ -158,7 +158,7 @@ class MultiStage(Transform):
 
         runtime_image = str(ImageRef(site.image.prefix, site.image.repo, new_tag, None))
         builder = "builder" if stage.name != "builder" else "deps-builder"
-        upper = at.keyword.isupper()
+        upper = not doc.keywords_lower
         try:
             text = render_dockerfile(
                 "python_multistage.Dockerfile.j2",
@@ -198,7 +198,7 @@ class MultiStage(Transform):
             return
         if plan is None:
             return
-        upper = at.keyword.isupper()
+        upper = not doc.keywords_lower
         try:
             text = render_dockerfile(
                 "compiled_multistage.Dockerfile.j2",

@@ -706,7 +706,7 @@ def _is_folder_copy(copy, ctx) -> bool:
 
 
 def _edits(doc, stage, plan: Runtime, fix: _Plan) -> list[Edit]:
-    upper = stage.from_instruction.keyword.isupper() or not stage.from_instruction.keyword.islower()
+    upper = not doc.keywords_lower
 
     def keyword(word: str) -> str:
         return word if upper else word.lower()

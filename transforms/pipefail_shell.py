@@ -88,7 +88,7 @@ class PipefailShell(Transform):
                 )
                 continue
             fixed.add(stage.index)
-            keyword = "shell" if doc.lines[instruction.start].lstrip()[:3] == "run" else "SHELL"
+            keyword = doc.keyword("SHELL")
             indent = doc.lines[instruction.start][: len(doc.lines[instruction.start]) - len(doc.lines[instruction.start].lstrip(" \t"))]
             bash = shell == _BASH
             yield self.fix(

@@ -211,6 +211,20 @@ class Document:
 
         return Image(self)
 
+    @cached_property
+    def keywords_lower(self) -> bool:
+        """Does the file write its keywords in lower case? BuildKit's reading of the majority
+        (ConsistentInstructionCasing): the keywords of the stages, upper case on a tie. Every rule
+        that writes a new keyword uses it, so the new line never needs re-casing by another pass."""
+        counted = [item.keyword for item in self.instructions if item.stage is not None]
+        lower = sum(1 for keyword in counted if keyword == keyword.lower())
+        upper = sum(1 for keyword in counted if keyword == keyword.upper())
+        return lower > upper
+
+    def keyword(self, word: str) -> str:
+        """`word` (an instruction keyword) in the file's case."""
+        return word.lower() if self.keywords_lower else word.upper()
+
     @property
     def final_stage(self) -> Stage | None:
         return self.stages[-1] if self.stages else None

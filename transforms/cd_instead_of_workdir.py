@@ -104,8 +104,7 @@ class CdInsteadOfWorkdir(Transform):
         edits = _drop_cd(doc, instruction, view, chain)
         if edits is None:
             return None
-        line = doc.lines[instruction.start]
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        indent = doc.indent(instruction.start)
         keyword = doc.keyword("WORKDIR")
         edits.insert(0, Edit.insert(instruction.start, f"{indent}{keyword} {folder}\n"))
         return edits, folder, _reaches_runtime(doc, instruction)

@@ -147,7 +147,6 @@ def _split_before(doc, instruction, count: int, index: int) -> list[Edit] | None
         return None  # comment lines in between
     first = line_body(doc.lines[end_line])
     last = line_body(doc.lines[start_line])
-    keyword_line = doc.lines[instruction.start]
-    indent = keyword_line[: len(keyword_line) - len(keyword_line.lstrip(" \t"))]
+    indent = doc.indent(instruction.start)
     keyword = doc.keyword("ENV")
     return [Edit.replace(end_line, start_line, first[: end_column + 1] + "\n" + f"{indent}{keyword} " + last[start_column:] + "\n")]

@@ -89,7 +89,7 @@ class PipefailShell(Transform):
                 continue
             fixed.add(stage.index)
             keyword = doc.keyword("SHELL")
-            indent = doc.lines[instruction.start][: len(doc.lines[instruction.start]) - len(doc.lines[instruction.start].lstrip(" \t"))]
+            indent = doc.indent(instruction.start)
             bash = shell == _BASH
             yield self.fix(
                 f"add `SHELL {shell}` so a failing command on the left of a pipe fails the RUN",

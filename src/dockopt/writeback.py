@@ -13,6 +13,7 @@ import os
 import stat
 import tempfile
 from dataclasses import dataclass
+from typing import Callable
 
 from dockopt.document import MAX_BYTES
 from dockopt.errors import DockoptError
@@ -71,13 +72,9 @@ def write(path: str, data: bytes, snapshot: Snapshot) -> None:
     info = os.stat(target)
     if (info.st_mtime_ns, info.st_size) != (snapshot.mtime_ns, snapshot.size):
         raise FileError("the file changed while dockopt was working on it (not written)")
-    folder, name = os.path.split(target)
-    fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".dockopt-tmp", dir=folder or ".")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+    folder = os.path.dirname(target)
+
+    def replace(temp: str) -> None:
         os.chmod(temp, stat.S_IMODE(info.st_mode))
         if hasattr(os, "chown") and (info.st_uid, info.st_gid) != _owner(temp):
             try:
@@ -85,13 +82,31 @@ def write(path: str, data: bytes, snapshot: Snapshot) -> None:
             except OSError:
                 pass  # only root can give a file away; the mode bits are what matter
         os.replace(temp, target)
+
+    try:
+        _put_in_place(target, data, replace)
     except OSError as exc:
+        raise FileError(f"cannot write: {_reason(exc)}") from None
+    _fsync_folder(folder)
+
+
+def _put_in_place(target: str, data: bytes, finish: Callable[[str], None]) -> None:
+    """Write `data` to a temporary file beside `target`, flushed to disk, and let `finish` move
+    it into place; the temporary file never outlives a failure (OSError is raised on)."""
+    folder, name = os.path.split(target)
+    fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".dockopt-tmp", dir=folder or ".")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        finish(temp)
+    except OSError:
         try:
             os.unlink(temp)
         except OSError:
             pass
-        raise FileError(f"cannot write: {_reason(exc)}") from None
-    _fsync_folder(folder)
+        raise
 
 
 def write_companion(path: str, before: str | None, after: str, done: dict[str, str]) -> None:
@@ -120,17 +135,13 @@ def write_companion(path: str, before: str | None, after: str, done: dict[str, s
         newline = "\r\n" if "\r\n" in current else "\n"
         head = current if current.endswith(("\n", "\r")) or not current else current + newline
         after = head + newline.join(added) + newline
-    folder, name = os.path.split(key)
+    folder = os.path.dirname(key)
     if current is not None:
         check_writable(key)
     elif not os.access(folder or ".", os.W_OK | os.X_OK):
         raise FileError(f"{path}: cannot create: its folder is not writable")
-    fd, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".dockopt-tmp", dir=folder or ".")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(after.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
+
+    def finish(temp: str) -> None:
         if current is not None:
             os.chmod(temp, stat.S_IMODE(os.stat(key).st_mode))
             os.replace(temp, key)
@@ -140,11 +151,10 @@ def write_companion(path: str, before: str | None, after: str, done: dict[str, s
             os.chmod(temp, 0o666 & ~umask)
             os.link(temp, key)  # fails if the file appeared meanwhile: never overwrite a stranger's
             os.unlink(temp)
+
+    try:
+        _put_in_place(key, after.encode("utf-8"), finish)
     except OSError as exc:
-        try:
-            os.unlink(temp)
-        except OSError:
-            pass
         raise FileError(f"{path}: cannot write: {_reason(exc)}") from None
     _fsync_folder(folder)
     done[key] = after

@@ -51,6 +51,7 @@ from dockopt.package_managers import (
     subcommand,
     text_of,
 )
+from dockopt.package_managers import word_span as word_place  # (line, start, end) of a word
 
 if TYPE_CHECKING:
     from dockopt.document import Document, Instruction
@@ -132,10 +133,11 @@ def mount_span(doc: Document, instruction: Instruction, flags: list[str]) -> Spa
 
 def word_span(view: ShellView, word) -> Span | None:
     """Deletes a one-line option word with the blank before it."""
-    end = end_position(view, word.node)
-    if end is None or view.text(word.node) != word.value:
+    place = word_place(view, word)
+    if place is None:
         return None
-    return (end[0], end[1] - len(word.value) - 1), end, ""
+    line, start, end = place
+    return (line, start - 1), (line, end), ""
 
 
 def part_span(doc: Document, instruction: Instruction, view: ShellView, parts: list, index: int) -> Span | None:

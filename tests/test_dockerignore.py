@@ -94,6 +94,14 @@ def test_a_sibling_dockerfile_that_reads_git_keeps_it_in(tmp_path):
     assert ".git\n" not in change.after
 
 
+@pytest.mark.parametrize("name", ["release.Dockerfile", "Containerfile", "Dockerfile-release"])
+def test_every_name_dockopt_reads_as_a_dockerfile_counts_as_a_sibling(tmp_path, name):
+    path = project(tmp_path)
+    (tmp_path / name).write_text("FROM debian:12\nCOPY . /src\nRUN cd /src && git describe --tags\n")
+    (change,) = fix_at(path).files
+    assert ".git\n" not in change.after
+
+
 def test_the_project_takes_its_version_from_git(tmp_path):
     path = project(tmp_path, **{"pyproject.toml": "[build-system]\nrequires = [\"setuptools\", \"setuptools-scm\"]\n"})
     (change,) = fix_at(path).files

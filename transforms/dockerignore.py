@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dockopt.context import DockerIgnore
+from dockopt.discovery import is_dockerfile_name
 from dockopt.document import Document
 from dockopt.errors import DockoptError
 from dockopt.image import clean_source
@@ -238,8 +239,7 @@ def _siblings(root: Path, dockerfile: Path | None, target: Path) -> list[Documen
         return []
     mine = os.path.realpath(dockerfile) if dockerfile is not None else None
     for name in names:
-        lowered = name.lower()
-        if lowered.endswith(".dockerignore") or not (lowered == "dockerfile" or lowered.startswith("dockerfile.") or lowered.endswith(".dockerfile")):
+        if not is_dockerfile_name(name):
             continue
         path = root / name
         if not path.is_file() or os.path.realpath(path) == mine or path.with_name(name + ".dockerignore").is_file():

@@ -6,7 +6,9 @@ import os
 import posixpath
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from stat import S_ISREG
 
 from dockopt.context import DockerIgnore
 from dockopt.discovery import is_dockerfile_name
@@ -120,7 +122,7 @@ class Dockerignore(Transform):
             tree = build.__dict__["_dockerignore_tree"] = _Tree.of(build.root)
         needs = _needs(doc, build.root)
         for sibling in _siblings(build.root, build.dockerfile, target):
-            needs.merge(_needs(sibling, build.root))
+            needs.merge(sibling)
         wanted = _candidates(doc, whole, build, tree, needs)
         missing = [entry for entry in wanted if not _covered(entry, matcher, tree) and not _reincludes(entry, matcher, tree)]
         if not missing:
@@ -228,8 +230,8 @@ def _shown(target: Path, build) -> str:
     return target.name
 
 
-def _siblings(root: Path, dockerfile: Path | None, target: Path) -> list[Document]:
-    """The other Dockerfiles at the context root that read the same ignore file."""
+def _siblings(root: Path, dockerfile: Path | None, target: Path) -> list[_Needs]:
+    """What the other Dockerfiles at the context root that read the same ignore file read."""
     if target != root / ".dockerignore":
         return []
     found = []
@@ -237,21 +239,54 @@ def _siblings(root: Path, dockerfile: Path | None, target: Path) -> list[Documen
         names = sorted(os.listdir(root))
     except OSError:
         return []
-    mine = os.path.realpath(dockerfile) if dockerfile is not None else None
+    try:
+        mine = os.stat(dockerfile) if dockerfile is not None else None
+    except OSError:
+        mine = None
+    present = set(names)
     for name in names:
-        if not is_dockerfile_name(name):
-            continue
-        path = root / name
-        if not path.is_file() or os.path.realpath(path) == mine or path.with_name(name + ".dockerignore").is_file():
-            continue
+        if not is_dockerfile_name(name) or name + ".dockerignore" in present:
+            continue  # not a Dockerfile, or one with its own ignore file
+        path = os.path.join(root, name)
         try:
-            found.append(Document(path.read_text(encoding="utf-8", errors="replace")))
-        except (OSError, DockoptError):
+            stat = os.stat(path)  # one stat answers: a file? this Dockerfile (a link to it too)?
+        except OSError:
             continue
+        if not S_ISREG(stat.st_mode) or (mine is not None and (stat.st_dev, stat.st_ino) == (mine.st_dev, mine.st_ino)):
+            continue
+        needs = _sibling_needs(path, stat.st_size, stat.st_mtime_ns)
+        if needs is not None:
+            found.append(needs)
     return found
 
 
+@lru_cache(maxsize=4096)
+def _sibling_needs(path: str, size: int, mtime: int) -> _Needs | None:
+    """One sibling's needs, read once per run: a folder of N Dockerfiles would otherwise parse
+    each of them N times (size and mtime are part of the key: an edited file is read again).
+    The result is shared: callers merge it into their own, never change it."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return _document_needs(Document(handle.read()))
+    except (OSError, DockoptError):
+        return None
+
+
 def _needs(doc: Document, root: Path) -> _Needs:
+    """What this Dockerfile and the project's manifests at the context root read."""
+    needs = _document_needs(doc)
+    for name in _MANIFESTS + ("requirements.txt",):
+        try:
+            manifest = (root / name).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if name in _MANIFESTS and _GIT_READERS.search(manifest):
+            needs.git = True
+        needs.dotenv |= bool(_DOTENV.search(manifest))
+    return needs
+
+
+def _document_needs(doc: Document) -> _Needs:
     needs = _Needs()
     image = doc.image
     for stage in doc.stages:
@@ -266,14 +301,6 @@ def _needs(doc: Document, root: Path) -> _Needs:
     text = "\n".join(instruction.original for instruction in doc.instructions if instruction.cmd in ("RUN", "CMD", "ENTRYPOINT"))
     needs.git = bool(_GIT_READERS.search(text))
     needs.env = bool(_ENV_WORD.search("\n".join(i.original for i in doc.instructions if i.cmd != "FROM")))
-    for name in _MANIFESTS + ("requirements.txt",):
-        try:
-            manifest = (root / name).read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if name in _MANIFESTS and _GIT_READERS.search(manifest):
-            needs.git = True
-        needs.dotenv |= bool(_DOTENV.search(manifest))
     whole = _whole_copies(doc)
     for stage in doc.stages:
         if not any(i in whole for i in stage.instructions):

@@ -51,37 +51,47 @@ def root_of(start: str | Path) -> Path:
 def ignored_rules(start: str | Path, *, besides: str | Path | None = None) -> dict[str, str]:
     """Rule IDs (upper case) the repository of `start` silences somewhere, each with where; a
     Dockerfile named by `besides` (the one being fixed, which speaks for itself) is not read."""
-    root = root_of(start)
-    skip = Path(os.path.abspath(besides)) if besides is not None else None
+    skip = os.path.abspath(besides) if besides is not None else None
     found: dict[str, str] = {}
+    for path, where, rules in _silenced(str(root_of(start))):
+        if path != skip:
+            for rule, line in rules:
+                found.setdefault(rule, f"{where}:{line}")
+    return found
+
+
+@lru_cache(maxsize=64)
+def _silenced(root: str) -> tuple[tuple[str, str, tuple[tuple[str, int], ...]], ...]:
+    """What each file of the repository silences (path, path from the root, rules with their
+    lines), in walk order: read once per root and run, not once per Dockerfile fixed there
+    (`forget` starts over, for a long-lived process)."""
+    found: list[tuple[str, str, tuple[tuple[str, int], ...]]] = []
     read = 0
     for visited, (folder, dirs, names) in enumerate(os.walk(root)):
         if visited >= MAX_FOLDERS:
             break
         dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and d not in _SAMPLE_DIRS and not d.startswith("."))
+        relative = os.path.relpath(folder, root).replace(os.sep, "/")
         for name in sorted(names):
             config = name in _HADOLINT_CONFIGS
             if not (config or is_dockerfile_name(name)):
                 continue
             if read >= MAX_FILES:
-                return found
+                return tuple(found)
             read += 1
-            path = Path(folder) / name
-            if path == skip:
-                continue
-            try:
-                stat = path.stat()
-            except OSError:
-                continue
-            where = path.relative_to(root).as_posix()
-            for rule, line in _rules_in(str(path), config, stat.st_size, stat.st_mtime_ns):
-                found.setdefault(rule, f"{where}:{line}")
-    return found
+            where = name if relative == "." else f"{relative}/{name}"
+            path = os.path.join(folder, name)
+            found.append((path, where, _rules_in(path, config)))
+    return tuple(found)
 
 
-@lru_cache(maxsize=1024)
-def _rules_in(path: str, config: bool, size: int, mtime: int) -> tuple[tuple[str, int], ...]:
-    """What one file silences (size and mtime are part of the key: an edited file is read again)."""
+def forget() -> None:
+    """Read the repositories again on the next question (the language server, between edits)."""
+    _silenced.cache_clear()
+
+
+def _rules_in(path: str, config: bool) -> tuple[tuple[str, int], ...]:
+    """What one file silences (nothing, when it cannot be read)."""
     try:
         with open(path, "rb") as handle:
             text = handle.read(MAX_BYTES).decode("utf-8", errors="replace")

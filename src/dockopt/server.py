@@ -49,10 +49,12 @@ def analyse(uri: str, text: str) -> Analysis:
     """Run dockopt on the document's text with the settings of its path (never raises)."""
     from dockopt.batch import Task, process
     from dockopt.config import ConfigError, config_for, settings_for
+    from dockopt.repository import forget
 
     path = _path(uri)
     folder = os.path.dirname(path) if path != "-" else None
     config_for.cache_clear()  # the config may have been edited since the last analysis
+    forget()  # so may the repository's other Dockerfiles
     try:
         config = config_for(folder) if folder else None
         settings = settings_for(path, config, None, [], None)

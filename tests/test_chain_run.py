@@ -294,6 +294,21 @@ def test_a_hadolint_config_that_ignores_dl3059_keeps_runs_apart(tmp_path):
     assert dockopt.fix(text, select=["DO201"], context=tmp_path).output == text
 
 
+def test_the_repository_is_read_once_per_run_and_again_after_forget(tmp_path):
+    from dockopt.repository import forget, ignored_rules
+
+    (tmp_path / ".git").mkdir()
+    other = tmp_path / "worker.Dockerfile"
+    other.write_text("FROM debian\nRUN a\n")
+    mine = tmp_path / "Dockerfile"
+    mine.write_text("FROM debian\n# hadolint ignore=DL3059\nRUN a\nRUN b\n")
+    assert ignored_rules(mine, besides=mine) == {}  # the file being fixed speaks for itself
+    assert ignored_rules(other, besides=other) == {"DL3059": "Dockerfile:2"}
+    other.write_text("FROM debian\n# hadolint ignore=DL3008\nRUN a\n")
+    forget()  # the language server's step between two analyses
+    assert ignored_rules(mine, besides=mine) == {"DL3008": "worker.Dockerfile:2"}
+
+
 def test_test_fixture_dockerfiles_do_not_speak_for_the_repository(tmp_path):
     (tmp_path / ".git").mkdir()
     (tmp_path / "tests" / "fixtures").mkdir(parents=True)

@@ -102,6 +102,17 @@ def test_every_name_dockopt_reads_as_a_dockerfile_counts_as_a_sibling(tmp_path, 
     assert ".git\n" not in change.after
 
 
+def test_a_sibling_edited_between_two_runs_is_read_again(tmp_path):
+    path = project(tmp_path)
+    sibling = tmp_path / "release.Dockerfile"
+    sibling.write_text("FROM debian:12\nCOPY . /src\n")
+    (change,) = fix_at(path).files
+    assert ".git\n" in change.after
+    sibling.write_text("FROM debian:12\nCOPY . /src\nRUN cd /src && git describe --tags\n")
+    (change,) = fix_at(path).files
+    assert ".git\n" not in change.after
+
+
 def test_the_project_takes_its_version_from_git(tmp_path):
     path = project(tmp_path, **{"pyproject.toml": "[build-system]\nrequires = [\"setuptools\", \"setuptools-scm\"]\n"})
     (change,) = fix_at(path).files

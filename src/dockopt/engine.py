@@ -181,7 +181,7 @@ def _run(doc: Document, transforms: list[Transform], ctx: Context, unsafe_fixes:
             changed = True
         if not changed:
             applied = ledger.attach_edits(applied, original, doc.lines)
-            return doc.render(), sorted(applied, key=_position) + sorted(left_out, key=_position), None, None
+            return doc.render(), sorted(applied + left_out, key=_position), None, None
     last = applied[-1] if applied else None
     culprit = f"{last.code} ({last.name})" if last else "a transform"
     return doc.render(), applied, f"internal error: rewrites did not settle after {MAX_ROUNDS} rounds (last: {culprit})", None

@@ -31,7 +31,9 @@ class TextReporter(Reporter):
         color = streams.color_err
         if result.changed and mode.check:
             streams.err(f"would fix {result.path}\n")
-        for item in result.fixes:
+        from dockopt.formats import ordered
+
+        for item in ordered(result.fixes):
             streams.err(_change_line(result.path, item, color))
 
     def finish(self, summary: Summary) -> None:

@@ -50,5 +50,5 @@ def fix_mark(item: dict) -> str:
 
 
 def ordered(fixes: list[dict]) -> list[dict]:
-    """A file's findings top to bottom (the engine lists applied fixes first)."""
-    return sorted(fixes, key=lambda item: (item["line"], item["code"]))
+    """A file's findings top to bottom, left to right (the engine lists applied fixes first)."""
+    return sorted(fixes, key=lambda item: (item["line"], item.get("column", 1), item["code"]))

@@ -246,3 +246,13 @@ def test_an_unsafe_transform_explains_itself_only_to_who_asked_for_unsafe_fixes(
     asked = dockopt.fix(source, select=["DO502"], unsafe_fixes=True)
     assert [f for f in quiet.fixes if f.is_finding] == []
     assert [f.code for f in asked.fixes if f.is_finding] == ["DO502"]
+
+
+def test_no_finding_speaks_of_an_instruction_another_fix_added():
+    # DO401 adds the account's RUN after FROM; DO201's reason for keeping that RUN apart from the
+    # user's first RUN would name a line the user's file does not have (the blank line 2).
+    source = 'FROM alpine:3.19\n\nRUN apk add --no-cache nodejs\n\nCOPY . .\nENTRYPOINT ["node", "server.js"]\n'
+    result = dockopt.fix(source, unsafe_fixes=True)
+    assert "RUN addgroup" in result.output
+    assert not [item for item in result.fixes if item.code == "DO201"]
+    assert dockopt.fix(source, select=["DO201"]).fixes == []  # nor does the rule alone find anything

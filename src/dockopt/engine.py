@@ -145,6 +145,8 @@ def _run(doc: Document, transforms: list[Transform], ctx: Context, unsafe_fixes:
                     continue
                 if item.is_finding and kind.safety is Safety.UNSAFE and not unsafe_fixes:
                     continue  # why an unsafe fix was not made: news only to who asked for unsafe fixes
+                if item.is_finding and ledger.cites_new_text(item):
+                    continue  # about an instruction another fix added, not about the user's file
                 if item.is_finding or item.safety is Safety.DISPLAY or (item.safety is Safety.UNSAFE and not unsafe_fixes):
                     left_out.append(ledger.place(item, doc))
                     continue

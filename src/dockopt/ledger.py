@@ -32,6 +32,7 @@ class Line:
     origin: int  # the user's line (0-based) it is, or stands in for
     kept: bool  # the user's line itself, unchanged and in its place
     writer: int | None = None  # the applied fix (its index) that wrote it
+    inserted: bool = False  # written where the user's file has nothing: no user's line it stands for
 
 
 class Ledger:
@@ -70,6 +71,17 @@ class Ledger:
         first, last = self.origin(start) + 1, self.origin(end) + 1
         return item.replace(line=first, end_line=max(last, first), column=column, end_column=end_column,
                             message=message, title=title)
+
+    def cites_new_text(self, item: Fix) -> bool:
+        """Does the message name a line that another fix inserted? Then it speaks of an instruction
+        the user's file does not have (`kept apart from the RUN on line 2`, the account a USER
+        fix added), and no line of the user's file can stand for it."""
+        for reference in _LINE_REFERENCE.finditer(item.message):
+            for number in re.findall(r"\d+", reference.group(0)):
+                index = int(number) - 1
+                if 0 <= index < len(self.lines) and self.lines[index].inserted:
+                    return True
+        return False
 
     # -- following the lines through a fix ----------------------------------------------------------
 
@@ -122,6 +134,8 @@ class Ledger:
                 origin = replaced[min(index, len(replaced) - 1)].origin
             else:
                 origin = self.origin(edit.start) if edit.start < len(self.lines) else self.origin(len(self.lines) - 1)
+                found.append(Line(origin, False, fix, inserted=True))
+                continue
             found.append(Line(origin, False, fix))
         return found
 

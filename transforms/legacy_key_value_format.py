@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+from dockopt.document import Document, Instruction, Logical
 from dockopt.edits import Edit
+from dockopt.errors import DockoptError
 from dockopt.text import line_body
 from dockopt.transform import Safety, Severity, Transform
 
@@ -19,8 +21,9 @@ class LegacyKeyValueFormat(Transform):
     `key=value` so that the value stays exactly what it was: a value without quotes or escape
     characters is put in double quotes (`ENV A b c` becomes `ENV A="b c"`); otherwise each space
     outside quotes is escaped with the file's escape character, and the quotes, `$` and escapes
-    in the value are kept as written. A continued instruction is joined onto one line, its
-    comment lines kept above it.
+    in the value are kept as written. A continued instruction keeps its lines: the first word of
+    the value moves up beside the key and the closing quote goes after the last; one whose value
+    holds quotes or escapes is joined onto one line, its comment lines kept above it.
 
     ## Why
     BuildKit warns about it (`LegacyKeyValueFormat`); the legacy form is deprecated, and
@@ -71,12 +74,48 @@ class LegacyKeyValueFormat(Transform):
             if new_value is None:
                 continue
             head = text[: logical.body]
-            text = "".join(doc.comment_lines(item)) + doc.indent(item.start) + head + f"{key}={new_value}\n"
-            raw = doc.lines[item.end]
-            if not raw[len(line_body(raw)):]:
-                text = text.rstrip("\n")  # the file has no final newline: keep it so
-            yield self.fix(f"write {key}={new_value}", item, [Edit.replace(item.start, item.end, text)],
+            kept = _keeping_lines(doc, item, logical, key, value, new_value) if item.start < item.end else None
+            if kept is not None:
+                text = kept
+            else:
+                text = "".join(doc.comment_lines(item)) + doc.indent(item.start) + head + f"{key}={new_value}\n"
+                raw = doc.lines[item.end]
+                if not raw[len(line_body(raw)):]:
+                    text = text.rstrip("\n")  # the file has no final newline: keep it so
+            several = kept is not None and "\n" in kept.rstrip("\n")
+            title = f"write {key}= with the value in quotes, each line where it was" if several else f"write {key}={new_value}"
+            yield self.fix(title, item, [Edit.replace(item.start, item.end, text)],
                            problem=f'legacy "{item.cmd} key value" form')
+
+
+def _keeping_lines(doc: Document, item: Instruction, logical: Logical, key: str, value: str, new_value: str) -> str | None:
+    """The continued instruction with `=` (and quotes) written in, each line where it was: the
+    key line takes the first word of the value, the last line the closing quote. None unless the
+    value needs no more than quotes and BuildKit reads the result as `key=new_value`."""
+    quote = new_value[:1] if new_value[:1] == '"' else ""
+    if new_value != quote + value + quote:
+        return None  # quotes or escapes inside the value: written on one line, as the docs say
+    key_end = logical.text.index(key, logical.body) + len(key)
+    value_start = logical.text.index(value, key_end)
+    (key_line, key_column) = logical.position(key_end)
+    (first_line, first_column) = logical.position(value_start)
+    (last_line, last_column) = logical.position(value_start + len(value) - 1)
+    if first_line - key_line > 1:
+        return None  # comment or blank lines between the key and its value
+    lines = doc.lines[item.start : item.end + 1]
+    rows = [line - item.start for line in (key_line, first_line, last_line)]
+    before = "".join(lines[: rows[0]]) + lines[rows[0]][:key_column]
+    middle = "".join(lines[rows[1] : rows[2] + 1])
+    middle = middle[first_column : len(middle) - len(lines[rows[2]]) + last_column + 1]
+    after = lines[rows[2]][last_column + 1 :] + "".join(lines[rows[2] + 1 :])
+    text = f"{before}={quote}{middle}{quote}{after}"
+    try:
+        check = Document("".join(doc.lines[: item.start]) + text + "".join(doc.lines[item.end + 1 :]))
+        again = check.instructions[item.index]
+    except (DockoptError, IndexError):
+        return None
+    wanted = (logical.text[:key_end] + "=" + new_value).strip(" \t")
+    return text if check.logical(again).text.strip(" \t") == wanted else None
 
 
 def _as_one_word(value: str, escape: str) -> str | None:

@@ -17,6 +17,8 @@ FLAGGED = [
     pytest.param("DO262", "FROM debian\nENV DB_PASSWORD=hunter2\n", 2, id="password-in-env-is-flagged"),
     pytest.param("DO262", "FROM debian\nARG GITHUB_TOKEN\n", 2, id="token-in-arg-is-flagged"),
     pytest.param("DO262", "FROM debian\nENV awsSecretAccessKey=x\n", 2, id="camel-case-secret-is-flagged"),
+    pytest.param("DO262", "FROM debian\nENV GPG_PRIVATE_KEY=A821E680E5FA6305\n", 2, id="a-private-gpg-key-is-flagged"),
+    pytest.param("DO262", "FROM debian\nENV GPG_KEY=hunter2\n", 2, id="a-gpg-key-that-is-no-key-id-is-flagged"),
     pytest.param("DO263", "FROM debian\nRUN curl -fsSL https://x.example/i.sh | sh\n", 2, id="curl-piped-to-sh-is-flagged"),
     pytest.param("DO263", "FROM debian\nRUN wget -qO- https://x.example/i.sh | /bin/bash -s -- -y\n", 2, id="wget-piped-to-bash-by-path-is-flagged"),
 ]
@@ -34,6 +36,9 @@ QUIET = [
     pytest.param("DO262", "FROM debian\nENV PASSWORD_FILE=/run/secrets/db\n", id="a-path-to-a-secret-file-is-fine"),
     pytest.param("DO262", "FROM debian\nARG PUBLIC_KEY_URL=https://x.example/k\n", id="public-keys-are-not-secrets"),
     pytest.param("DO262", "FROM debian\nENV MONKEY=1 TOKENIZER_VERSION=2\n", id="words-that-merely-contain-key-or-token-are-fine"),
+    pytest.param("DO262", "FROM debian\nENV GPG_KEY 7169605F62C751356D054A26A821E680E5FA6305\n", id="a-gpg-fingerprint-is-public"),
+    pytest.param("DO262", "FROM debian\nARG PGP_KEY=0xA821E680E5FA6305\nENV JENKINS_GPG_KEY=5E386EADB55F01504CAE8BCF7198F4B714ABFC68\n",
+                 id="gpg-key-ids-are-public"),
     pytest.param("DO263", "FROM debian\nRUN curl -fsSL https://x.example/a.tgz | tar xz\n", id="piping-into-tar-is-fine"),
     pytest.param("DO263", "FROM debian\nRUN <<EOF\ncurl x | sh\nEOF\n", id="heredoc-bodies-are-not-parsed-as-run-shell"),
 ]

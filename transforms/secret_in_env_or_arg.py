@@ -12,6 +12,17 @@ _HARMLESS_WORDS = frozenset({"public", "file", "path", "url", "id", "name", "use
 _WORD_RE = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 
 
+# A GPG key named by its ID or fingerprint (`ENV GPG_KEY 7169605F62C751356D054A26A821E680E5FA6305`,
+# as the official images do): the public half, which the build fetches from a keyserver.
+_KEY_IDS = re.compile(r"\s*(?:(?:0x)?[0-9A-Fa-f]{8,40}\s*)+")
+_KEYRING_WORDS = frozenset({"gpg", "pgp", "gnupg"})
+
+
+def public_key_id(name: str, value: str) -> bool:
+    words = {w.lower() for w in _WORD_RE.findall(name)}
+    return bool(words & _KEYRING_WORDS) and "private" not in words and bool(_KEY_IDS.fullmatch(value))
+
+
 def looks_secret(name: str) -> bool:
     words = [w.lower() for w in _WORD_RE.findall(name)]
     if not words or words[-1] in _HARMLESS_WORDS or "public" in words:
@@ -24,7 +35,9 @@ class SecretInEnvOrArg(Transform):
 
     ## What it does
     Reports `ENV` and `ARG` whose names contain a word such as password, secret, token, key or
-    credentials (names that end in a harmless word like `_FILE`, `_PATH` or `_URL` are left alone).
+    credentials (names that end in a harmless word like `_FILE`, `_PATH` or `_URL` are left alone,
+    and so is a GPG key given by its ID or fingerprint, `ENV GPG_KEY 7169605F...`: the public key
+    a download is checked against).
     It does not rewrite anything.
 
     ## Why
@@ -56,13 +69,13 @@ class SecretInEnvOrArg(Transform):
     def check(self, doc, ctx):
         for instruction in doc.instructions:
             if instruction.cmd == "ENV":
-                names = instruction.args[0::2]
+                pairs = list(zip(instruction.args[0::2], instruction.args[1::2]))
             elif instruction.cmd == "ARG":
-                names = tuple(arg.partition("=")[0] for arg in instruction.args)
+                pairs = [(arg.partition("=")[0], arg.partition("=")[2]) for arg in instruction.args]
             else:
                 continue
-            for name in names:
-                if looks_secret(name):
+            for name, value in pairs:
+                if looks_secret(name) and not public_key_id(name, value):
                     where = "image config" if instruction.cmd == "ENV" else "build history"
                     yield self.fix(
                         f"{instruction.cmd} {name} looks like a secret: it is kept in the {where}; use RUN --mount=type=secret",

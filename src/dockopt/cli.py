@@ -671,7 +671,7 @@ def _run_fix(options: FixOptions, streams) -> int:
                 _write_companions(result, companions)
             verdict = None
             if options.verify and result.changed and not result.stdin:
-                verdict = _verify_then_write(result, options, streams)
+                verdict = _verify_then_write(result, options, streams, companions)
             if reports is not None:
                 reports.append(_file_report(result, verdict, show_diff))
             summary.add(result)
@@ -751,8 +751,9 @@ def _run_check(options: CheckOptions, streams) -> int:
     return EXIT_OK
 
 
-def _verify_then_write(result, options: FixOptions, streams):
-    """Build the rewrite for real; write it only when it builds and its smoke test agrees."""
+def _verify_then_write(result, options: FixOptions, streams, companions: dict[str, str]):
+    """Build the rewrite for real, with the `.dockerignore` it comes with; write both only when it
+    builds and its smoke test agrees."""
     from dockopt.verify import EngineError, format_table, verify
     from dockopt.writeback import FileError, read, write
 
@@ -761,7 +762,8 @@ def _verify_then_write(result, options: FixOptions, streams):
     try:
         snapshot = read(result.path)
         verdict = verify(
-            Path(result.path), result.output.decode("utf-8"), Path(context), _smoke(probe), probe.build_args, probe.target, timeout=probe.timeout
+            Path(result.path), result.output.decode("utf-8"), Path(context), _smoke(probe), probe.build_args, probe.target,
+            timeout=probe.timeout, ignore_file=_ignore_file(result.files),
         )
     except (EngineError, FileError) as exc:
         result.status, result.error = "error", str(exc)
@@ -775,7 +777,19 @@ def _verify_then_write(result, options: FixOptions, streams):
         result.written = True
     except FileError as exc:
         result.status, result.error = "error", str(exc)
+        return verdict
+    if result.files:
+        _write_companions(result, companions)
     return verdict
+
+
+def _ignore_file(files: list) -> str | None:
+    """The new text of the `.dockerignore` among a result's companion files (dicts or FileEdits)."""
+    for change in files:
+        path, after = (change["path"], change["after"]) if isinstance(change, dict) else (change.path, change.after)
+        if path.endswith(".dockerignore"):
+            return str(after)
+    return None
 
 
 def _probe_for(path: str, probe: "VerifyOptions") -> "VerifyOptions":
@@ -859,6 +873,7 @@ def run_verify(path, context, probe, select, ignore, unsafe_fixes, rewritten, ou
         return fail(folder, "--context must be a folder")
     try:
         original = read(path).data
+        ignore = None  # a rewrite given as a file comes without its .dockerignore
         if rewritten is not None:
             new_text = read(rewritten).data.decode("utf-8")
         else:
@@ -873,6 +888,7 @@ def run_verify(path, context, probe, select, ignore, unsafe_fixes, rewritten, ou
             if result.error:
                 return fail(path, result.error)
             new_text = result.output.decode("utf-8") if isinstance(result.output, bytes) else result.output
+            ignore = _ignore_file(result.files)
     except ConfigError as exc:
         return fail(exc.path, exc.reason)
     except (DockoptError, UnicodeDecodeError) as exc:
@@ -881,7 +897,8 @@ def run_verify(path, context, probe, select, ignore, unsafe_fixes, rewritten, ou
         sys.stdout.write(f"{path}: dockopt makes no change: nothing to verify\n")
         return EXIT_OK
     try:
-        verdict = verify(Path(path), new_text, Path(folder), _smoke(probe), probe.build_args, probe.target, timeout=probe.timeout)
+        verdict = verify(Path(path), new_text, Path(folder), _smoke(probe), probe.build_args, probe.target, timeout=probe.timeout,
+                         ignore_file=ignore)
     except EngineError as exc:
         return fail(path, str(exc))
     if output_format == "json":

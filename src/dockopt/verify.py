@@ -242,8 +242,13 @@ def verify(
     target: str | None = None,
     warm: bool = True,
     timeout: int = BUILD_TIMEOUT,
+    ignore_file: str | None = None,
 ) -> Verdict:
-    """Build both files on the same context and measure them. Raises EngineError without an engine."""
+    """Build both files on the same context and measure them. Raises EngineError without an engine.
+
+    `ignore_file` is the `.dockerignore` text the rewrite comes with (DO330): the rewritten builds
+    read it as BuildKit's `<Dockerfile>.dockerignore` beside the rewritten file, which wins over
+    the context's own, so the context itself is never changed."""
     docker = docker_binary()
     smoke = smoke or Smoke()
     builder = Builder(docker, build_args or [], target, timeout)
@@ -253,6 +258,8 @@ def verify(
         scratch_path = Path(scratch)
         rewritten = scratch_path / "Dockerfile.rewritten"
         rewritten.write_text(rewritten_text, encoding="utf-8")
+        if ignore_file is not None:
+            rewritten.with_name(rewritten.name + ".dockerignore").write_text(ignore_file, encoding="utf-8")
         edited_context = scratch_path / "context"
         if touched:
             shutil.copytree(context, edited_context, symlinks=True)

@@ -118,3 +118,23 @@ def test_verify_without_an_engine_is_one_clear_error(tmp_path):
     )
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "no Docker engine" in done.stderr
+
+
+def test_fix_write_verify_builds_with_the_dockerignore_it_proposes_and_writes_it(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "app"
+    folder.mkdir()
+    (folder / "Dockerfile").write_text("FROM debian:bookworm\nWORKDIR /app\nCOPY . .\n")
+    (folder / "app.sh").write_text("echo hi\n")
+    (folder / ".env").write_text("TOKEN=x\n")
+    monkeypatch.setenv("DOCKER", DOCKER)
+    # The smoke test needs .env in the image: the proposed ignore file drops it, so the rewrite
+    # built as it would be written fails its smoke test, and nothing is written.
+    with pytest.raises(SystemExit) as exit_info:
+        main(["fix", "--write", "--verify", "--select", "DO330", "--unsafe-fixes", "--smoke", "test -f /app/.env", str(folder / "Dockerfile")])
+    assert exit_info.value.code == 2, capsys.readouterr().err
+    assert not (folder / ".dockerignore").exists()
+    # Without that need, the rewrite agrees and the ignore file is written with it.
+    with pytest.raises(SystemExit) as exit_info:
+        main(["fix", "--write", "--verify", "--select", "DO330", "--unsafe-fixes", "--smoke", "test ! -f /app/.env", str(folder / "Dockerfile")])
+    assert exit_info.value.code == 0, capsys.readouterr().err
+    assert "**/.env" in (folder / ".dockerignore").read_text()

@@ -192,6 +192,24 @@ def test_two_dockerfiles_of_one_context_merge_their_lines(tmp_path, run):
     assert run("fix", *DO330, "--check", ".")[0] == 0
 
 
+def test_the_printed_diffs_of_two_dockerfiles_apply_one_after_the_other(tmp_path, run):
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    project(tmp_path)
+    (tmp_path / "worker.Dockerfile").write_text("FROM python:3.11-slim\nCOPY . /w\nCMD [\"python\", \"/w/app.py\"]\n")
+    code, out, err = run("fix", *DO330, ".")
+    assert code == 0, err
+    assert out.count("+++ b/.dockerignore") == 2
+    (tmp_path / "changes.diff").write_text(out)
+    subprocess.run(["git", "apply", "changes.diff"], cwd=tmp_path, check=True, capture_output=True)
+    assert (tmp_path / ".dockerignore").read_text() == (
+        "# Never needed in the image (dockopt DO330)\n.git\n**/.env\nDockerfile\nworker.Dockerfile\n"
+    )  # what --write writes (the test above)
+
+
 def test_a_file_changed_meanwhile_is_not_overwritten(tmp_path):
     from dockopt.writeback import FileError, write_companion
 

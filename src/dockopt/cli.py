@@ -665,8 +665,11 @@ def _run_fix(options: FixOptions, streams) -> int:
     _missing(plan, reporter, summary)
     progress = _progress(streams, options, len(plan.tasks), IN_PROCESS_LIMIT)
     companions: dict[str, str] = {}  # companion files written so far: Dockerfiles may share one
+    shown: dict[str, str] = {}  # companion files as the diffs printed so far leave them
     try:
         for result in run(plan.tasks, _jobs(options)):
+            if result.files and result.diff:
+                result.diff = _chained_companion_diffs(result, shown)
             if options.write and not options.verify and result.files and result.status == "changed" and not result.stdin:
                 _write_companions(result, companions)
             verdict = None
@@ -697,6 +700,26 @@ def _run_fix(options: FixOptions, streams) -> int:
     if options.check and summary.changed:
         return EXIT_CHANGES
     return EXIT_OK
+
+
+def _chained_companion_diffs(result, shown: dict[str, str]) -> str:
+    """The result's diff, with each companion file's part taken from where the earlier files'
+    diffs left it: Dockerfiles sharing one `.dockerignore` then print diffs that apply one after
+    the other (`git apply`), and that add up to what `--write` writes."""
+    from dockopt.diffs import unified_diff
+    from dockopt.writeback import merged_addition
+
+    diff = result.diff
+    for change in result.files:
+        key = os.path.realpath(change["path"])
+        path, before, after = change["path"], change["before"], change["after"]
+        if key in shown and shown[key] != before and after.startswith(before or ""):
+            merged = merged_addition(shown[key], before, after)
+            again = unified_diff(path, shown[key], merged) if merged is not None else ""
+            diff = diff.replace(unified_diff(path, before, after), again, 1)
+            after = merged if merged is not None else shown[key]
+        shown[key] = after
+    return diff
 
 
 def _write_companions(result, done: dict[str, str]) -> None:

@@ -109,6 +109,19 @@ def _put_in_place(target: str, data: bytes, finish: Callable[[str], None]) -> No
         raise
 
 
+def merged_addition(current: str, before: str | None, after: str) -> str | None:
+    """`after` extends `before` with lines: the same lines added to `current` (those not already
+    there), or None when nothing is left to add. How two Dockerfiles' additions to one shared
+    companion file combine, for the write and for the diff shown before it."""
+    have = set(current.splitlines())
+    added = [line for line in after[len(before or "") :].splitlines() if line not in have]
+    if not any(line.strip() and not line.startswith("#") for line in added):
+        return None
+    newline = "\r\n" if "\r\n" in current else "\n"
+    head = current if current.endswith(("\n", "\r")) or not current else current + newline
+    return head + newline.join(added) + newline
+
+
 def write_companion(path: str, before: str | None, after: str, done: dict[str, str]) -> None:
     """Write a companion file's new text (`before` None: create it), atomically.
 
@@ -128,13 +141,10 @@ def write_companion(path: str, before: str | None, after: str, done: dict[str, s
     if current != before:
         if key not in done or current != done[key] or not after.startswith(before or ""):
             raise FileError(f"{path} changed while dockopt was working on it (not written)")
-        have = set(current.splitlines())
-        added = [line for line in after[len(before or "") :].splitlines() if line not in have]
-        if not any(line.strip() and not line.startswith("#") for line in added):
+        merged = merged_addition(current, before, after)
+        if merged is None:
             return
-        newline = "\r\n" if "\r\n" in current else "\n"
-        head = current if current.endswith(("\n", "\r")) or not current else current + newline
-        after = head + newline.join(added) + newline
+        after = merged
     folder = os.path.dirname(key)
     if current is not None:
         check_writable(key)

@@ -39,6 +39,8 @@ def test_fixture_pair(case, request):
     expected = case.after.read_bytes() if case.after.exists() else before
     assert result.output.decode() == expected.decode()
     assert result.output == expected
+    for item in result.fixes:  # an unsafe fix says in one line what may change
+        assert item.is_finding or item.safety.value != "unsafe" or item.reason, f"{item.ident}: unsafe with no reason"
     goldens = {path for path in case.before.parent.glob(f"{case.name}.after.*") if path != case.after}
     assert set(companions) == goldens, "the companion files changed are not the goldens"
     for golden, text in companions.items():

@@ -26,6 +26,10 @@ _OTHER_INSTALLERS = {"poetry", "pipenv", "uv", "pdm", "conda", "mamba", "microma
 _PIP_ENV = {"VIRTUAL_ENV", "PIP_TARGET", "PIP_PREFIX", "PIP_USER", "PIP_ROOT", "PYTHONHOME", "PYTHONUSERBASE"}
 
 
+# What may change, in the one line an unsafe fix gives (the docs say it in full).
+_RUNTIME_LOSES = "the runtime stage has no compilers or tools of the full image, and what the app calls at run time is not checked"
+
+
 @dataclass
 class Plan:
     builder: list[dict] = field(default_factory=list)  # before the venv is created
@@ -182,7 +186,7 @@ class MultiStage(Transform):
         message = f"build in a `{site.text}` builder stage and run from `{runtime_image}` with the venv {VENV}"
         if plan.runtime_packages:
             message += f" (runtime packages: {', '.join(plan.runtime_packages)})"
-        yield self.fix(message, at, [Edit.replace(at.start, last.end, text)])
+        yield self.fix(message, at, [Edit.replace(at.start, last.end, text)], reason=_RUNTIME_LOSES)
 
     def _check_compiled(self, doc, ctx, stage, site):
         """Go, Node and C/C++ builds: planned in `_multi_stage_compiled`, rendered from one template."""
@@ -216,7 +220,7 @@ class MultiStage(Transform):
         except UnsafeValue as exc:
             yield self.fix(f"not split into stages: {exc}", at)
             return
-        yield self.fix(plan.message, at, [Edit.replace(at.start, stage.instructions[-1].end, text)])
+        yield self.fix(plan.message, at, [Edit.replace(at.start, stage.instructions[-1].end, text)], reason=_RUNTIME_LOSES)
 
 
 def _plan(doc, ctx, stage) -> Plan | None:

@@ -89,10 +89,11 @@ class NpmCacheClean(Transform):
                 continue
             if "yarn" in tools:
                 yield self.fix(
-                    f"clean the cache in the layer that fills it (`{cleanup}`; unsafe: Yarn 2+ runs packages from its cache)",
+                    f"clean the cache in the layer that fills it (`{cleanup}`)",
                     instruction,
                     edits,
                     safety=Safety.UNSAFE,
+                    reason="Yarn 2+ runs packages from its cache",
                 )
             else:
                 yield self.fix(f"clean the npm cache in the layer that fills it (`{cleanup}`)", instruction, edits)

@@ -133,7 +133,7 @@ class SlimBase(Transform):
         message = f"`{image}` → `{new}`: the slim variant has the same runtime without compilers and docs"
         if extra:
             message += f" (installs {', '.join(sorted(extra))} explicitly, which the build used from the full image)"
-        yield self.fix(message, at, edits)
+        yield self.fix(message, at, edits, reason="programs and libraries of the full image that the app calls at run time are gone")
 
 
 def _uses_site(doc, stage, site: BaseSite) -> bool:

@@ -79,7 +79,8 @@ class SudoInRun(Transform):
                     continue
                 line, _ = view.position(command.node)
                 if root is None:
-                    base = doc.image.stage(doc.stage_of(instruction)).base_image
+                    stage = doc.stage_of(instruction)  # None for a RUN above every FROM (BuildKit rejects it)
+                    base = doc.image.stage(stage).base_image if stage is not None else "the base image"
                     message = (f"sudo in RUN; left alone: dockopt does not know which user {base} runs as "
                                "(switch with USER where another user is needed)")
                 elif root:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 import tarfile
+from collections.abc import Iterator
 
-from dockopt.document import line_body, same_case
+from dockopt.document import Document, line_body, same_case
 from dockopt.edits import Edit
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Severity, Transform
 
 # ADD unpacks a local tar archive, plain or compressed; any of these names may be one.
 ARCHIVE_SUFFIXES = (
@@ -73,7 +75,7 @@ class AddToCopy(Transform):
     order = 110
     needs = ('add',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction in doc.instructions:
             if "ADD" not in (instruction.cmd, instruction.sub_cmd) or instruction.heredocs:
                 continue

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dockopt.transform import Severity, Transform
+from collections.abc import Iterator
+
+from dockopt.document import Document
+from dockopt.results import Fix
+from dockopt.transform import Context, Severity, Transform
 from dockopt.package_managers import (
     apk_calls,
     invocation,
@@ -45,7 +49,7 @@ class ApkUpdateRedundant(Transform):
     order = 245
     needs = ('apk',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             parts = view.and_chain()
             if not parts or len(parts) < 2:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 
-from dockopt.document import line_body
+from dockopt.document import Document, line_body
 from dockopt.edits import Edit
 from dockopt.package_managers import command_words
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Severity, Transform
 
 
 class CdInsteadOfWorkdir(Transform):
@@ -53,7 +55,7 @@ class CdInsteadOfWorkdir(Transform):
     order = 261
     needs = ('cd',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             fix = self._workdir_fix(doc, instruction, view) if instruction.cmd == "RUN" else None
             if isinstance(fix, tuple):

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from dockopt.document import line_body
+from dockopt.document import Document, line_body
 from dockopt.edits import Edit
 from dockopt.manifests import InstallRun, classify_run
 from dockopt.pragmas import parse_pragmas, under_tool_directive
-from dockopt.transform import Severity, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Severity, Transform
 from dockopt.repository import ignored_rules
 from dockopt.run_merge import Body, and_breaks, mergeable_shell, read_body, startup_code
 
@@ -95,7 +97,7 @@ class ChainRun(Transform):
     order = 300
     needs = ('run',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         if startup_code(doc):
             return
         pragmas = parse_pragmas(doc)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dockopt.document import line_body
+from collections.abc import Iterator
+
+from dockopt.document import Document, line_body
 from dockopt.edits import Edit
+from dockopt.results import Fix
 from dockopt.run_merge import append_blocker
-from dockopt.transform import Severity, Transform
+from dockopt.transform import Context, Severity, Transform
 
 # Instructions that neither run anything nor touch the filesystem: a cleanup can move above them.
 _INERT = frozenset({"LABEL", "EXPOSE", "MAINTAINER", "STOPSIGNAL", "HEALTHCHECK", "CMD", "ENTRYPOINT", "ONBUILD"})
@@ -55,7 +58,7 @@ class CleanupInCreatingLayer(Transform):
     severity = Severity.INFO
     order = 250
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for stage in doc.stages:
             runs = stage.instructions
             for position, cleanup in enumerate(runs):

@@ -6,10 +6,13 @@ import os
 import posixpath
 import re
 import stat
+from collections.abc import Iterator
 
+from dockopt.document import Document
 from dockopt.image import is_under, join
 from dockopt.package_managers import command_words, line_edits, word_span
-from dockopt.transform import Safety, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Transform
 
 # Instructions that neither touch files nor change who runs the next RUN.
 _INERT = frozenset({"LABEL", "EXPOSE", "ENV", "ARG", "STOPSIGNAL", "HEALTHCHECK", "CMD", "ENTRYPOINT", "MAINTAINER"})
@@ -63,7 +66,7 @@ class CopyChown(Transform):
     order = 240
     needs = ('chown',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         cwds = doc.image.workdirs
         for stage in doc.stages:
             items = stage.instructions

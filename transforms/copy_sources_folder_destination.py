@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 
 from dockopt.base_images import family
-from dockopt.document import line_body
+from dockopt.document import Document, line_body
 from dockopt.edits import Edit
 from dockopt.image import clean_source, is_glob
+from dockopt.results import Fix
 from dockopt.text import unquote
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Context, Safety, Transform
 
 # Folders every Debian, Red Hat and Alpine image has: a copy into one of them lands inside.
 _SYSTEM_FOLDERS = frozenset(
@@ -60,7 +62,7 @@ class CopySourcesFolderDestination(Transform):
     order = 272
     needs = ("copy", "add")
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         root = ctx.build.root if ctx.build is not None and ctx.build.root.is_dir() else None
         for instruction in doc.instructions:
             if instruction.cmd not in ("COPY", "ADD") or instruction.heredocs or len(instruction.args) < 2:

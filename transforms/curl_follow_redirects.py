@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from dockopt.document import Document
 from dockopt.downloads import CURL_SHORT_WITH_VALUE, add_short_option, curl_calls, output_is_used
 from dockopt.package_managers import end_position, line_edits
-from dockopt.transform import Safety, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Transform
 
 
 class CurlFollowRedirects(Transform):
@@ -44,7 +48,7 @@ class CurlFollowRedirects(Transform):
     order = 281
     needs = ('curl',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             changes = []
             for curl in curl_calls(view):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Iterator
 
-from dockopt.document import line_body
+from dockopt.document import Document, line_body
 from dockopt.edits import Edit
 from dockopt.image import is_under, join
 from dockopt.manifests import (
@@ -19,7 +20,8 @@ from dockopt.manifests import (
     requirement_files,
     source_copy,
 )
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Severity, Transform
 
 # Instructions that only set config or build state: the source COPY may move below them.
 _CONFIG_ONLY = {"ENV", "ARG", "LABEL", "EXPOSE", "USER", "STOPSIGNAL", "HEALTHCHECK", "MAINTAINER", "CMD",
@@ -82,7 +84,7 @@ class DependencyManifestsFirst(Transform):
     order = 30
     needs = ('copy', 'add')
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         cwds = doc.image.workdirs
         for stage in doc.stages:
             yield from self._stage(doc, stage, cwds, ctx.build)

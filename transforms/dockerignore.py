@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -15,8 +16,8 @@ from dockopt.discovery import is_dockerfile_name
 from dockopt.document import Document
 from dockopt.errors import DockoptError
 from dockopt.image import clean_source
-from dockopt.results import FileEdit, Safety
-from dockopt.transform import Transform
+from dockopt.results import FileEdit, Fix, Safety
+from dockopt.transform import Context, Transform
 
 # Folders whose insides never decide anything here: walked past, not into.
 _OPAQUE = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__"})
@@ -98,7 +99,7 @@ class Dockerignore(Transform):
     order = 900  # last in a round: it reads what the structural passes made of the stages
     needs = ("copy", "add")
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         build = ctx.build
         if build is None:
             return

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from dockopt.base_images import ImageRef, base_site, slim_data, slim_tag
 from dockopt.build_needs import Needs, located, pip_installs, pip_needs
 from dockopt.compiled_split import plan_for
+from dockopt.document import Document
 from dockopt.edits import Edit
+from dockopt.results import Fix
 from dockopt.stage_split import (
     NotMapped,
     blocks,
     tools_used_at_runtime,
     verbatim,
 )
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.transform import Context, Safety, Severity, Transform
 
 VENV = "/opt/venv"
 _KEEP_IN_RUNTIME = {"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "VOLUME", "USER", "MAINTAINER"}
@@ -123,7 +126,7 @@ class MultiStage(Transform):
     aliases = ()
     order = 20
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         if len(doc.stages) != 1:
             return  # an existing multi-stage layout is the author's: other passes improve it
         stage = doc.stages[0]

@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from dockopt.app_facts import AppFacts, analyse
 from dockopt.base_images import base_config, family, split_reference
 from dockopt.commands import server_ports, unwrap_shell
+from dockopt.document import Document
 from dockopt.edits import Edit
 from dockopt.image import Runtime, is_root_user, is_under
 from dockopt.js_facts import source_files, write_sites
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Severity, Transform
 
 UID = 10001  # as `docker init` does: far above the ranges distributions hand out
 USER_NAME = "app"
@@ -175,7 +178,7 @@ class NonRootUser(Transform):
     aliases = ("DL3002", "DS002", "AVD-DS-0002", "CKV_DOCKER_3", "CKV_DOCKER_8", "tally/user-created-but-never-used")
     order = 40
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         plan = doc.image.runtime()
         if plan is None:
             return

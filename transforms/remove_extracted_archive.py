@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+from collections.abc import Iterator
 
+from dockopt.document import Document
 from dockopt.downloads import curl_calls, extracted_archive, url_file_name
 from dockopt.package_managers import command_words, invocations, later_instructions, line_edits, text_of, top_level_commands
-from dockopt.transform import Safety, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Transform
 
 _WGET_OUTPUT = ("-O", "--output-document")
 
@@ -52,7 +55,7 @@ class RemoveExtractedArchive(Transform):
     order = 282
     needs = ('tar', 'unzip')
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             downloads = _downloads(view)
             if not downloads:

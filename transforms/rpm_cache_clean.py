@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from dockopt.cache_mounts import mounting, rpm_plan
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.document import Document
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Severity, Transform
 from dockopt.package_managers import (
     append_to_chain,
     later_instructions,
@@ -64,7 +67,7 @@ class RpmCacheClean(Transform):
     order = 235
     needs = ('yum', 'dnf', 'zypper')
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             if _CLEANED_RE.search(text_of(doc, instruction)):
                 continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Iterator
 
 from dockopt.base_images import (
     BaseSite,
@@ -15,9 +16,11 @@ from dockopt.base_images import (
 )
 from dockopt.build_needs import Needs, stage_needs
 from dockopt.compiled_split import plan_for
+from dockopt.document import Document
 from dockopt.edits import Edit
+from dockopt.results import Fix
 from dockopt.stage_split import NotMapped
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.transform import Context, Safety, Severity, Transform
 
 # -- the transform -----------------------------------------------------------------------------------
 
@@ -70,7 +73,7 @@ class SlimBase(Transform):
     aliases = ()
     order = 10
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         done_args: set[str] = set()
         shipped = set(doc.image.chain(doc.final_stage)) if doc.final_stage is not None else set()
         for stage in doc.stages:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tree_sitter import Node
+
 from dockopt.document import Document
 from dockopt.results import Fix
+from dockopt.shell import Command, ShellView
 from dockopt.transform import Context, Severity, Transform
 from dockopt.package_managers import (
     apk_calls,
@@ -73,5 +76,5 @@ class ApkUpdateRedundant(Transform):
                 break
 
 
-def _command(view, node):
+def _command(view: ShellView, node: Node) -> Command:
     return next(command for command in view.commands if command.node == node)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from dockopt.document import Document
 from dockopt.results import Fix
@@ -19,7 +19,7 @@ _SHORT_CLUSTER_RE = re.compile(r"^-[a-zA-Z]+$")
 _ANSWERED_RE = re.compile(r"(?i)assume-(yes|no)|trivial-only|^--?(simulate|just-print|dry-run|recon|no-act)$|^-s$")
 
 
-def answers_yes(words) -> bool:
+def answers_yes(words: Iterable[str | None]) -> bool:
     for value in words:
         if value is None:
             continue

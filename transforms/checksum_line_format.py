@@ -6,10 +6,13 @@ import posixpath
 import re
 from collections.abc import Iterator
 
+from tree_sitter import Node
+
 from dockopt.base_images import family
 from dockopt.document import Document
 from dockopt.package_managers import command_words, end_position, line_edits
 from dockopt.results import Fix
+from dockopt.shell import ShellView
 from dockopt.transform import Context, Safety, Transform
 
 _CHECKERS = frozenset("md5sum sha1sum sha224sum sha256sum sha384sum sha512sum b2sum".split())
@@ -79,7 +82,7 @@ class ChecksumLineFormat(Transform):
             )
 
 
-def _widen(view, checker):
+def _widen(view: ShellView, checker: Node) -> tuple[int, int, int, str] | None:
     """The change that doubles the space in the `echo "<digest> <file>"` piped into `checker`."""
     pipeline = checker.parent
     if pipeline is None or pipeline.type != "pipeline":

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 
 from dockopt.base_images import split_reference
-from dockopt.document import Document, line_body
+from dockopt.document import Document, Instruction, line_body
 from dockopt.edits import Edit
 from dockopt.results import Fix
 from dockopt.transform import Context, Transform
@@ -128,7 +128,7 @@ def _resolve(workdir: str, destination: str) -> str:
     return absolute
 
 
-def _replace_destination(doc, instruction, destination: str, absolute: str) -> list[Edit] | None:
+def _replace_destination(doc: Document, instruction: Instruction, destination: str, absolute: str) -> list[Edit] | None:
     """An edit that swaps the destination word, which ends the instruction's logical text."""
     logical = doc.logical(instruction)
     text = logical.text.rstrip(" \t")

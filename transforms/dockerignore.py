@@ -11,9 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 from stat import S_ISREG
 
-from dockopt.context import DockerIgnore
+from dockopt.context import BuildContext, DockerIgnore
 from dockopt.discovery import is_dockerfile_name
-from dockopt.document import Document
+from dockopt.document import Document, Instruction
 from dockopt.errors import DockoptError
 from dockopt.image import clean_source
 from dockopt.results import FileEdit, Fix, Safety
@@ -207,8 +207,8 @@ class _Tree:
         return [p for p in self.paths if posixpath.basename(p) == name and (folder is None or (p in self.folders) == folder)]
 
 
-def _whole_copies(doc: Document):
-    found = []
+def _whole_copies(doc: Document) -> list[Instruction]:
+    found: list[Instruction] = []
     for stage in doc.stages:
         for copy in doc.image.context_copies(stage, chain=False):
             if any(clean_source(source) == "." for source in copy.sources):
@@ -225,7 +225,7 @@ def _ignore_file(root: Path, dockerfile: Path | None) -> Path:
     return root / ".dockerignore"
 
 
-def _shown(target: Path, build) -> str:
+def _shown(target: Path, build: BuildContext) -> str:
     if build.dockerfile is not None:
         return str(target)
     return target.name
@@ -314,7 +314,7 @@ def _document_needs(doc: Document) -> _Needs:
     return needs
 
 
-def _candidates(doc: Document, whole, build, tree: _Tree, needs: _Needs) -> list[_Entry]:
+def _candidates(doc: Document, whole: list[Instruction], build: BuildContext, tree: _Tree, needs: _Needs) -> list[_Entry]:
     runs = "\n".join(i.original for i in doc.instructions if i.cmd == "RUN")
     wanted: list[_Entry] = []
 

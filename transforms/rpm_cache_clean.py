@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 
 from dockopt.cache_mounts import mounting, rpm_plan
-from dockopt.document import Document
+from dockopt.document import Document, Instruction
 from dockopt.results import Fix
 from dockopt.transform import Context, Safety, Severity, Transform
 from dockopt.package_managers import (
@@ -102,7 +102,7 @@ class RpmCacheClean(Transform):
             yield self.fix(message, instruction, edits, safety=safety)
 
 
-def _next_run_uses(doc, instruction, tools) -> bool:
+def _next_run_uses(doc: Document, instruction: Instruction, tools: Container[str]) -> bool:
     """Is the very next instruction of the stage a RUN that calls one of these tools too?"""
     following = doc.instructions[instruction.index + 1] if instruction.index + 1 < len(doc.instructions) else None
     if following is None or following.cmd != "RUN" or following.stage != instruction.stage:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import ast
+import inspect
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
+from typing import get_type_hints
 
 import pytest
 
@@ -42,6 +45,25 @@ def test_every_module_in_transforms_is_one_transform(path: Path):
     assert not path.name.startswith("_"), "helpers shared by rules live in core, not in transforms/"
     defined = [t for t in all_transforms() if t.__module__ == f"dockopt.transforms.{path.stem}"]
     assert len(defined) == 1, f"{path.name} defines {len(defined)} transforms"
+
+
+def _transform_classes() -> list[type]:
+    from dockopt.registry import all_transforms
+
+    return sorted(all_transforms(), key=lambda t: t.code)
+
+
+@pytest.mark.parametrize("transform", _transform_classes(), ids=lambda t: t.name)
+def test_check_is_typed_as_the_contract_says(transform: type):
+    """`check(self, doc: Document, ctx: Context) -> Iterator[Fix]`, so mypy checks each rule's body
+    against the core types (and a rule cannot drift from the contract unnoticed)."""
+    from dockopt.document import Document
+    from dockopt.results import Fix
+    from dockopt.transform import Context, Transform
+
+    assert transform.check is not Transform.check, f"{transform.__name__} does not implement check"
+    assert list(inspect.signature(transform.check).parameters) == ["self", "doc", "ctx"]
+    assert get_type_hints(transform.check) == {"doc": Document, "ctx": Context, "return": Iterator[Fix]}
 
 
 def test_core_never_imports_a_transform():

@@ -51,6 +51,13 @@ def test_unknown_base_says_why():
     assert fix.text.startswith("sudo in RUN; left alone: dockopt does not know which user example.com/base runs as")
 
 
+def test_a_run_above_every_from_is_reported_not_a_crash():
+    result = dockopt.fix("RUN sudo make\nFROM example.com/base\n", select=["DO260"], unsafe_fixes=True)
+    assert result.error is None
+    (fix,) = result.fixes
+    assert fix.text.startswith("sudo in RUN; left alone: dockopt does not know which user the base image runs as")
+
+
 def test_message_and_safety():
     result = dockopt.fix("FROM debian\nRUN sudo make\n", select=["DO260"], unsafe_fixes=True)
     (fix,) = result.applied

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 import tarfile
+from collections.abc import Iterator
+from pathlib import Path
 
-from dockopt.document import line_body, same_case
+from dockopt.context import BuildContext
+from dockopt.document import Document, Instruction, line_body, same_case
 from dockopt.edits import Edit
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Severity, Transform
 
 # ADD unpacks a local tar archive, plain or compressed; any of these names may be one.
 ARCHIVE_SUFFIXES = (
@@ -73,7 +77,7 @@ class AddToCopy(Transform):
     order = 110
     needs = ('add',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction in doc.instructions:
             if "ADD" not in (instruction.cmd, instruction.sub_cmd) or instruction.heredocs:
                 continue
@@ -110,7 +114,7 @@ class AddToCopy(Transform):
             yield self.fix(message, instruction, [Edit.replace(line, line, new)], safety=safety)
 
 
-def _flags_and_args(instruction) -> tuple[list[str], list[str]]:
+def _flags_and_args(instruction: Instruction) -> tuple[list[str], list[str]]:
     """ONBUILD's flags arrive among its arguments; split them off the same way for both."""
     flags = list(instruction.flags)
     args = list(instruction.args)
@@ -120,7 +124,7 @@ def _flags_and_args(instruction) -> tuple[list[str], list[str]]:
     return flags, args
 
 
-def _why_kept(sources: list[str], verdicts: list[str], only_add: list[str], build) -> str | None:
+def _why_kept(sources: list[str], verdicts: list[str], only_add: list[str], build: BuildContext | None) -> str | None:
     """Why ADD of local sources stays ADD; None when a source is remote or an archive, where ADD
     is the right instruction."""
     reasons = []
@@ -147,7 +151,7 @@ def _flag_name(flag: str) -> str:
     return flag[2:].partition("=")[0].lower()
 
 
-def _source_verdict(source: str, build) -> str:
+def _source_verdict(source: str, build: BuildContext | None) -> str:
     """COPY_OK when ADD would copy the source as it is; KEEP when ADD may fetch or unpack it;
     UNCHECKED when only the file itself could tell (a name with no extension, not in the context)."""
     if not source or "$" in source or "'" in source or '"' in source:
@@ -171,7 +175,7 @@ def _source_verdict(source: str, build) -> str:
     return COPY_OK if dot and stem and extension else UNCHECKED  # `app.py` is no tarball; `payload` might be
 
 
-def _checked_in_context(source: str, globbed: bool, build) -> bool | None:
+def _checked_in_context(source: str, globbed: bool, build: BuildContext) -> bool | None:
     """True/False when the context shows what the source is; None when it is not there."""
     relative = source.lstrip("/")
     while relative.startswith("./"):
@@ -206,7 +210,7 @@ def _archive_name(name: str) -> bool:
     return name.lower().endswith(ARCHIVE_SUFFIXES)
 
 
-def _archive_content(path) -> bool:
+def _archive_content(path: Path) -> bool:
     """Would ADD unpack this file? Compressed data counts as an archive without looking inside."""
     try:
         with open(path, "rb") as handle:
@@ -219,7 +223,7 @@ def _archive_content(path) -> bool:
         return False
 
 
-def _keyword_position(doc, instruction) -> tuple[int, int] | None:
+def _keyword_position(doc: Document, instruction: Instruction) -> tuple[int, int] | None:
     """(line, column) of the ADD keyword (after ONBUILD, if any), when it sits on one line."""
     logical = doc.logical(instruction)
     text = logical.text

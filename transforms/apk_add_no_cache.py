@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from dockopt.transform import Severity, Transform
+from dockopt.document import Document
+from dockopt.results import Fix
+from dockopt.transform import Context, Severity, Transform
 from dockopt.package_managers import APK_CACHES, add_option_after, apk_calls, line_edits, mounted_over
 
 
@@ -49,7 +52,7 @@ class ApkAddNoCache(Transform):
     order = 240
     needs = ('apk',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction in doc.instructions:
             if mounted_over(instruction, *APK_CACHES):
                 continue

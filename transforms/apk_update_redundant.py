@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from dockopt.transform import Severity, Transform
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from dockopt.document import Document
+from dockopt.results import Fix
+from dockopt.shell import Command, ShellView
+from dockopt.transform import Context, Severity, Transform
 from dockopt.package_managers import (
     apk_calls,
     invocation,
@@ -45,7 +52,7 @@ class ApkUpdateRedundant(Transform):
     order = 245
     needs = ('apk',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             parts = view.and_chain()
             if not parts or len(parts) < 2:
@@ -69,5 +76,5 @@ class ApkUpdateRedundant(Transform):
                 break
 
 
-def _command(view, node):
+def _command(view: ShellView, node: Node) -> Command:
     return next(command for command in view.commands if command.node == node)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from dockopt.cache_mounts import apt_plan, mounting
-from dockopt.results import Safety
-from dockopt.transform import Severity, Transform
+from dockopt.document import Document
+from dockopt.results import Fix, Safety
+from dockopt.transform import Context, Severity, Transform
 
 
 class AptCacheMount(Transform):
@@ -66,7 +69,7 @@ class AptCacheMount(Transform):
     order = 216
     needs = ("apt",)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         if not mounting(ctx):
             return
         for instruction, view in doc.shell_views():

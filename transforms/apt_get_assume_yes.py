@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
-from dockopt.transform import Severity, Transform
+from dockopt.document import Document
+from dockopt.results import Fix
+from dockopt.transform import Context, Severity, Transform
 from dockopt.package_managers import add_option_after, apt_calls, line_edits
 
 # Subcommands that stop to ask "Do you want to continue? [Y/n]" when they would change more
@@ -16,7 +19,7 @@ _SHORT_CLUSTER_RE = re.compile(r"^-[a-zA-Z]+$")
 _ANSWERED_RE = re.compile(r"(?i)assume-(yes|no)|trivial-only|^--?(simulate|just-print|dry-run|recon|no-act)$|^-s$")
 
 
-def answers_yes(words) -> bool:
+def answers_yes(words: Iterable[str | None]) -> bool:
     for value in words:
         if value is None:
             continue
@@ -62,7 +65,7 @@ class AptGetAssumeYes(Transform):
     order = 210
     needs = ('apt',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             changes = []
             for call, index, sub in apt_calls(view):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from dockopt.cache_mounts import apt_plan, mounting
+from dockopt.document import Document
+from dockopt.results import Fix
 from dockopt.run_merge import append_blocker
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.transform import Context, Safety, Severity, Transform
 from dockopt.package_managers import (
     append_to_chain,
     apt_calls,
@@ -71,7 +74,7 @@ class AptGetListsCleanup(Transform):
     order = 220
     needs = ('apt',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             if mounting(ctx) and apt_plan(doc, instruction, view) is not None:
                 continue  # cache policy "mount": the mount pass keeps this cache out of the image

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from dockopt.document import Document
 from dockopt.package_managers import (
     add_option_after,
     apt_calls,
@@ -9,7 +12,8 @@ from dockopt.package_managers import (
     end_position,
     line_edits,
 )
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Severity, Transform
 
 _QUIET_YES = frozenset({"-y", "--yes", "--assume-yes", "-q", "-qq", "--quiet", "-qy", "-yq", "-qqy"})
 
@@ -50,7 +54,7 @@ class AptGetNoInstallRecommends(Transform):
     order = 215
     needs = ('apt',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             changes = []
             for call, index, sub in apt_calls(view):
@@ -61,9 +65,10 @@ class AptGetNoInstallRecommends(Transform):
                 anchor = call.words[index]
                 line = end_position(view, anchor.node)
                 for word in call.words[index + 1 :]:
-                    if word.value not in _QUIET_YES or end_position(view, word.node) is None or line is None:
+                    if word.value not in _QUIET_YES or line is None:
                         break
-                    if end_position(view, word.node)[0] != line[0]:
+                    end = end_position(view, word.node)
+                    if end is None or end[0] != line[0]:
                         break
                     anchor = word
                 change = add_option_after(view, anchor, "--no-install-recommends")

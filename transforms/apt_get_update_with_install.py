@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
-from dockopt.document import line_body
+from dockopt.document import Document, Instruction, line_body
 from dockopt.edits import Edit
-from dockopt.transform import Severity, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Severity, Transform
 from dockopt.package_managers import APT_NEEDS_LISTS, apt_calls
 
 
@@ -55,7 +57,7 @@ class AptGetUpdateWithInstall(Transform):
     order = 205
     needs = ('apt',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         taken: set[int] = set()
         for stage in doc.stages:
             instructions = stage.instructions
@@ -67,7 +69,9 @@ class AptGetUpdateWithInstall(Transform):
                     continue
                 if sorted(first.flags) != sorted(second.flags):
                     continue
-                update = doc.shell(first).script.strip()
+                view = doc.shell(first)
+                assert view is not None  # _lone_update read it
+                update = view.script.strip()
                 line, col = doc.logical(second).position(doc.logical(second).body)
                 body = line_body(doc.lines[line])
                 text = body[:col] + update + " && " + body[col:] + "\n"
@@ -79,7 +83,7 @@ class AptGetUpdateWithInstall(Transform):
                 )
 
 
-def _next_run(following):
+def _next_run(following: Iterable[Instruction]) -> Instruction | None:
     """The next RUN, past instructions that cannot change what apt does (LABEL, EXPOSE, ...)."""
     for item in following:
         if item.cmd == "RUN":
@@ -92,16 +96,18 @@ def _next_run(following):
     return None
 
 
-def _lone_update(doc, instruction) -> bool:
+def _lone_update(doc: Document, instruction: Instruction) -> bool:
     view = doc.shell(instruction)
     if view is None or view.has_error or instruction.cmd != "RUN" or "\n" in view.script.strip():
         return False
     parts = view.and_chain()
+    if not parts:
+        return False
     calls = apt_calls(view)
-    return bool(parts) and len(calls) == len(parts) and all(sub == "update" for _, _, sub in calls)
+    return len(calls) == len(parts) and all(sub == "update" for _, _, sub in calls)
 
 
-def _installs(doc, instruction) -> bool:
+def _installs(doc: Document, instruction: Instruction) -> bool:
     view = doc.shell(instruction)
     if view is None or view.has_error or not view.and_chain():
         return False

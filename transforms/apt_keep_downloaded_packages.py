@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from dockopt.cache_mounts import keep_debs_span, mounting, rewrite
+from dockopt.document import Document
 from dockopt.package_managers import earlier_instructions
-from dockopt.results import Safety
-from dockopt.transform import Severity, Transform
+from dockopt.results import Fix, Safety
+from dockopt.transform import Context, Severity, Transform
 
 
 class AptKeepDownloadedPackages(Transform):
@@ -49,7 +52,7 @@ class AptKeepDownloadedPackages(Transform):
     order = 217
     needs = ("apt",)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         if not mounting(ctx):
             return
         done: set[int] = set()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dockopt.transform import Severity, Transform
+from collections.abc import Iterator
+
+from dockopt.document import Document
+from dockopt.results import Fix
+from dockopt.transform import Context, Severity, Transform
 from dockopt.package_managers import add_option_after, apt_calls, line_edits, word_span
 
 # apt subcommand -> the apt-get words that do the same (None: the same word). Others (list,
@@ -59,7 +63,7 @@ class AptToAptGet(Transform):
     order = 200
     needs = ('apt',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             changes = []
             for call, index, sub in apt_calls(view):

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 
-from dockopt.document import line_body
+from tree_sitter import Node
+
+from dockopt.document import Document, Instruction, line_body
 from dockopt.edits import Edit
 from dockopt.package_managers import command_words
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.results import Fix
+from dockopt.shell import ShellView
+from dockopt.transform import Context, Safety, Severity, Transform
 
 
 class CdInsteadOfWorkdir(Transform):
@@ -53,7 +58,7 @@ class CdInsteadOfWorkdir(Transform):
     order = 261
     needs = ('cd',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             fix = self._workdir_fix(doc, instruction, view) if instruction.cmd == "RUN" else None
             if isinstance(fix, tuple):
@@ -76,7 +81,7 @@ class CdInsteadOfWorkdir(Transform):
                     message += f" (not rewritten: {fix})"
                 yield self.fix(message, line)
 
-    def _workdir_fix(self, doc, instruction, view):
+    def _workdir_fix(self, doc: Document, instruction: Instruction, view: ShellView) -> tuple[list[Edit], str, bool] | str | None:
         """(edits, folder, the image starts there) for a leading `cd`; a reason it is left; or None."""
         chain = view.and_chain()
         if not chain or len(chain) < 2 or chain[0].type != "command":
@@ -110,7 +115,7 @@ class CdInsteadOfWorkdir(Transform):
         return edits, folder, _reaches_runtime(doc, instruction)
 
 
-def _top_level(node) -> bool:
+def _top_level(node: Node) -> bool:
     """Is the command a step of the RUN itself, not inside a subshell, function, loop or pipe?"""
     parent = node.parent
     while parent is not None and parent.type in ("list", "redirected_statement"):
@@ -118,7 +123,7 @@ def _top_level(node) -> bool:
     return parent is not None and parent.type == "program"
 
 
-def _later_use(doc, instruction) -> str | None:
+def _later_use(doc: Document, instruction: Instruction) -> str | None:
     """Why a WORKDIR here would change a later instruction (line given); None when none would."""
     stage = doc.stage_of(instruction)
     if stage is None:
@@ -141,7 +146,7 @@ def _later_use(doc, instruction) -> str | None:
     return None
 
 
-def _depends_on_workdir(doc, item) -> str | None:
+def _depends_on_workdir(doc: Document, item: Instruction) -> str | None:
     cmd = item.cmd
     if cmd == "WORKDIR":
         return "reset" if item.args and item.args[0].startswith("/") and "$" not in item.args[0] else "the WORKDIR"
@@ -152,7 +157,7 @@ def _depends_on_workdir(doc, item) -> str | None:
     if cmd == "RUN":
         view = doc.shell(item)
         chain = view.and_chain() if view is not None and not view.has_error else None
-        if chain and len(chain) >= 2 and chain[0].type == "command":
+        if view is not None and chain and len(chain) >= 2 and chain[0].type == "command":
             words = [w.value for w in command_words(view, next(c for c in view.commands if c.node == chain[0]))]
             if len(words) == 2 and words[0] == "cd" and words[1] and words[1].startswith("/") and "$" not in words[1]:
                 return None
@@ -162,13 +167,14 @@ def _depends_on_workdir(doc, item) -> str | None:
     return None  # ENV, ARG, LABEL, EXPOSE, USER, CMD, ENTRYPOINT, HEALTHCHECK...: said in the reason
 
 
-def _reaches_runtime(doc, instruction) -> bool:
+def _reaches_runtime(doc: Document, instruction: Instruction) -> bool:
     """Does the WORKDIR last to the end of a stage (the image a container would start from)?"""
     stage = doc.stage_of(instruction)
+    assert stage is not None  # _later_use left RUNs outside a stage alone
     return not any(item.cmd == "WORKDIR" and item.index > instruction.index for item in stage.instructions)
 
 
-def _drop_cd(doc, instruction, view, chain):
+def _drop_cd(doc: Document, instruction: Instruction, view: ShellView, chain: list[Node]) -> list[Edit] | None:
     """Edits that remove `cd DIR && ` (the cd and everything up to the chain's next part)."""
     start_line, start_column = view.position(chain[0])
     next_line, next_column = view.position(chain[1])

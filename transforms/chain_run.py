@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from dockopt.document import line_body
+from dockopt.document import Document, Instruction, line_body
 from dockopt.edits import Edit
 from dockopt.manifests import InstallRun, classify_run
 from dockopt.pragmas import parse_pragmas, under_tool_directive
-from dockopt.transform import Severity, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Severity, Transform
 from dockopt.repository import ignored_rules
 from dockopt.run_merge import Body, and_breaks, mergeable_shell, read_body, startup_code
 
@@ -95,7 +97,7 @@ class ChainRun(Transform):
     order = 300
     needs = ('run',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         if startup_code(doc):
             return
         pragmas = parse_pragmas(doc)
@@ -134,7 +136,7 @@ class ChainRun(Transform):
 # -- which RUNs merge ------------------------------------------------------------------------
 
 
-def _consecutive_runs(doc):
+def _consecutive_runs(doc: Document) -> Iterator[tuple[Instruction, Instruction]]:
     """Pairs of RUNs with no other instruction between them in a stage (comments do not count)."""
     for stage in doc.stages:
         for previous, instruction in zip(stage.instructions, stage.instructions[1:]):
@@ -142,7 +144,7 @@ def _consecutive_runs(doc):
                 yield previous, instruction
 
 
-def _why_apart(doc, previous, instruction, pragma_runs: set[int]) -> str | None:
+def _why_apart(doc: Document, previous: Instruction, instruction: Instruction, pragma_runs: set[int]) -> str | None:
     """Why two consecutive RUNs were not merged; None where hadolint's DL3059 agrees they are
     separate steps (either runs more than two commands) or nothing needs saying."""
     if instruction.index in pragma_runs or previous.index in pragma_runs:
@@ -178,7 +180,7 @@ def _why_apart(doc, previous, instruction, pragma_runs: set[int]) -> str | None:
 
 
 
-def _groups(doc, pragma_runs: set[int]) -> list[list[Body]]:
+def _groups(doc: Document, pragma_runs: set[int]) -> list[list[Body]]:
     groups: list[list[Body]] = []
     cwds = doc.image.workdirs
     for stage in doc.stages:
@@ -207,7 +209,7 @@ def _groups(doc, pragma_runs: set[int]) -> list[list[Body]]:
     return [group for group in groups if len(group) > 1]
 
 
-def _joinable(doc, previous: Body, body: Body) -> bool:
+def _joinable(doc: Document, previous: Body, body: Body) -> bool:
     if sorted(previous.instruction.flags) != sorted(body.instruction.flags):
         return False
     # A blank or comment line between two RUNs is the author's own boundary: a comment names the
@@ -216,7 +218,7 @@ def _joinable(doc, previous: Body, body: Body) -> bool:
     return body.instruction.start == previous.instruction.end + 1
 
 
-def _own_step(doc, cwds: dict[int, str], previous: Body, body: Body) -> bool:
+def _own_step(doc: Document, cwds: Mapping[int, str], previous: Body, body: Body) -> bool:
     """A RUN of more than two commands is a step its author chose to keep on its own (the
     reasoning of hadolint's DL3059, which users know), and so is an install from dependency
     manifests (`pip install -r`, `npm ci`, `go mod download`): its layer is the one the build
@@ -240,7 +242,7 @@ def _makes_accounts(body: Body) -> bool:
     return any(command.name in _ACCOUNT_TOOLS for command in body.view.commands)
 
 
-def _installs_manifests(doc, cwds: dict[int, str], body: Body) -> bool:
+def _installs_manifests(doc: Document, cwds: Mapping[int, str], body: Body) -> bool:
     found = classify_run(doc, body.instruction, cwds.get(body.instruction.index, "/"))
     return isinstance(found, InstallRun) and found.uses_manifests
 
@@ -269,7 +271,7 @@ def _placement(body: Body) -> str | None:
     return "start" if start else ("end" if end else None)
 
 
-def _same_style(doc, group: list[Body], body: Body) -> bool:
+def _same_style(doc: Document, group: list[Body], body: Body) -> bool:
     """Would `body` keep the group's one `&&` placement (line start or line end) and its one
     continuation indent? A merge that mixes them reads as two files glued together."""
     members = (*group, body)
@@ -278,7 +280,7 @@ def _same_style(doc, group: list[Body], body: Body) -> bool:
     return len(placements) <= 1 and "mixed" not in placements and len(indents) <= 1
 
 
-def _continuation_indent(doc, body: Body) -> str | None:
+def _continuation_indent(doc: Document, body: Body) -> str | None:
     """How far the body's continuation lines are indented past its keyword (None: one line)."""
     own = doc.indent(body.instruction.start)
     found = None
@@ -293,16 +295,17 @@ def _continuation_indent(doc, body: Body) -> str | None:
     return found
 
 
-def _group_style(doc, group: list[Body], file_style: _Style) -> _Style:
+def _group_style(doc: Document, group: list[Body], file_style: _Style) -> _Style:
     """The group's own `&&` placement and indent win over the file's, so the merged RUN uses one."""
     placements = {_placement(body) for body in group} - {None}
-    indents = {_continuation_indent(doc, body) for body in group} - {None}
+    found = (_continuation_indent(doc, body) for body in group)
+    indents = {item for item in found if item is not None}
     indent = next(iter(indents)) if indents else file_style.indent
     line_start = placements == {"start"} if placements else file_style.line_start
     return _Style(indent=indent, line_start=line_start)
 
 
-def _mounts_carry_files(instruction) -> bool:
+def _mounts_carry_files(instruction: Instruction) -> bool:
     """A tmpfs or writable bind mount starts empty (or pristine) in every RUN: not so once merged."""
     for value in instruction.flags_named("mount"):
         options = dict(part.partition("=")[::2] for part in value.split(","))
@@ -322,7 +325,7 @@ class _Style:
     line_start: bool  # `&& cmd` at the start of continuation lines, not `cmd && \` at the end
 
     @classmethod
-    def of(cls, doc) -> _Style:
+    def of(cls, doc: Document) -> _Style:
         starts = ends = 0
         after_operator: Counter[str] = Counter()  # indents of lines that start a command
         anywhere: Counter[str] = Counter()  # indents of every continuation line
@@ -348,7 +351,7 @@ class _Style:
         return cls(indent=indent, line_start=starts > ends)
 
 
-def _merged_text(doc, group: list[Body], style: _Style) -> str | None:
+def _merged_text(doc: Document, group: list[Body], style: _Style) -> str | None:
     escape = doc.escape
     indent = doc.indent(group[0].instruction.start) + style.indent
     out: list[str] = []

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
+
+from tree_sitter import Node
 
 from dockopt.base_images import family
+from dockopt.document import Document
 from dockopt.package_managers import command_words, end_position, line_edits
-from dockopt.transform import Safety, Transform
+from dockopt.results import Fix
+from dockopt.shell import ShellView
+from dockopt.transform import Context, Safety, Transform
 
 _CHECKERS = frozenset("md5sum sha1sum sha224sum sha256sum sha384sum sha512sum b2sum".split())
 # "<digest> <file>" with one space: the digest a variable or hex, the file name one plain word.
@@ -51,7 +57,7 @@ class ChecksumLineFormat(Transform):
     order = 288
     needs = ('sum',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             changes = []
             for command in view.commands:
@@ -76,7 +82,7 @@ class ChecksumLineFormat(Transform):
             )
 
 
-def _widen(view, checker):
+def _widen(view: ShellView, checker: Node) -> tuple[int, int, int, str] | None:
     """The change that doubles the space in the `echo "<digest> <file>"` piped into `checker`."""
     pipeline = checker.parent
     if pipeline is None or pipeline.type != "pipeline":

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from dockopt.document import line_body
+from collections.abc import Iterator
+
+from dockopt.document import Document, Instruction, line_body
 from dockopt.edits import Edit
+from dockopt.results import Fix
 from dockopt.run_merge import append_blocker
-from dockopt.transform import Severity, Transform
+from dockopt.shell import Command
+from dockopt.transform import Context, Severity, Transform
 
 # Instructions that neither run anything nor touch the filesystem: a cleanup can move above them.
 _INERT = frozenset({"LABEL", "EXPOSE", "MAINTAINER", "STOPSIGNAL", "HEALTHCHECK", "CMD", "ENTRYPOINT", "ONBUILD"})
@@ -55,7 +59,7 @@ class CleanupInCreatingLayer(Transform):
     severity = Severity.INFO
     order = 250
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for stage in doc.stages:
             runs = stage.instructions
             for position, cleanup in enumerate(runs):
@@ -65,7 +69,7 @@ class CleanupInCreatingLayer(Transform):
                 if creator is not None:
                     yield self._move(doc, creator, cleanup)
 
-    def _move(self, doc, creator, cleanup):
+    def _move(self, doc: Document, creator: Instruction, cleanup: Instruction) -> Fix:
         comments_start = cleanup.start
         while comments_start - 1 > creator.end and line_body(doc.lines[comments_start - 1]).lstrip().startswith("#"):
             comments_start -= 1
@@ -87,7 +91,7 @@ class CleanupInCreatingLayer(Transform):
         return self.fix(f"cleanup at line {cleanup.line} moved into the RUN that created the files (a later layer cannot shrink the image)", creator, edits)
 
 
-def _creator(doc, runs, position):
+def _creator(doc: Document, runs: list[Instruction], position: int) -> Instruction | None:
     """The RUN the cleanup can join: the previous one, with only inert instructions between."""
     between = 0
     for instruction in reversed(runs[:position]):
@@ -110,22 +114,25 @@ def _creator(doc, runs, position):
     return None
 
 
-def _is_cleanup(doc, instruction) -> bool:
+def _is_cleanup(doc: Document, instruction: Instruction) -> bool:
     if instruction.cmd != "RUN" or instruction.flags or not instruction.shell_form:
         return False
     view = doc.shell(instruction)
-    if view is None or view.has_error or view.and_chain() is None:
+    if view is None or view.has_error:
         return False
     parts = view.and_chain()
+    if parts is None:
+        return False
     commands = view.commands
     if len(commands) != len(parts) or any(part.type != "command" for part in parts):
         return False  # pipes, subshells, redirections: not a plain cleanup
     return all(_cleanup_command(command) for command in commands)
 
 
-def _cleanup_command(command) -> bool:
-    name, args = command.name, command.args
-    if command.assignments or name is None or any(arg is None for arg in args):
+def _cleanup_command(command: Command) -> bool:
+    name = command.name
+    args = [arg for arg in command.args if arg is not None]
+    if command.assignments or name is None or len(args) != len(command.args):
         return False
     if name == "rm":
         paths = [a for a in args if not a.startswith("-")]
@@ -145,7 +152,7 @@ def _cleanup_command(command) -> bool:
     return False
 
 
-def _body_lines(doc, instruction) -> list[str]:
+def _body_lines(doc: Document, instruction: Instruction) -> list[str]:
     """The cleanup's shell text as written: first line after `RUN `, the rest verbatim."""
     logical = doc.logical(instruction)
     line, col = logical.position(logical.body)
@@ -153,12 +160,12 @@ def _body_lines(doc, instruction) -> list[str]:
     return [first] + [line_body(doc.lines[i]) for i in range(line + 1, instruction.end + 1)]
 
 
-def _leading_operator_style(doc, instruction) -> bool:
+def _leading_operator_style(doc: Document, instruction: Instruction) -> bool:
     """Does the RUN put `&&` at the start of continuation lines?"""
     return any(line_body(doc.lines[i]).lstrip().startswith("&&") for i in range(instruction.start + 1, instruction.end + 1))
 
 
-def _continuation_indent(doc, instruction) -> str:
+def _continuation_indent(doc: Document, instruction: Instruction) -> str:
     for i in range(instruction.start + 1, instruction.end + 1):
         body = line_body(doc.lines[i])
         if body.strip() and not body.lstrip().startswith("#"):

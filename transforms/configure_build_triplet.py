@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from dockopt.base_images import family
+from dockopt.document import Document
 from dockopt.package_managers import add_option_after, command_words, line_edits
-from dockopt.transform import Safety, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Transform
 
 BUILD_FLAG = '--build="$(dpkg-architecture --query DEB_BUILD_GNU_TYPE)"'
 
@@ -46,7 +50,7 @@ class ConfigureBuildTriplet(Transform):
     order = 287
     needs = ('configure',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             stage = doc.stage_of(instruction)
             if stage is None or family(doc.image.stage(stage).base_image) != "debian":

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from dockopt.document import Document
 from dockopt.edits import Edit
+from dockopt.results import Fix
 from dockopt.text import line_body
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.transform import Context, Safety, Severity, Transform
 
 
 class ConsistentInstructionCasing(Transform):
@@ -46,7 +50,7 @@ class ConsistentInstructionCasing(Transform):
     aliases = ("ConsistentInstructionCasing", "buildkit/ConsistentInstructionCasing")
     order = 104
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         counted = [item for item in doc.instructions if item.stage is not None]
         # BuildKit: upper case wins a tie. A file in one case throughout finds nothing to change
         # (the house rule: lower-case keywords stay as written).

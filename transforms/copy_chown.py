@@ -6,10 +6,16 @@ import os
 import posixpath
 import re
 import stat
+from collections.abc import Iterable, Iterator, Mapping
 
+from dockopt.context import BuildContext
+from dockopt.document import Document, Instruction
+from dockopt.edits import Edit
 from dockopt.image import is_under, join
 from dockopt.package_managers import command_words, line_edits, word_span
-from dockopt.transform import Safety, Transform
+from dockopt.results import Fix
+from dockopt.shell import Command, ShellView
+from dockopt.transform import Context, Safety, Transform
 
 # Instructions that neither touch files nor change who runs the next RUN.
 _INERT = frozenset({"LABEL", "EXPOSE", "ENV", "ARG", "STOPSIGNAL", "HEALTHCHECK", "CMD", "ENTRYPOINT", "MAINTAINER"})
@@ -63,7 +69,7 @@ class CopyChown(Transform):
     order = 240
     needs = ('chown',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         cwds = doc.image.workdirs
         for stage in doc.stages:
             items = stage.instructions
@@ -88,7 +94,9 @@ class CopyChown(Transform):
                     yield self.fix(message, copy, edits)
 
 
-def _chown_after(doc, items, position, dest, cwds):
+def _chown_after(
+    doc: Document, items: list[Instruction], position: int, dest: str, cwds: Mapping[int, str]
+) -> tuple[Instruction, ShellView, Command, str] | None:
     """The RUN right after the COPY (past inert instructions) whose chain runs `chown -R OWNER dest`."""
     for item in items[position + 1 :]:
         if item.cmd in _INERT:
@@ -97,7 +105,7 @@ def _chown_after(doc, items, position, dest, cwds):
             return None
         view = doc.shell(item)
         parts = view.and_chain() if view is not None and not view.has_error else None
-        if not parts:
+        if view is None or not parts:
             return None
         for command in view.commands:
             if command.node not in parts or command.name != "chown" or command.assignments:
@@ -118,7 +126,7 @@ def _chown_after(doc, items, position, dest, cwds):
     return None
 
 
-def _rewrites_tree_again(view, chown, dest, cwd) -> bool:
+def _rewrites_tree_again(view: ShellView, chown: Command, dest: str, cwd: str) -> bool:
     """Does another command of the RUN change files under `dest` (`chmod -R`, `find ... -exec`)?"""
     for command in view.commands:
         if command is chown or command.name not in _METADATA_COMMANDS:
@@ -128,12 +136,12 @@ def _rewrites_tree_again(view, chown, dest, cwd) -> bool:
     return False
 
 
-def _path(doc, instruction, text: str) -> str | None:
+def _path(doc: Document, instruction: Instruction, text: str) -> str | None:
     """An in-image path as the instruction reads it, `$VAR`s replaced by their ENV/ARG values."""
     return doc.image.scope(instruction).known_path(text)
 
 
-def _unsafe_reason(doc, ctx, copy, folder) -> str | None:
+def _unsafe_reason(doc: Document, ctx: Context, copy: Instruction, folder: str) -> str | None:
     if copy.flag("from") is not None:
         return "files from another stage or image may carry setuid bits, which chown cleared"
     reason = doc.image.empty_before(copy, folder)
@@ -144,14 +152,16 @@ def _unsafe_reason(doc, ctx, copy, folder) -> str | None:
     return _setuid_in(ctx.build, copy.args[:-1])
 
 
-def _setuid_in(build, sources) -> str | None:
+def _setuid_in(build: BuildContext, sources: Iterable[str]) -> str | None:
     """A reason when a copied context file has a setuid or setgid bit (or there are too many to look)."""
     seen = 0
     for source in sources:
         path = build.root / source.lstrip("/")
         if any(ch in source for ch in "*?[") or not path.exists():
             return f"the copied sources ({source}) could not be looked at for setuid bits, which chown clears"
-        walk = [(str(path.parent), [], [path.name])] if path.is_file() else os.walk(path)
+        walk: Iterable[tuple[str, list[str], list[str]]] = (
+            [(str(path.parent), [], [path.name])] if path.is_file() else os.walk(path)
+        )
         for folder, _, names in walk:
             for name in names:
                 seen += 1
@@ -166,7 +176,7 @@ def _setuid_in(build, sources) -> str | None:
     return None
 
 
-def _edits(doc, copy, view, command, owner):
+def _edits(doc: Document, copy: Instruction, view: ShellView, command: Command, owner: str) -> list[Edit] | None:
     """`--chown=OWNER ` after the COPY keyword, and the `-R` words out of the chown."""
     logical = doc.logical(copy)
     line, col = logical.position(len(copy.keyword))

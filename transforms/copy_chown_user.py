@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 
-from dockopt.document import line_body
+from collections.abc import Iterator
+
+from dockopt.document import Document, line_body
 from dockopt.edits import Edit
 from dockopt.image import is_root_user
-from dockopt.transform import Safety, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Transform
 
 # Windows images have no --chown (and their USER names are Windows accounts).
 _WINDOWS_USERS = frozenset({"containeruser", "containeradministrator"})
@@ -57,7 +60,7 @@ class CopyChownUser(Transform):
     order = 510
     needs = ('user',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction in doc.instructions:
             if instruction.cmd not in ("COPY", "ADD") or instruction.flag("chown") is not None:
                 continue

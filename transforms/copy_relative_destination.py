@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 
 from dockopt.base_images import split_reference
-from dockopt.document import line_body
+from dockopt.document import Document, Instruction, line_body
 from dockopt.edits import Edit
-from dockopt.transform import Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Transform
 
 # The WORKDIR official images start in: none of these sets one (so "/"), except golang. An image
 # not listed here may set any WORKDIR, which dockopt cannot see.
@@ -70,7 +72,7 @@ class CopyRelativeDestination(Transform):
     order = 140
     needs = ('copy', 'add')
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction in doc.instructions:
             if instruction.cmd not in ("COPY", "ADD") or not instruction.shell_form or len(instruction.args) < 2:
                 continue
@@ -126,7 +128,7 @@ def _resolve(workdir: str, destination: str) -> str:
     return absolute
 
 
-def _replace_destination(doc, instruction, destination: str, absolute: str) -> list[Edit] | None:
+def _replace_destination(doc: Document, instruction: Instruction, destination: str, absolute: str) -> list[Edit] | None:
     """An edit that swaps the destination word, which ends the instruction's logical text."""
     logical = doc.logical(instruction)
     text = logical.text.rstrip(" \t")

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from dockopt.base_images import family
-from dockopt.document import line_body
+from dockopt.document import Document, Instruction, line_body
 from dockopt.edits import Edit
 from dockopt.image import clean_source, is_glob
+from dockopt.results import Fix
 from dockopt.text import unquote
-from dockopt.transform import Safety, Transform
+from dockopt.transform import Context, Safety, Transform
 
 # Folders every Debian, Red Hat and Alpine image has: a copy into one of them lands inside.
 _SYSTEM_FOLDERS = frozenset(
@@ -60,7 +63,7 @@ class CopySourcesFolderDestination(Transform):
     order = 272
     needs = ("copy", "add")
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         root = ctx.build.root if ctx.build is not None and ctx.build.root.is_dir() else None
         for instruction in doc.instructions:
             if instruction.cmd not in ("COPY", "ADD") or instruction.heredocs or len(instruction.args) < 2:
@@ -93,14 +96,14 @@ class CopySourcesFolderDestination(Transform):
                 )
 
 
-def _matches_several(root, source: str) -> bool:
+def _matches_several(root: Path, source: str) -> bool:
     clean = clean_source(source)
     if not is_glob(clean):
         return False
     return len(list(root.glob(clean))) > 1
 
 
-def _all_folders(root, sources) -> bool:
+def _all_folders(root: Path, sources: Iterable[str]) -> bool:
     for source in sources:
         clean = clean_source(source)
         if is_glob(clean) or "$" in clean:
@@ -111,7 +114,7 @@ def _all_folders(root, sources) -> bool:
     return True
 
 
-def _is_folder(doc, instruction, destination: str) -> bool:
+def _is_folder(doc: Document, instruction: Instruction, destination: str) -> bool:
     """Is the destination a folder in the image when this COPY runs?"""
     if destination == ".":
         return True  # the WORKDIR, which exists (`x/.` does not make x a folder: BuildKit copies to the file x)
@@ -152,7 +155,7 @@ def _with_parents(path: str) -> set[str]:
     return found
 
 
-def _append_slash(doc, instruction, destination: str) -> list[Edit] | None:
+def _append_slash(doc: Document, instruction: Instruction, destination: str) -> list[Edit] | None:
     """An edit that puts `/` right after the destination, which ends the instruction's text
     (inside the closing quote in JSON form)."""
     logical = doc.logical(instruction)

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from dockopt.document import Document
 from dockopt.downloads import add_short_option, curl_calls, output_is_used
 from dockopt.package_managers import line_edits
-from dockopt.transform import Safety, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Transform
 
 
 class CurlFail(Transform):
@@ -43,7 +47,7 @@ class CurlFail(Transform):
     order = 280
     needs = ('curl',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             changes = []
             for curl in curl_calls(view):

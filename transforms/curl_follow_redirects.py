@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from dockopt.downloads import CURL_SHORT_WITH_VALUE, add_short_option, curl_calls, output_is_used
+from collections.abc import Iterator
+
+from dockopt.document import Document
+from dockopt.downloads import CURL_SHORT_WITH_VALUE, CurlCall, add_short_option, curl_calls, output_is_used
 from dockopt.package_managers import end_position, line_edits
-from dockopt.transform import Safety, Transform
+from dockopt.results import Fix
+from dockopt.shell import ShellView
+from dockopt.transform import Context, Safety, Transform
 
 
 class CurlFollowRedirects(Transform):
@@ -44,7 +49,7 @@ class CurlFollowRedirects(Transform):
     order = 281
     needs = ('curl',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             changes = []
             for curl in curl_calls(view):
@@ -62,10 +67,11 @@ class CurlFollowRedirects(Transform):
                 )
 
 
-def _append_to_cluster(view, curl):
+def _append_to_cluster(view: ShellView, curl: CurlCall) -> tuple[int, int, int, str] | None:
     """`-fsS` → `-fsSL`: the letter at the end of the first cluster that takes no value."""
     for word in curl.clusters:
-        if word.value[-1] in CURL_SHORT_WITH_VALUE or any(letter in CURL_SHORT_WITH_VALUE for letter in word.value[1:]):
+        value = word.value  # never None: clusters are written plainly
+        if value is None or value[-1] in CURL_SHORT_WITH_VALUE or any(letter in CURL_SHORT_WITH_VALUE for letter in value[1:]):
             continue
         end = end_position(view, word.node)
         if end is None or view.text(word.node) != word.value:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Iterator, Mapping
 
-from dockopt.document import line_body
+from dockopt.context import BuildContext
+from dockopt.document import Document, Instruction, Stage, line_body
 from dockopt.edits import Edit
 from dockopt.image import is_under, join
 from dockopt.manifests import (
@@ -13,13 +15,15 @@ from dockopt.manifests import (
     PROJECT_INSTALLERS,
     InstallRun,
     NotInstall,
+    SourceCopy,
     classify_run,
     manifest_problem,
     present,
     requirement_files,
     source_copy,
 )
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Severity, Transform
 
 # Instructions that only set config or build state: the source COPY may move below them.
 _CONFIG_ONLY = {"ENV", "ARG", "LABEL", "EXPOSE", "USER", "STOPSIGNAL", "HEALTHCHECK", "MAINTAINER", "CMD",
@@ -82,12 +86,12 @@ class DependencyManifestsFirst(Transform):
     order = 30
     needs = ('copy', 'add')
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         cwds = doc.image.workdirs
         for stage in doc.stages:
             yield from self._stage(doc, stage, cwds, ctx.build)
 
-    def _stage(self, doc, stage, cwds, build):
+    def _stage(self, doc: Document, stage: Stage, cwds: Mapping[int, str], build: BuildContext | None) -> Iterator[Fix]:
         deps_only: set[tuple[str, str]] = set()  # (tool, folder) that already installed without the project
         single_files: set[tuple[str, str]] = set()  # (in-image path, context path) copied one by one
         for position, instruction in enumerate(stage.instructions):
@@ -114,13 +118,23 @@ class DependencyManifestsFirst(Transform):
 class _Plan:
     """The move for one source COPY: which instructions go above it and which manifests come first."""
 
-    def __init__(self, doc, stage, position, copy, cwds, build, deps_only, single_files):
+    def __init__(
+        self,
+        doc: Document,
+        stage: Stage,
+        position: int,
+        copy: SourceCopy,
+        cwds: Mapping[int, str],
+        build: BuildContext | None,
+        deps_only: set[tuple[str, str]],
+        single_files: set[tuple[str, str]],
+    ) -> None:
         self.doc, self.copy, self.build = doc, copy, build
         self.instruction = stage.instructions[position]
-        self.findings = []
-        self.fix_text = None
-        self.unsafe_reason = None if build is not None else "no build context: the manifest names were not checked"
-        self.blocker = None  # the first instruction that cannot move above the COPY
+        self.findings: list[Fix] = []
+        self.fix_text: str | None = None
+        self.unsafe_reason: str | None = None if build is not None else "no build context: the manifest names were not checked"
+        self.blocker: Instruction | None = None  # the first instruction that cannot move above the COPY
         block, runs, stop = self._block(stage.instructions[position + 1 :], cwds, deps_only)
         if stop is not None:
             self.findings.append(stop)
@@ -144,10 +158,14 @@ class _Plan:
 
     # -- which instructions move -----------------------------------------------------------------
 
-    def _block(self, following, cwds, deps_only):
+    def _block(
+        self, following: list[Instruction], cwds: Mapping[int, str], deps_only: set[tuple[str, str]]
+    ) -> tuple[list[Instruction], list[tuple[Instruction, InstallRun]], Fix | None]:
         """(instructions that move above the COPY, their install RUNs, a finding for what stopped it)."""
         instruction = self.instruction
-        block, runs, moved = [], [], 0
+        block: list[Instruction] = []
+        runs: list[tuple[Instruction, InstallRun]] = []
+        moved = 0
         stop = None
         relative_copy = not instruction.args[-1].startswith("/") or "$" in self.doc.raw(instruction)
         for item in following:
@@ -183,7 +201,7 @@ class _Plan:
                 moved = len(block)
         return block[:moved], [(item, run) for item, run in runs if item in block[:moved]], stop
 
-    def _finding(self, item, reason):
+    def _finding(self, item: Instruction, reason: str) -> Fix:
         text = _short(self.doc, self.instruction)
         return DependencyManifestsFirst().fix(f"dependency install stays after `{text}`: {reason}", item)
 
@@ -240,7 +258,7 @@ class _Plan:
                     return problem
         return None
 
-    def _settings_read_source(self, item, cwd: str) -> str | None:
+    def _settings_read_source(self, item: Instruction, cwd: str) -> str | None:
         """Installer settings from ENV, ARG or the RUN itself that name a path the source copy
         provides (`ENV PIP_FIND_LINKS=/app/vendor`): the install reads it, so it needs the source."""
         for key, value in _installer_settings(self.doc, item):
@@ -254,7 +272,9 @@ class _Plan:
 
     # -- which manifests come first ----------------------------------------------------------------
 
-    def _missing_manifest(self, runs, single_files):
+    def _missing_manifest(
+        self, runs: list[tuple[Instruction, InstallRun]], single_files: set[tuple[str, str]]
+    ) -> tuple[Instruction, str] | None:
         """(install RUN, manifest) of a manifest an install needs that the build context lacks."""
         if self.build is None:
             return None
@@ -267,11 +287,11 @@ class _Plan:
                     return item, relative
         return None
 
-    def _precopy(self, run: InstallRun, single_files) -> list[str]:
+    def _precopy(self, run: InstallRun, single_files: set[tuple[str, str]]) -> list[str]:
         """Context paths of the manifests to copy before the install (those the source copy provides)."""
         wanted: list[tuple[str, str]] = []  # (in-image path, context path)
 
-        def add(path, relative):
+        def add(path: str, relative: str | None) -> None:
             if relative is not None and (path, relative) not in single_files and (path, relative) not in wanted:
                 wanted.append((path, relative))
 
@@ -294,11 +314,13 @@ class _Plan:
                 add(path, relative)
         return [relative for _, relative in wanted]
 
-    def _go_download(self, cwds, single_files, deps_only):
+    def _go_download(
+        self, cwds: Mapping[int, str], single_files: set[tuple[str, str]], deps_only: set[tuple[str, str]]
+    ) -> None:
         """`COPY . .` then `RUN go build`: download the modules first, from go.mod and go.sum alone."""
         item = self.blocker
         view = self.doc.shell(item) if item is not None and item.cmd == "RUN" else None
-        if view is None or not any(
+        if item is None or view is None or not any(
             c.name == "go" and c.args[:1] and c.args[0] in ("build", "install", "test", "vet") for c in view.commands
         ):
             return
@@ -316,7 +338,9 @@ class _Plan:
         if self.build.exists(posixpath.join(folder, "go.work")):
             return  # a workspace builds modules from the source
         sources = [relative] + [p for p in [posixpath.join(folder, "go.sum")] if self.build.exists(p)]
-        dest = self.copy.dest_for(relative)[0]
+        placed = self.copy.dest_for(relative)
+        assert placed is not None  # context_path found go.mod in this copy
+        dest = placed[0]
         instruction = self.instruction
         indent = self.doc.indent(instruction.start)
         copy_kw, run_kw = self.doc.keyword("COPY"), self.doc.keyword("RUN")
@@ -330,7 +354,7 @@ class _Plan:
 
     # -- the edit ----------------------------------------------------------------------------------
 
-    def _render(self, block, runs, precopy):
+    def _render(self, block: list[Instruction], runs: list[tuple[Instruction, InstallRun]], precopy: list[str]) -> None:
         doc, instruction = self.doc, self.instruction
         indent = doc.indent(instruction.start)
         keyword = doc.keyword("COPY")
@@ -338,8 +362,9 @@ class _Plan:
         lines = []
         by_dest: dict[str, list[str]] = {}
         for relative in precopy:
-            dest, source = self.copy.dest_for(relative) or (None, None)
-            if dest is not None:
+            placed = self.copy.dest_for(relative)
+            if placed is not None:
+                dest, source = placed
                 by_dest.setdefault(dest, []).append(source)
         for dest, sources in by_dest.items():
             if any(" " in item or '"' in item for item in [*sources, dest]):
@@ -376,7 +401,7 @@ _INSTALLER_SETTING_PREFIXES = ("PIP_", "UV_", "PIPENV_", "POETRY_", "PDM_", "NPM
 _PLAIN_SETTING_VALUES = frozenset("true false yes no on off".split())
 
 
-def _installer_settings(doc, item) -> list[tuple[str, str]]:
+def _installer_settings(doc: Document, item: Instruction) -> list[tuple[str, str]]:
     """(name, value) of installer settings in effect for `item`: every earlier ENV/ARG (any stage,
     to stay on the safe side) and the RUN's own `NAME=value` prefixes."""
     found: list[tuple[str, str]] = []
@@ -385,15 +410,15 @@ def _installer_settings(doc, item) -> list[tuple[str, str]]:
             args = list(instruction.args)
             found.extend(zip(args[::2], args[1::2]))
         elif instruction.cmd == "ARG":
-            found.extend(tuple(arg.split("=", 1)) for arg in instruction.args if "=" in arg)
+            found.extend((key, value) for key, sep, value in (arg.partition("=") for arg in instruction.args) if sep)
     view = doc.shell(item)
     if view is not None:
         for command in view.commands:
-            found.extend(tuple(text.split("=", 1)) for text in command.assignments if "=" in text)
+            found.extend((key, value) for key, sep, value in (text.partition("=") for text in command.assignments) if sep)
     return [(key, value.strip("\"'")) for key, value in found if key.upper().startswith(_INSTALLER_SETTING_PREFIXES)]
 
 
-def _dependencies_only(doc, instruction) -> set[str]:
+def _dependencies_only(doc: Document, instruction: Instruction) -> set[str]:
     """Tools this RUN ran without the project (`uv sync --no-install-project`, bind mounts or not)."""
     view = doc.shell(instruction)
     if view is None:
@@ -405,7 +430,7 @@ def _dependencies_only(doc, instruction) -> set[str]:
     return tools
 
 
-def _single_files(instruction, cwd) -> set[tuple[str, str]]:
+def _single_files(instruction: Instruction, cwd: str) -> set[tuple[str, str]]:
     """(in-image path, context path) of each file a single-file COPY puts in place."""
     args = instruction.args
     if len(args) < 2 or "$" in args[-1]:
@@ -424,13 +449,14 @@ def _single_files(instruction, cwd) -> set[tuple[str, str]]:
     return found
 
 
-def _text(doc, start: int, end: int) -> str:
+def _text(doc: Document, start: int, end: int) -> str:
     return "".join(line_body(doc.lines[line]) + "\n" for line in range(start, end + 1))
 
 
-def _with_flags(doc, instruction, splits) -> str:
+def _with_flags(doc: Document, instruction: Instruction, splits: list[tuple[int, str]]) -> str:
     """The RUN's text with each `--no-project` style flag inserted after its subcommand."""
     view = doc.shell(instruction)
+    assert view is not None  # an install RUN: classify_run read its shell
     lines = [line_body(doc.lines[line]) for line in range(instruction.start, instruction.end + 1)]
     for offset, flag in sorted(splits, reverse=True):
         line, col = view.position(offset - 1)
@@ -439,9 +465,10 @@ def _with_flags(doc, instruction, splits) -> str:
     return "".join(line + "\n" for line in lines)
 
 
-def _project_step(doc, instruction, run) -> str:
+def _project_step(doc: Document, instruction: Instruction, run: InstallRun) -> str:
     """The RUN that installs the project after the full copy: the split commands of an `&&` chain only."""
     view = doc.shell(instruction)
+    assert view is not None  # an install RUN: classify_run read its shell
     parts = view.and_chain()
     if not parts or len(parts) == 1:
         return _text(doc, instruction.start, instruction.end)
@@ -452,6 +479,6 @@ def _project_step(doc, instruction, run) -> str:
     return f"{doc.indent(instruction.start)}{instruction.keyword} {flags}{body}\n"
 
 
-def _short(doc, instruction) -> str:
+def _short(doc: Document, instruction: Instruction) -> str:
     text = doc.logical(instruction).text.strip()
     return text if len(text) <= 40 else text[:37] + "..."

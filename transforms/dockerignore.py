@@ -5,18 +5,19 @@ from __future__ import annotations
 import os
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from stat import S_ISREG
 
-from dockopt.context import DockerIgnore
+from dockopt.context import BuildContext, DockerIgnore
 from dockopt.discovery import is_dockerfile_name
-from dockopt.document import Document
+from dockopt.document import Document, Instruction
 from dockopt.errors import DockoptError
 from dockopt.image import clean_source
-from dockopt.results import FileEdit, Safety
-from dockopt.transform import Transform
+from dockopt.results import FileEdit, Fix, Safety
+from dockopt.transform import Context, Transform
 
 # Folders whose insides never decide anything here: walked past, not into.
 _OPAQUE = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__"})
@@ -98,7 +99,7 @@ class Dockerignore(Transform):
     order = 900  # last in a round: it reads what the structural passes made of the stages
     needs = ("copy", "add")
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         build = ctx.build
         if build is None:
             return
@@ -206,8 +207,8 @@ class _Tree:
         return [p for p in self.paths if posixpath.basename(p) == name and (folder is None or (p in self.folders) == folder)]
 
 
-def _whole_copies(doc: Document):
-    found = []
+def _whole_copies(doc: Document) -> list[Instruction]:
+    found: list[Instruction] = []
     for stage in doc.stages:
         for copy in doc.image.context_copies(stage, chain=False):
             if any(clean_source(source) == "." for source in copy.sources):
@@ -224,7 +225,7 @@ def _ignore_file(root: Path, dockerfile: Path | None) -> Path:
     return root / ".dockerignore"
 
 
-def _shown(target: Path, build) -> str:
+def _shown(target: Path, build: BuildContext) -> str:
     if build.dockerfile is not None:
         return str(target)
     return target.name
@@ -313,7 +314,7 @@ def _document_needs(doc: Document) -> _Needs:
     return needs
 
 
-def _candidates(doc: Document, whole, build, tree: _Tree, needs: _Needs) -> list[_Entry]:
+def _candidates(doc: Document, whole: list[Instruction], build: BuildContext, tree: _Tree, needs: _Needs) -> list[_Entry]:
     runs = "\n".join(i.original for i in doc.instructions if i.cmd == "RUN")
     wanted: list[_Entry] = []
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from dockopt.document import line_body
+from dockopt.document import Document, line_body
 from dockopt.edits import Edit
 from dockopt.image import is_root_user
-from dockopt.transform import Safety, Transform
+from dockopt.results import Fix
+from dockopt.shell import ShellView
+from dockopt.transform import Context, Safety, Transform
 
 # `# syntax=` frontends that read heredocs: docker/dockerfile 1 (any 1.x from 1.4), labs, latest.
 _SYNTAX = re.compile(r"^(?:docker\.io/)?docker/dockerfile(?:-upstream)?(?::([^@]*))?(?:@.*)?$")
@@ -61,7 +64,7 @@ class EchoToCopyHeredoc(Transform):
     order = 141
     needs = ('echo', 'printf')
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         if not _reads_heredocs(doc) or doc.newline != "\n":
             return
         for instruction, view in doc.shell_views():
@@ -88,7 +91,7 @@ class EchoToCopyHeredoc(Transform):
             )
 
 
-def _reads_heredocs(doc) -> bool:
+def _reads_heredocs(doc: Document) -> bool:
     if any(instruction.heredocs for instruction in doc.instructions):
         return True
     syntax = doc.directive("syntax")
@@ -105,7 +108,7 @@ def _reads_heredocs(doc) -> bool:
     return major > 1 or (major == 1 and (minor is None or int(minor) >= 4))
 
 
-def _echo_to_file(view) -> tuple[str, str] | None:
+def _echo_to_file(view: ShellView) -> tuple[str, str] | None:
     """(path, content) of a body that is only `echo WORDS > /path`."""
     statements = view.statements()
     if len(statements) != 1 or statements[0][1] is not None or any(c.type == "comment" for c in view.root.children):

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from dockopt.document import line_body
+from dockopt.document import Document, Instruction, line_body
 from dockopt.edits import Edit
-from dockopt.transform import Safety, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Transform
 from dockopt.words import process_word
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -51,7 +53,7 @@ class EnvSameInstructionReference(Transform):
     order = 274
     needs = ("env",)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction in doc.instructions:
             if instruction.cmd != "ENV" or len(instruction.args) < 4 or len(instruction.args) % 2:
                 continue
@@ -96,7 +98,7 @@ class EnvSameInstructionReference(Transform):
             )
 
 
-def _first_reference(pairs):
+def _first_reference(pairs: list[tuple[str, str]]) -> tuple[int, list[str]] | None:
     """(index, names) of the first pair whose value reads a variable an earlier pair sets."""
     for index, (key, value) in enumerate(pairs):
         if "$" not in value or value.startswith("'"):
@@ -136,7 +138,7 @@ def _word_starts(text: str, start: int, escape: str) -> list[tuple[int, int]]:
     return words
 
 
-def _split_before(doc, instruction, count: int, index: int) -> list[Edit] | None:
+def _split_before(doc: Document, instruction: Instruction, count: int, index: int) -> list[Edit] | None:
     logical = doc.logical(instruction)
     words = _word_starts(logical.text, logical.body, doc.escape)
     if len(words) != count:

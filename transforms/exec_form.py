@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 
 from dockopt.commands import exec_words
+from dockopt.document import Document, Instruction
 from dockopt.edits import Edit
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Severity, Transform
 
 _KEYWORD = re.compile(r"\S+[ \t]+")
 
@@ -53,7 +56,7 @@ class ExecForm(Transform):
     order = 120
     needs = ('cmd', 'entrypoint')
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         if any("SHELL" in (i.cmd, i.sub_cmd) for i in doc.instructions):
             return  # a custom shell (often Windows cmd or powershell): shell form is not sh -c
         if any(doc.image.stage(stage).windows for stage in doc.stages):
@@ -92,7 +95,7 @@ def _prefix(text: str, onbuild: bool) -> str | None:
     return prefix if len(prefix) - len(prefix.rstrip()) == 1 else " ".join(prefix.split()) + " "
 
 
-def _also(doc, instruction, kind: str) -> str:
+def _also(doc: Document, instruction: Instruction, kind: str) -> str:
     """What else changes: how ENTRYPOINT and CMD of the same stage combine."""
     stage = doc.stage_of(instruction)
     if stage is None or instruction.cmd == "ONBUILD":

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+from dockopt.document import Document
 from dockopt.edits import Edit
+from dockopt.results import Fix
 from dockopt.text import line_body
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.transform import Context, Safety, Severity, Transform
 
 _PORT = re.compile(r"(?<=/)([A-Za-z]+)(?=[\s\"']|$)")
 
@@ -43,7 +46,7 @@ class ExposeProtoCasing(Transform):
     order = 110
     needs = ("expose",)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for item in doc.instructions:
             if item.cmd != "EXPOSE" or item.json:
                 continue

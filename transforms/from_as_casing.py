@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+from dockopt.document import Document
 from dockopt.edits import Edit
+from dockopt.results import Fix
 from dockopt.text import line_body
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.transform import Context, Safety, Severity, Transform
 
 # FROM [--flags] image AS name: the AS word, on the FROM's own line.
 _AS = re.compile(r"^(\s*\S+(?:\s+--\S+)*\s+\S+\s+)(as)(\s+\S)", re.IGNORECASE)
@@ -45,7 +48,7 @@ class FromAsCasing(Transform):
     order = 105
     needs = ("as",)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for item in doc.instructions:
             if item.cmd != "FROM" or len(item.args) < 3 or item.args[1].lower() != "as":
                 continue

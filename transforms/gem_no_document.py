@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from dockopt.transform import Safety, Severity, Transform
+from collections.abc import Iterator
+
+from dockopt.document import Document
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Severity, Transform
 from dockopt.package_managers import add_option_after, invocations, line_edits, subcommand
 
 _DOC_OPTIONS = ("--no-document", "-N", "--document", "--no-ri", "--no-rdoc", "--ri", "--rdoc")
@@ -41,7 +45,7 @@ class GemNoDocument(Transform):
     order = 270
     needs = ('gem',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             changes = []
             for call in invocations(view, ("gem",)):

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+from dockopt.document import Document
 from dockopt.image import is_root_user
 from dockopt.package_managers import append_to_chain, invocations, subcommand, text_of
-from dockopt.transform import Safety, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Transform
 
 _ROOT_GEM = re.compile(r"/root/\.gem\b|~/\.gem\b|\$HOME/\.gem\b|\$\{HOME\}/\.gem\b")
 
@@ -46,7 +49,7 @@ class GemUpdateSystemCleanup(Transform):
     order = 285
     needs = ('gem',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         whole = None
         for instruction, view in doc.shell_views():
             updates = [

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from dockopt.package_managers import add_option_after, invocations, line_edits
-from dockopt.transform import Transform
+from collections.abc import Iterator
+
+from dockopt.document import Document
+from dockopt.package_managers import Invocation, add_option_after, invocations, line_edits
+from dockopt.results import Fix
+from dockopt.shell import ShellView
+from dockopt.transform import Context, Transform
 
 # gpg commands that never ask a question: with or without --batch they do the same thing.
 _QUIET_COMMANDS = frozenset(
@@ -64,7 +69,7 @@ class GpgBatch(Transform):
     order = 283
     needs = ('gpg',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             changes = []
             for call in invocations(view, ("gpg", "gpg2"), top_level=False):
@@ -78,7 +83,7 @@ class GpgBatch(Transform):
                 yield self.fix("add `--batch`: gpg runs unattended in a build", instruction, line_edits(doc, changes))
 
 
-def _only_quiet_commands(view, call) -> bool:
+def _only_quiet_commands(view: ShellView, call: Invocation) -> bool:
     """Does the call run only commands that never prompt? A word that expands is taken for a
     key name when quoted (`"$KEY"`) or after the command; anywhere else it could be an option."""
     commands: set[str] = set()

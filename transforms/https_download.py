@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterator
 
+from dockopt.document import Document
 from dockopt.package_managers import end_position, invocations, line_edits
-from dockopt.transform import Safety, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Transform
 
 # Hosts that are this machine or a private network: no certificate there to check.
 _LOCAL_HOST = re.compile(r"^(localhost|[^.]+|.*\.(local|localhost|internal|lan|home|test|example|invalid))$", re.IGNORECASE)
@@ -48,7 +51,7 @@ class HttpsDownload(Transform):
     order = 289
     needs = ('http://',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             changes = []
             hosts = []

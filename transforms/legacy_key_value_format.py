@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from dockopt.document import Document, Instruction, Logical
 from dockopt.edits import Edit
 from dockopt.errors import DockoptError
+from dockopt.results import Fix
 from dockopt.text import line_body
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.transform import Context, Safety, Severity, Transform
 
 _WHITESPACE = re.compile(r"[\t\v\f\r ]+")  # BuildKit's split of a legacy line into key and value
 
@@ -54,7 +56,7 @@ class LegacyKeyValueFormat(Transform):
     order = 107
     needs = ()
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for item in doc.instructions:
             if item.cmd not in ("ENV", "LABEL") or item.heredocs:
                 continue

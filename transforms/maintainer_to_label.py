@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dockopt.document import same_case
+from collections.abc import Iterator
+
+from dockopt.document import Document, same_case
 from dockopt.edits import Edit
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Severity, Transform
 
 
 class MaintainerToLabel(Transform):
@@ -44,7 +47,7 @@ class MaintainerToLabel(Transform):
     order = 100
     needs = ('maintainer',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction in doc.instructions:
             if instruction.cmd != "MAINTAINER" or len(instruction.args) != 1:
                 continue

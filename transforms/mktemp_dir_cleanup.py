@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 
+from tree_sitter import Node
+
+from dockopt.document import Document
 from dockopt.package_managers import append_to_chain, command_words
-from dockopt.transform import Safety, Transform
+from dockopt.results import Fix
+from dockopt.shell import ShellView
+from dockopt.transform import Context, Safety, Transform
 
 # Commands that could write the folder's name somewhere it outlives the RUN.
 _LEAKS = frozenset({"echo", "printf", "ln", "tee", "sed"})
@@ -49,7 +55,7 @@ class MktempDirCleanup(Transform):
     order = 286
     needs = ('mktemp',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             names = [name for name in _temporary_folders(view) if not _removed_or_leaked(view, name)]
             if not names:
@@ -69,7 +75,7 @@ class MktempDirCleanup(Transform):
                 )
 
 
-def _temporary_folders(view) -> list[str]:
+def _temporary_folders(view: ShellView) -> list[str]:
     """Names of variables that hold `$(mktemp -d)`."""
     found = []
     for command in view.commands:
@@ -86,7 +92,7 @@ def _temporary_folders(view) -> list[str]:
     return found
 
 
-def _runs_unconditionally(assignment) -> bool:
+def _runs_unconditionally(assignment: Node) -> bool:
     """Is the assignment a step of the RUN's top-level `&&` chain (not inside an `if`, a loop, a
     subshell or after an `||`), so the variable is set when the chain reaches its end?"""
     node = assignment.parent if assignment.parent is not None and assignment.parent.type == "declaration_command" else assignment
@@ -102,7 +108,7 @@ def _directory_flag(arg: str | None) -> bool:
     return arg is not None and (arg == "--directory" or (re.fullmatch(r"-[A-Za-z]+", arg) is not None and "d" in arg))
 
 
-def _removed_or_leaked(view, name: str) -> bool:
+def _removed_or_leaked(view: ShellView, name: str) -> bool:
     reference = re.compile(r"\$\{?" + re.escape(name) + r"\b")
     for command in view.commands:
         words = command_words(view, command)

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from dockopt.base_images import ImageRef, base_site, slim_data, slim_tag
-from dockopt.build_needs import Needs, located, pip_installs, pip_needs
+from dockopt.base_images import BaseSite, ImageRef, base_site, slim_data, slim_tag
+from dockopt.build_needs import Needs, PipInstall, located, pip_installs, pip_needs
 from dockopt.compiled_split import plan_for
+from dockopt.document import Document, Instruction, Stage
 from dockopt.edits import Edit
+from dockopt.results import Fix
+from dockopt.shell import ShellView
 from dockopt.stage_split import (
+    Block,
     NotMapped,
     blocks,
     tools_used_at_runtime,
     verbatim,
 )
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.transform import Context, Safety, Severity, Transform
 
 VENV = "/opt/venv"
 _KEEP_IN_RUNTIME = {"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "VOLUME", "USER", "MAINTAINER"}
@@ -32,9 +37,9 @@ _RUNTIME_LOSES = "the runtime stage has no compilers or tools of the full image,
 
 @dataclass
 class Plan:
-    builder: list[dict] = field(default_factory=list)  # before the venv is created
-    install: list[dict] = field(default_factory=list)  # after: manifests and pip installs
-    runtime: list[dict] = field(default_factory=list)
+    builder: list[dict[str, object]] = field(default_factory=list)  # before the venv is created
+    install: list[dict[str, object]] = field(default_factory=list)  # after: manifests and pip installs
+    runtime: list[dict[str, object]] = field(default_factory=list)
     expected: list[list[str]] = field(default_factory=list)  # instruction keywords the render must hold
     runtime_packages: list[str] = field(default_factory=list)
 
@@ -127,7 +132,7 @@ class MultiStage(Transform):
     aliases = ()
     order = 20
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         if len(doc.stages) != 1:
             return  # an existing multi-stage layout is the author's: other passes improve it
         stage = doc.stages[0]
@@ -188,7 +193,7 @@ class MultiStage(Transform):
             message += f" (runtime packages: {', '.join(plan.runtime_packages)})"
         yield self.fix(message, at, [Edit.replace(at.start, last.end, text)], reason=_RUNTIME_LOSES)
 
-    def _check_compiled(self, doc, ctx, stage, site):
+    def _check_compiled(self, doc: Document, ctx: Context, stage: Stage, site: BaseSite) -> Iterator[Fix]:
         """Go, Node and C/C++ builds: planned in `_multi_stage_compiled`, rendered from one template."""
         from dockopt.templating import UnsafeValue, render_dockerfile
 
@@ -223,20 +228,21 @@ class MultiStage(Transform):
         yield self.fix(plan.message, at, [Edit.replace(at.start, stage.instructions[-1].end, text)], reason=_RUNTIME_LOSES)
 
 
-def _plan(doc, ctx, stage) -> Plan | None:
+def _plan(doc: Document, ctx: Context, stage: Stage) -> Plan | None:
     stage_blocks = blocks(doc, stage)
-    root = ctx.build.root if ctx is not None and ctx.build is not None else None
+    root = ctx.build.root if ctx.build is not None else None
     needs = Needs()
     kinds: list[str] = []  # per block: pip, apt, both, runtime
     apt_packages: list[str] = []
-    providers: list[object] = []  # COPYs the builder needs whole, in order
-    manifests: list[tuple] = []  # (context path, container path, COPY, pip RUN): single files the builder needs
+    providers: list[Instruction] = []  # COPYs the builder needs whole, in order
+    manifests: list[tuple[str, str, Instruction, Instruction]] = []  # (context path, container path, COPY, pip RUN): single files the builder needs
     for block in stage_blocks:
         instruction = block.instruction
         kind = _kind(doc, instruction)
         kinds.append(kind)
+        view = doc.shell(instruction)
         if kind == "pip":
-            view = doc.shell(instruction)
+            assert view is not None  # _kind read it
             for install in pip_installs(view, instruction):
                 _check_pip(install)
                 for path in [*install.files, *install.local]:
@@ -250,7 +256,8 @@ def _plan(doc, ctx, stage) -> Plan | None:
                         providers.append(copy.instruction)
                 pip_needs(needs, install, located(doc, instruction, root), ctx, set())
         elif kind == "apt":
-            apt_packages.extend(_apt_args(doc.shell(instruction)))
+            assert view is not None  # _kind read it
+            apt_packages.extend(_apt_args(view))
         elif instruction.cmd == "ENV":
             _check_env(instruction)
     if "pip" not in kinds:
@@ -290,41 +297,41 @@ def _plan(doc, ctx, stage) -> Plan | None:
     apt_at = min([*apt_indexes[:1], venv_at]) if needs.runtime or not apt_indexes else apt_indexes[0]
 
     runtime_cmds: list[str] = []
-    for index, block in enumerate([*stage_blocks, None]):
+    for index, current in enumerate([*stage_blocks, None]):
         if index == apt_at and runtime_packages and (index not in apt_indexes):
             plan.runtime.append({"kind": "apt", "packages": runtime_packages})
             runtime_cmds.append("RUN")
         if index == venv_at:
             plan.runtime.append({"kind": "venv"})
             runtime_cmds += ["COPY", "ENV"]
-        if block is None:
+        if current is None:
             break
         kind = kinds[index]
         if kind == "pip":
             continue
         if kind == "apt":
-            if block.comments:
-                plan.runtime.append(verbatim(block.comments))
+            if current.comments:
+                plan.runtime.append(verbatim(current.comments))
             if index == apt_at and runtime_packages:
                 plan.runtime.append({"kind": "apt", "packages": runtime_packages})
                 runtime_cmds.append("RUN")
             continue
-        plan.runtime.append(verbatim(block.comments + block.body))
-        runtime_cmds.append(block.instruction.cmd)
+        plan.runtime.append(verbatim(current.comments + current.body))
+        runtime_cmds.append(current.instruction.cmd)
     plan.expected = [builder_cmds, install_cmds, runtime_cmds]
     return plan
 
 
-def _plain_requirements(ctx, source: str) -> bool:
+def _plain_requirements(ctx: Context, source: str) -> bool:
     """A requirements file that names no other file or local path: copying it alone is enough."""
-    text = ctx.build.read_text(source) if ctx is not None and ctx.build is not None else None
+    text = ctx.build.read_text(source) if ctx.build is not None else None
     if text is None:
         return False
     lines = [line.strip() for line in text.splitlines()]
     return not any(line.startswith(("-r", "-c", "--requirement", "--constraint", "-e", "--editable", ".", "/", "file:")) for line in lines)
 
 
-def _kind(doc, instruction) -> str:
+def _kind(doc: Document, instruction: Instruction) -> str:
     cmd = instruction.cmd
     if cmd in ("SHELL", "ONBUILD"):
         raise NotMapped(f"line {instruction.line}: {cmd} is not mapped")
@@ -359,7 +366,7 @@ def _kind(doc, instruction) -> str:
     return "runtime"
 
 
-def _check_paths(instruction) -> None:
+def _check_paths(instruction: Instruction) -> None:
     """The venv replaces /usr/local as the home of installed packages: absolute paths into it break."""
     text = instruction.original
     for needle in ("/usr/local/bin/", "/usr/local/lib/python", "site-packages", "dist-packages"):
@@ -367,7 +374,7 @@ def _check_paths(instruction) -> None:
             raise NotMapped(f"line {instruction.line} names `{needle}`, where the packages no longer are")
 
 
-def _check_pip(install) -> None:
+def _check_pip(install: PipInstall) -> None:
     line = install.run.line
     if install.command.name and "/" in install.command.name:
         raise NotMapped(f"line {line}: `{install.command.name}` by absolute path bypasses the venv")
@@ -379,14 +386,14 @@ def _check_pip(install) -> None:
         raise NotMapped(f"line {line}: an editable install points into the source tree")
 
 
-def _check_env(instruction) -> None:
+def _check_env(instruction: Instruction) -> None:
     args = instruction.args
     for name, value in zip(args[::2], args[1::2]):
         if name in _PIP_ENV or (name == "PATH" and "$PATH" not in value and "${PATH}" not in value):
             raise NotMapped(f"line {instruction.line}: ENV {name} changes where pip installs or finds Python")
 
 
-def _apt_args(view) -> list[str]:
+def _apt_args(view: ShellView) -> list[str]:
     found = []
     for command in view.commands:
         if posixpath.basename(command.name or "") in ("apt-get", "apt") and "install" in command.args:
@@ -416,10 +423,10 @@ def _split_packages(packages: list[str]) -> tuple[list[str], list[str]]:
     return runtime, build
 
 
-def _venv_position(blocks, kinds) -> int:
+def _venv_position(blocks: list[Block], kinds: list[str]) -> int:
     """Before the first pip install or copy of the context: the venv changes less often than the app."""
     return next(i for i, (b, k) in enumerate(zip(blocks, kinds)) if k == "pip" or _context_copy(b.instruction))
 
 
-def _context_copy(instruction) -> bool:
+def _context_copy(instruction: Instruction) -> bool:
     return instruction.cmd in ("COPY", "ADD") and instruction.flag("from") is None

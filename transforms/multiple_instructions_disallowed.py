@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from dockopt.document import Document
 from dockopt.edits import Edit
+from dockopt.results import Fix
 from dockopt.text import line_body
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.transform import Context, Safety, Severity, Transform
 
 _ONCE = ("CMD", "ENTRYPOINT", "HEALTHCHECK")
 
@@ -49,7 +53,7 @@ class MultipleInstructionsDisallowed(Transform):
     order = 90
     needs = ("cmd", "entrypoint", "healthcheck")
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for stage in doc.stages:
             for cmd in _ONCE:
                 found = [item for item in stage.instructions if item.cmd == cmd]

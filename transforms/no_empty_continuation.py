@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from dockopt.document import Document
 from dockopt.edits import Edit
+from dockopt.results import Fix
 from dockopt.text import line_body
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.transform import Context, Safety, Severity, Transform
 
 
 class NoEmptyContinuation(Transform):
@@ -43,7 +47,7 @@ class NoEmptyContinuation(Transform):
     aliases = ("NoEmptyContinuation", "buildkit/NoEmptyContinuation")
     order = 95
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for item in doc.instructions:
             if item.start == item.end or item.heredocs:
                 continue

@@ -5,15 +5,18 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from dockopt.app_facts import AppFacts, analyse
 from dockopt.base_images import base_config, family, split_reference
 from dockopt.commands import server_ports, unwrap_shell
+from dockopt.document import Document, Instruction, Stage
 from dockopt.edits import Edit
-from dockopt.image import Runtime, is_root_user, is_under
-from dockopt.js_facts import source_files, write_sites
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.image import Copy, Runtime, is_root_user, is_under
+from dockopt.js_facts import WriteSite, source_files, write_sites
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Severity, Transform
 
 UID = 10001  # as `docker init` does: far above the ranges distributions hand out
 USER_NAME = "app"
@@ -110,7 +113,7 @@ class _Plan:
     kind: str = "existing"  # existing, owner, nonroot, shipped, created, numeric
     name: str | None = None  # the user's name, for messages
     create: str | None = None  # the RUN body that creates the user, when we create one
-    chown_copies: list = field(default_factory=list)  # COPY instructions that get --chown
+    chown_copies: list[Instruction] = field(default_factory=list)  # COPY instructions that get --chown
     prepare: list[str] = field(default_factory=list)  # shell commands run as root right before USER
     writable: list[str] = field(default_factory=list)  # what the user may now write, for the message
 
@@ -175,11 +178,11 @@ class NonRootUser(Transform):
     aliases = ("DL3002", "DS002", "AVD-DS-0002", "CKV_DOCKER_3", "CKV_DOCKER_8", "tally/user-created-but-never-used")
     order = 40
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         plan = doc.image.runtime()
         if plan is None:
             return
-        stage = doc.final_stage
+        stage = plan.stage  # the final stage
         if not _runs_as_root(plan):
             return
         at = _start_instruction(plan) or stage.from_instruction
@@ -234,7 +237,7 @@ def _runs_as_root(plan: Runtime) -> bool:
     return "$" not in reference  # an image chosen at build time: its user is unknown
 
 
-def _start_instruction(plan: Runtime):
+def _start_instruction(plan: Runtime) -> Instruction | None:
     for stage in reversed(plan.chain):
         for instruction in reversed(stage.instructions):
             if instruction.cmd in ("CMD", "ENTRYPOINT"):
@@ -245,7 +248,7 @@ def _start_instruction(plan: Runtime):
 # -- must it stay root? --------------------------------------------------------------------------
 
 
-def _facts(ctx, plan: Runtime) -> AppFacts | None:
+def _facts(ctx: Context, plan: Runtime) -> AppFacts | None:
     """The app's facts, for the sources the image really contains."""
     if ctx.build is None or not ctx.unsafe_fixes:
         return None  # the fix is only counted, not applied: spare the libcst analysis
@@ -253,7 +256,7 @@ def _facts(ctx, plan: Runtime) -> AppFacts | None:
     return facts.only(rel for rel in facts.files if plan.container_path(rel) is not None)
 
 
-def _node_writes(ctx, plan: Runtime) -> list:
+def _node_writes(ctx: Context, plan: Runtime) -> list[WriteSite]:
     """Where a Node app the image contains writes files (Python apps are read by `analyse`)."""
     if ctx.build is None or not ctx.unsafe_fixes:
         return []
@@ -264,7 +267,7 @@ def _node_writes(ctx, plan: Runtime) -> list:
     return write_sites(ctx.build, files)
 
 
-def _must_stay_root(doc, plan: Runtime, facts: AppFacts | None, ctx) -> str | None:
+def _must_stay_root(doc: Document, plan: Runtime, facts: AppFacts | None, ctx: Context) -> str | None:
     if any("--privileged" in line or "--cap-add" in line for line in doc.lines):
         return "the file mentions --privileged/--cap-add"
     for stage in plan.chain:
@@ -351,7 +354,7 @@ def _installs_at_start(argv: list[str]) -> str | None:
     return None
 
 
-def _dev_server(argv: list[str], ctx) -> str | None:
+def _dev_server(argv: list[str], ctx: Context | None) -> str | None:
     """The development server a start command runs: directly, through npx, or as an npm script."""
     program = posixpath.basename(argv[0])
     rest = argv[1:]
@@ -372,7 +375,7 @@ def _dev_server(argv: list[str], ctx) -> str | None:
     return None
 
 
-def _npm_script(ctx, name: str) -> str | None:
+def _npm_script(ctx: Context | None, name: str) -> str | None:
     text = ctx.build.read_text("package.json") if ctx is not None and ctx.build is not None else None
     try:
         scripts = json.loads(text).get("scripts", {}) if text else {}
@@ -382,7 +385,7 @@ def _npm_script(ctx, name: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _interactive(words: list[str]) -> bool:
+def _interactive(words: Sequence[str]) -> bool:
     """`python3`, `php -a`, `bash`, `node`: a CMD that only opens a prompt (official language images)."""
     if len(words) == 1 and " " in words[0]:
         words = words[0].split()
@@ -393,7 +396,7 @@ def _interactive(words: list[str]) -> bool:
     return not rest and re.fullmatch(INTERACTIVE, program) is not None
 
 
-def _start_commands(plan: Runtime, ctx) -> list[list[str]]:
+def _start_commands(plan: Runtime, ctx: Context) -> list[list[str]]:
     """Start commands, plus the commands of entrypoint scripts found in the context."""
     found = []
     for argv in plan.commands():
@@ -420,7 +423,7 @@ def _locations(plan: Runtime, program: str) -> list[str]:
     return [posixpath.join(folder, program) for folder in path.split(":") if folder.startswith("/")]
 
 
-def _low_ports(doc, plan: Runtime, facts: AppFacts | None) -> str | None:
+def _low_ports(doc: Document, plan: Runtime, facts: AppFacts | None) -> str | None:
     """Why the image binds a port below 1024, if it does."""
     strong: list[tuple[int, str]] = []
     scripts_run = set()
@@ -463,7 +466,7 @@ def _runs_script(plan: Runtime, rel: str, scripts: set[str]) -> bool:
 # -- the fix -------------------------------------------------------------------------------------
 
 
-def _fix_plan(doc, plan: Runtime, facts: AppFacts | None, ctx) -> _Plan | str:
+def _fix_plan(doc: Document, plan: Runtime, facts: AppFacts | None, ctx: Context) -> _Plan | str:
     base_family = _family(doc, plan)
     existing = _existing_user(doc, plan)
     if existing == "":
@@ -477,8 +480,8 @@ def _fix_plan(doc, plan: Runtime, facts: AppFacts | None, ctx) -> _Plan | str:
     elif owner:  # `RUN chown -R 1000:2000 /code/media`: the file says who runs the app
         fix = _Plan(user=owner, owner=owner, kind="owner")
     elif base_family in ("distroless", "scratch"):
-        uid = f"{DISTROLESS_UID}:{DISTROLESS_UID}"
-        fix = _Plan(user=uid, owner=uid, kind="nonroot")
+        nonroot = f"{DISTROLESS_UID}:{DISTROLESS_UID}"
+        fix = _Plan(user=nonroot, owner=nonroot, kind="nonroot")
     elif shipped is not None:
         name, uid, gid = shipped
         fix = _Plan(user=f"{uid}:{gid}", owner=f"{uid}:{gid}", kind="shipped", name=name)
@@ -512,7 +515,7 @@ def _shipped_user(image_ref: str) -> tuple[str, int, int] | None:
     return None
 
 
-def _numeric(doc, plan: Runtime, name: str) -> str | None:
+def _numeric(doc: Document, plan: Runtime, name: str) -> str | None:
     """`uid:gid` (or `uid`) of a user by name, when the base image or a useradd in the file says."""
     if name.split(":", 1)[0].isdigit():
         return name
@@ -523,9 +526,9 @@ def _numeric(doc, plan: Runtime, name: str) -> str | None:
         for instruction in stage.instructions:
             for words in _run_commands(doc, instruction):
                 if words and posixpath.basename(words[0]) in ("useradd", "adduser") and _login_name(words[1:]) == name:
-                    uid = _option_value(words[1:], ("-u", "--uid"))
-                    if uid is not None and uid.isdigit():
-                        return uid
+                    given = _option_value(words[1:], ("-u", "--uid"))
+                    if given is not None and given.isdigit():
+                        return given
     return None
 
 
@@ -540,14 +543,15 @@ def _option_value(words: list[str], names: tuple[str, ...]) -> str | None:
     return None
 
 
-def _stated_owner(doc, plan: Runtime) -> str | None:
+def _stated_owner(doc: Document, plan: Runtime) -> str | None:
     """The one non-root owner the file gives the app's files (`chown -R 1000:2000 /code`,
     `COPY --chown=app:app`): who the app must run as to write them. None when none or several."""
     owners = set()
     for stage in plan.chain:
         for instruction in stage.instructions:
-            if instruction.cmd in ("COPY", "ADD") and instruction.flag("chown"):
-                owners.add(instruction.flag("chown"))
+            chown = instruction.flag("chown") if instruction.cmd in ("COPY", "ADD") else None
+            if chown:
+                owners.add(chown)
             for words in _run_commands(doc, instruction):
                 if words and posixpath.basename(words[0]) == "chown":
                     target = next((w for w in words[1:] if not w.startswith("-")), None)
@@ -569,7 +573,7 @@ def _lacks_useradd(repository: str) -> bool:
     return bool(_NO_USERADD_RE.search(repository))
 
 
-def _family(doc, plan: Runtime) -> str:
+def _family(doc: Document, plan: Runtime) -> str:
     found = family(plan.base_image)
     if found != "unknown" or "windows" in plan.base_image.lower():
         return found
@@ -587,7 +591,7 @@ def _family(doc, plan: Runtime) -> str:
     return "unknown"
 
 
-def _existing_user(doc, plan: Runtime) -> str | None:
+def _existing_user(doc: Document, plan: Runtime) -> str | None:
     """The non-root user the file already uses or creates: its name, "" if unknowable, None if none."""
     named = None
     for stage in plan.chain:
@@ -608,7 +612,7 @@ def _existing_user(doc, plan: Runtime) -> str | None:
     return created
 
 
-def _run_commands(doc, instruction) -> list[list[str]]:
+def _run_commands(doc: Document, instruction: Instruction) -> list[list[str]]:
     """The simple commands of a RUN (shell form or heredoc), each as the words written."""
     from dockopt.shell import parse_script
 
@@ -650,7 +654,7 @@ def _login_name(words: list[str]) -> str | None:
     return None
 
 
-def _writable(plan: Runtime, facts: AppFacts | None, fix: _Plan, base_family: str, ctx) -> str | None:
+def _writable(plan: Runtime, facts: AppFacts | None, fix: _Plan, base_family: str, ctx: Context) -> str | None:
     """Fill in what the user must be able to write; a reason string when we cannot give it safely."""
     if facts is None:
         return None
@@ -690,7 +694,7 @@ def _writable(plan: Runtime, facts: AppFacts | None, fix: _Plan, base_family: st
     return None
 
 
-def _is_folder_copy(copy, ctx) -> bool:
+def _is_folder_copy(copy: Copy, ctx: Context) -> bool:
     """A COPY of a whole folder of the context (`COPY . .`, `COPY src/ /app/`)."""
     if len(copy.sources) != 1:
         return False
@@ -705,7 +709,7 @@ def _is_folder_copy(copy, ctx) -> bool:
 # -- edits ---------------------------------------------------------------------------------------
 
 
-def _edits(doc, stage, plan: Runtime, fix: _Plan) -> list[Edit]:
+def _edits(doc: Document, stage: Stage, plan: Runtime, fix: _Plan) -> list[Edit]:
     upper = not doc.keywords_lower
 
     def keyword(word: str) -> str:
@@ -743,7 +747,7 @@ def _edits(doc, stage, plan: Runtime, fix: _Plan) -> list[Edit]:
     return edits
 
 
-def _user_line(doc, stage) -> int:
+def _user_line(doc: Document, stage: Stage) -> int:
     """Where USER goes: before the first CMD/ENTRYPOINT after the last step that changes files."""
     instructions = stage.instructions
     last_fs = 0

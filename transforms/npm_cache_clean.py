@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from dockopt.cache_mounts import mounting, npm_plan
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.document import Document
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Severity, Transform
 from dockopt.package_managers import (
     append_to_chain,
     invocations,
@@ -62,7 +65,7 @@ class NpmCacheClean(Transform):
     order = 260
     needs = ('npm', 'yarn', 'pnpm')
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             if mounting(ctx) and npm_plan(doc, instruction, view) is not None:
                 continue  # cache policy "mount": the mount pass keeps this cache out of the image

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from dockopt.document import Document
 from dockopt.package_managers import add_option_after, invocations, line_edits, subcommand
-from dockopt.transform import Safety, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Transform
 
 
 class NpmCacheCleanForce(Transform):
@@ -40,7 +44,7 @@ class NpmCacheCleanForce(Transform):
     order = 284
     needs = ('npm',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             changes = []
             for call in invocations(view, ("npm",), top_level=False):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from dockopt.cache_mounts import mounting, npm_plan
-from dockopt.transform import Severity, Transform
+from dockopt.document import Document
+from dockopt.results import Fix
+from dockopt.transform import Context, Severity, Transform
 
 
 class NpmCacheMount(Transform):
@@ -54,7 +58,7 @@ class NpmCacheMount(Transform):
     order = 259
     needs = ("npm", "yarn", "pnpm")
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         if not mounting(ctx):
             return
         for instruction, view in doc.shell_views():

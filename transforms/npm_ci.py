@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
 
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.document import Document, Instruction
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Severity, Transform
 from dockopt.package_managers import earlier_instructions, invocations, line_edits, subcommand, word_span
 
 _LOCK_FILES = ("package-lock.json", "npm-shrinkwrap.json")
@@ -46,7 +49,7 @@ class NpmCi(Transform):
     order = 265
     needs = ('npm',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         if ctx.build is None or not any(ctx.build.exists(name) for name in _LOCK_FILES):
             return
         for instruction, view in doc.shell_views():
@@ -71,7 +74,7 @@ class NpmCi(Transform):
                 )
 
 
-def _lock_file_copied(doc, instruction) -> bool:
+def _lock_file_copied(doc: Document, instruction: Instruction) -> bool:
     for item in earlier_instructions(doc, instruction):
         if item.cmd not in ("COPY", "ADD") or item.flag("from") is not None:
             continue

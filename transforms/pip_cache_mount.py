@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from dockopt.cache_mounts import mounting, pip_plan
-from dockopt.transform import Severity, Transform
+from dockopt.document import Document
+from dockopt.results import Fix
+from dockopt.transform import Context, Severity, Transform
 
 
 class PipCacheMount(Transform):
@@ -55,7 +59,7 @@ class PipCacheMount(Transform):
     order = 249
     needs = ("pip", "uv", "poetry")
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         if not mounting(ctx):
             return
         for instruction, view in doc.shell_views():

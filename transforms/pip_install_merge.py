@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from dockopt.document import line_body
+from dockopt.document import Document, Instruction, line_body
 from dockopt.edits import Edit
-from dockopt.package_managers import pip_install_calls
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.package_managers import Word, pip_install_calls
+from dockopt.results import Fix
+from dockopt.shell import ShellView
+from dockopt.transform import Context, Safety, Severity, Transform
 
 _REQUIREMENT_OPTIONS = frozenset({"--requirement", "--editable"})
 # Installed first on purpose: the installs after them use the new pip/setuptools/wheel.
@@ -53,7 +56,7 @@ class PipInstallMerge(Transform):
     order = 255
     needs = ('pip',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         instructions = doc.instructions
         index = 0
         while index < len(instructions):
@@ -80,7 +83,11 @@ class PipInstallMerge(Transform):
             index += max(len(group), 1)
 
 
-def _single_pip_install(doc, instruction):
+# pip and its options, the requirement words as written, and the RUN's view
+_PipRun = tuple[tuple[str, ...], list[str], ShellView]
+
+
+def _single_pip_install(doc: Document, instruction: Instruction) -> _PipRun | None:
     """(pip and its options, requirement words as written, view) of a RUN that is one pip install."""
     if instruction.cmd != "RUN":
         return None
@@ -96,8 +103,9 @@ def _single_pip_install(doc, instruction):
     if install.uv or call.command.assignments or any(word.value is None for word in call.words):
         return None
     before = call.words[: len(call.words) - len(install.words)]
-    options = [view.text(call.program_word.node)] + [word.value for word in before]
-    requirements = []
+    # Every word is static (checked above): the `is not None` filters drop nothing.
+    options = [view.text(call.program_word.node)] + [word.value for word in before if word.value is not None]
+    requirements: list[list[Word]] = []
     for argument in install.arguments:
         words = [install.words[index] for index in argument.words]
         if not argument.known or argument.maybe_value:
@@ -105,9 +113,9 @@ def _single_pip_install(doc, instruction):
         if argument.option in _REQUIREMENT_OPTIONS and argument.value is not None:
             requirements.append(words)
         elif argument.option is not None:
-            options.append(" ".join(word.value for word in words))
+            options.append(" ".join(word.value for word in words if word.value is not None))
         else:
-            if _BOOTSTRAP_RE.match(argument.value):
+            if argument.value is not None and _BOOTSTRAP_RE.match(argument.value):
                 return None
             requirements.append(words)
     if not requirements:
@@ -115,7 +123,7 @@ def _single_pip_install(doc, instruction):
     return tuple(sorted(options)), [view.text(word.node) for item in requirements for word in item], view
 
 
-def _merge(doc, group):
+def _merge(doc: Document, group: list[tuple[Instruction, _PipRun]]) -> list[Edit]:
     (first, (_, _, view)), rest = group[0], group[1:]
     added = " ".join(word for _, (_, words, _) in rest for word in words)
     end = view.position(len(view.script.rstrip()) - 1)

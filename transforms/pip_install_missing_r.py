@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
 
+from dockopt.context import BuildContext
+from dockopt.document import Document
 from dockopt.edits import Edit
 from dockopt.image import join
 from dockopt.package_managers import pip_install_calls
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Severity, Transform
 
 
 class PipInstallMissingR(Transform):
@@ -48,7 +52,7 @@ class PipInstallMissingR(Transform):
     order = 400
     needs = ('pip',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         cwds = doc.image.workdirs
         for instruction, view in doc.shell_views():
             for install in pip_install_calls(view, top_level=False):
@@ -69,7 +73,7 @@ class PipInstallMissingR(Transform):
                     )
 
 
-def _is_requirements_file(value: str, cwd: str, build) -> bool:
+def _is_requirements_file(value: str, cwd: str, build: BuildContext | None) -> bool:
     if "://" in value or value.startswith(("git+", "file:")):
         return False
     if value.lower().endswith(".txt"):

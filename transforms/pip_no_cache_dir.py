@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator
 
+from dockopt.document import Document, Instruction
 from dockopt.package_managers import (
+    Invocation,
     add_option_after,
     earlier_instructions,
     later_instructions,
@@ -16,7 +19,8 @@ from dockopt.package_managers import (
     text_of,
 )
 from dockopt.cache_mounts import mounting, pip_plan
-from dockopt.transform import Severity, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Severity, Transform
 
 # pip older than 6.0 has no --no-cache-dir; it is what these releases ship.
 _OLD_PIP_BASE_RE = re.compile(r"(?i)\b(precise|trusty|wheezy|jessie|squeeze|12\.04|14\.04)\b|centos:6|python:2\.6")
@@ -73,7 +77,7 @@ class PipNoCacheDir(Transform):
     order = 250
     needs = ('pip',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             if mounting(ctx) and pip_plan(doc, instruction, view) is not None:
                 continue  # cache policy "mount": the mount pass keeps this cache out of the image
@@ -98,13 +102,13 @@ class PipNoCacheDir(Transform):
                 continue
             if _read_later(doc, instruction, cache):
                 continue
-            changes = [add_option_after(view, call.words[index], "--no-cache-dir") for call, index in calls]
-            changes = [change for change in changes if change is not None]
+            found = [add_option_after(view, call.words[index], "--no-cache-dir") for call, index in calls]
+            changes = [change for change in found if change is not None]
             if changes:
                 yield self.fix("add `--no-cache-dir` so pip leaves no cache in the layer", instruction, line_edits(doc, changes))
 
 
-def _settings(doc, instruction) -> dict[str, str | None] | None:
+def _settings(doc: Document, instruction: Instruction) -> dict[str, str | None] | None:
     """ENV/ARG values before this RUN (for HOME and XDG_CACHE_HOME); None when an earlier
     instruction decides about pip's cache itself or the base image's pip is too old."""
     for item in earlier_instructions(doc, instruction):
@@ -129,7 +133,7 @@ def _cache_folder(values: dict[str, str | None], text: str) -> str | None:
     return posixpath.join(home, ".cache", "pip") if home else None
 
 
-def _read_later(doc, instruction, cache: str | None) -> bool:
+def _read_later(doc: Document, instruction: Instruction, cache: str | None) -> bool:
     """Does a later instruction name pip's cache folder (or anything in it), other than to remove it?"""
     names = [".cache/pip"] + ([cache] if cache else [])
     later = list(later_instructions(doc, instruction))
@@ -149,7 +153,7 @@ def _read_later(doc, instruction, cache: str | None) -> bool:
     return False
 
 
-def _abbreviates_no_cache_dir(call) -> bool:
+def _abbreviates_no_cache_dir(call: Invocation) -> bool:
     """pip (optparse) takes an unambiguous prefix of a long option: `--no-cache` is `--no-cache-dir`."""
     return any(
         word.value is not None and len(word.value.split("=")[0]) >= len("--no-cache")

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from dockopt.transform import Safety, Severity, Transform
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from dockopt.document import Document
+from dockopt.results import Fix
+from dockopt.shell import ShellView
+from dockopt.transform import Context, Safety, Severity, Transform
 
 _DOWNLOADERS = frozenset({"curl", "wget", "fetch"})
 _INTERPRETERS = frozenset({"sh", "bash", "zsh", "ash", "dash", "ksh", "python", "python3", "perl", "ruby", "node"})
@@ -42,7 +49,7 @@ class PipeToShell(Transform):
     order = 263
     needs = ('|',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction in doc.instructions:
             view = doc.shell(instruction)
             if view is None:
@@ -57,20 +64,21 @@ class PipeToShell(Transform):
                 yield self.fix(f"`{downloader} ... | {interpreter}` runs a download unverified: save it, check a checksum, then run it", line)
 
 
-def _downloads_into_interpreters(view):
+def _downloads_into_interpreters(view: ShellView) -> Iterator[tuple[Node, str, str]]:
     for node in view.of_type("pipeline"):
         names = [_name(view, child) for child in node.children if child.type in ("command", "redirected_statement")]
         if len(names) >= 2 and names[0] in _DOWNLOADERS and names[-1] in _INTERPRETERS:
             yield node, names[0], names[-1]
 
 
-def _name(view, node):
+def _name(view: ShellView, node: Node) -> str:
+    """The command's program name without its folder; "" when it has none or it expands."""
     if node.type == "redirected_statement":
         node = node.children[0]
     if node.type != "command":
-        return None
+        return ""
     for index, child in enumerate(node.children):
         if node.field_name_for_child(index) == "name":
             name = view.word(child)
-            return name.rsplit("/", 1)[-1] if name else None
-    return None
+            return name.rsplit("/", 1)[-1] if name else ""
+    return ""

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from dockopt.base_images import family, split_reference
+from dockopt.document import Document, Instruction
 from dockopt.edits import Edit
 from dockopt.image import DEFAULT_SHELL
 from dockopt.package_managers import command_words
-from dockopt.shell import parse_script
-from dockopt.transform import Safety, Transform
+from dockopt.results import Fix
+from dockopt.shell import ShellView, parse_script
+from dockopt.transform import Context, Safety, Transform
 
 _BASH = '["/bin/bash", "-o", "pipefail", "-c"]'
 _ASH = '["/bin/ash", "-o", "pipefail", "-c"]'
@@ -62,7 +65,7 @@ class PipefailShell(Transform):
     order = 273
     needs = ("|",)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         if doc.escape != "\\":
             return  # a backtick escape: a Windows file
         fixed: set[int] = set()
@@ -100,7 +103,7 @@ class PipefailShell(Transform):
             )
 
 
-def _pipe_without_pipefail(doc, instruction) -> bool:
+def _pipe_without_pipefail(doc: Document, instruction: Instruction) -> bool:
     """Does the RUN's script, as the SHELL runs it, have a pipe and no `set -o pipefail`?"""
     if not instruction.heredocs:
         view = doc.shell(instruction)
@@ -126,11 +129,11 @@ def _pipe_without_pipefail(doc, instruction) -> bool:
     return pipe and not re.search(r"(^|[;&|\n]\s*)set\s[^\n;&|]*\bpipefail\b", content)
 
 
-def _has_pipe(view) -> bool:
+def _has_pipe(view: ShellView) -> bool:
     return any(any(child.type in ("|", "|&") for child in node.children) for node in view.of_type("pipeline"))
 
 
-def _sets_pipefail(view) -> bool:
+def _sets_pipefail(view: ShellView) -> bool:
     """Does the RUN set pipefail itself (`set -o pipefail`, `set -euxo pipefail`)?"""
     for command in view.commands:
         words = [word.value for word in command_words(view, command)]

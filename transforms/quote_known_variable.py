@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
 from functools import lru_cache
 import re
 
+from tree_sitter import Node
+
+from dockopt.document import Document
 from dockopt.package_managers import line_edits
-from dockopt.transform import Transform
+from dockopt.results import Fix
+from dockopt.shell import ShellView
+from dockopt.transform import Context, Transform
 
 # A value that unquoted expansion leaves as exactly one word, unchanged: not empty, nothing to
 # split on (default IFS) and nothing to glob.
@@ -54,7 +60,7 @@ class QuoteKnownVariable(Transform):
     order = 290
     needs = ('$',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             if "IFS" in view.script or any("env=" in flag for flag in instruction.flags):
                 continue  # (a secret mount can set a variable: `--mount=type=secret,id=x,env=VAR`)
@@ -90,7 +96,7 @@ class QuoteKnownVariable(Transform):
                 )
 
 
-def _plain_expansion(view, node) -> str | None:
+def _plain_expansion(view: ShellView, node: Node) -> str | None:
     """VAR for `$VAR` or `${VAR}` (no operators), else None."""
     if node.type == "simple_expansion" or (node.type == "expansion" and view.text(node).startswith("${")):
         children = [c for c in node.children if c.type not in ("$", "${", "}")]
@@ -99,7 +105,7 @@ def _plain_expansion(view, node) -> str | None:
     return None
 
 
-def _is_argument(node) -> bool:
+def _is_argument(node: Node) -> bool:
     """Is the expansion a whole argument of a command? Inside a longer word (`setup_$VERSION`)
     it is left alone: quoting half a word (`setup_"$VERSION"`) reads worse than it helps."""
     parent = node.parent

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+from dockopt.document import Document
 from dockopt.edits import Edit
+from dockopt.results import Fix
 from dockopt.text import line_body
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.transform import Context, Safety, Severity, Transform
 
 # The flag as BuildKit's check sees it: the value is exactly the TARGETPLATFORM variable.
 _FLAG = re.compile(r"""[ \t]+--platform=(["']?)(\$TARGETPLATFORM|\$\{TARGETPLATFORM\})\1(?=[ \t])""", re.IGNORECASE)
@@ -48,7 +51,7 @@ class RedundantTargetPlatform(Transform):
     order = 109
     needs = ("targetplatform",)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for item in doc.instructions:
             if item.cmd == "ARG" and any(arg.split("=", 1)[0] == "TARGETPLATFORM" and "=" in arg for arg in item.args):
                 return  # the file gives the variable a value of its own: it may not be the target

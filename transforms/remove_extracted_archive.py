@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+from collections.abc import Iterator
 
+from tree_sitter import Node
+
+from dockopt.document import Document
 from dockopt.downloads import curl_calls, extracted_archive, url_file_name
 from dockopt.package_managers import command_words, invocations, later_instructions, line_edits, text_of, top_level_commands
-from dockopt.transform import Safety, Transform
+from dockopt.results import Fix
+from dockopt.shell import ShellView
+from dockopt.transform import Context, Safety, Transform
 
 _WGET_OUTPUT = ("-O", "--output-document")
 
@@ -52,7 +58,7 @@ class RemoveExtractedArchive(Transform):
     order = 282
     needs = ('tar', 'unzip')
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             downloads = _downloads(view)
             if not downloads:
@@ -95,7 +101,7 @@ class RemoveExtractedArchive(Transform):
                 )
 
 
-def _downloads(view) -> dict[str, int]:
+def _downloads(view: ShellView) -> dict[str, int]:
     """File written by a download -> where the download starts (its offset in the script)."""
     found: dict[str, int] = {}
     top = {command.start for command in top_level_commands(view)}
@@ -122,7 +128,7 @@ def _downloads(view) -> dict[str, int]:
     return found
 
 
-def _removed(view) -> list[str]:
+def _removed(view: ShellView) -> list[str]:
     """What the RUN's `rm` commands name (paths or patterns)."""
     found: list[str] = []
     for command in view.commands:
@@ -132,7 +138,7 @@ def _removed(view) -> list[str]:
     return found
 
 
-def _chain_part(node):
+def _chain_part(node: Node) -> Node | None:
     """The step of the RUN's top-level `&&` chain (or `;` list) that holds this command, or None
     when the command sits in a pipeline, an `||`, a subshell or a compound command."""
     part = node

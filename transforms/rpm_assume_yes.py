@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 
-from dockopt.transform import Severity, Transform
+from dockopt.document import Document
+from dockopt.results import Fix
+from dockopt.transform import Context, Severity, Transform
 from dockopt.package_managers import add_option_after, line_edits, rpm_calls
 
 # Subcommands that ask "Is this ok [y/N]" (yum, dnf) or "Continue? [y/n]" (zypper).
@@ -20,7 +23,7 @@ _SHORT_CLUSTER_RE = re.compile(r"^-[a-zA-Z]+$")
 _ANSWERED_RE = re.compile(r"(?i)assume-?(yes|no)|^--no-confirm$|^--non-interactive$|^--setopt=assumeyes")
 
 
-def _answered(program: str, values) -> bool:
+def _answered(program: str, values: Iterable[str | None]) -> bool:
     for value in values:
         if value is None:
             continue
@@ -73,7 +76,7 @@ class RpmAssumeYes(Transform):
     order = 230
     needs = ('yum', 'dnf', 'zypper')
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             changes = []
             for call, index, sub in rpm_calls(view):

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container, Iterator
 
 from dockopt.cache_mounts import mounting, rpm_plan
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.document import Document, Instruction
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Severity, Transform
 from dockopt.package_managers import (
     append_to_chain,
     later_instructions,
@@ -64,7 +67,7 @@ class RpmCacheClean(Transform):
     order = 235
     needs = ('yum', 'dnf', 'zypper')
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             if _CLEANED_RE.search(text_of(doc, instruction)):
                 continue
@@ -99,7 +102,7 @@ class RpmCacheClean(Transform):
             yield self.fix(message, instruction, edits, safety=safety)
 
 
-def _next_run_uses(doc, instruction, tools) -> bool:
+def _next_run_uses(doc: Document, instruction: Instruction, tools: Container[str]) -> bool:
     """Is the very next instruction of the stage a RUN that calls one of these tools too?"""
     following = doc.instructions[instruction.index + 1] if instruction.index + 1 < len(doc.instructions) else None
     if following is None or following.cmd != "RUN" or following.stage != instruction.stage:

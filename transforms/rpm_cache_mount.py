@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from dockopt.cache_mounts import mounting, rpm_plan
-from dockopt.transform import Severity, Transform
+from dockopt.document import Document
+from dockopt.results import Fix
+from dockopt.transform import Context, Severity, Transform
 
 
 class RpmCacheMount(Transform):
@@ -65,7 +69,7 @@ class RpmCacheMount(Transform):
     order = 234
     needs = ("yum", "dnf")
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         if not mounting(ctx):
             return
         for instruction, view in doc.shell_views():

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Iterator, Mapping
 
+from dockopt.document import Document, Instruction, Stage
 from dockopt.image import join
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Severity, Transform
 
 # Commands that start a long-running server: as a RUN they hang the build.
 _SERVERS = {"uvicorn", "gunicorn", "hypercorn", "daphne", "waitress-serve", "granian"}
@@ -52,7 +55,7 @@ class RunAppAsBuildStep(Transform):
     severity = Severity.WARNING
     order = 400
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         cwds = doc.image.workdirs
         final = doc.final_stage
         for stage in doc.stages:
@@ -75,14 +78,14 @@ class RunAppAsBuildStep(Transform):
                         break
 
 
-def _commands(doc, instruction) -> list[list[str]]:
+def _commands(doc: Document, instruction: Instruction) -> list[list[str]]:
     """Each simple command of a RUN as static words (exec form included); backgrounded bodies skipped."""
     if instruction.json:
         return [list(instruction.args)]
     view = doc.shell(instruction)
     if view is None or view.has_error or "&" in view.top_level_operators:
         return []
-    return [[command.name, *command.args] for command in view.commands
+    return [[command.name, *(arg for arg in command.args if arg is not None)] for command in view.commands
             if command.name is not None and None not in command.args]
 
 
@@ -113,7 +116,7 @@ def _starts_app(words: list[str], cwd: str, targets: set[str], last: bool) -> st
     return None
 
 
-def _cmd_scripts(stage, cwds) -> set[str]:
+def _cmd_scripts(stage: Stage, cwds: Mapping[int, str]) -> set[str]:
     """In-image paths of the .py scripts the stage's CMD/ENTRYPOINT run."""
     found = set()
     for instruction in stage.instructions:

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from dockopt.document import Document
+from dockopt.results import Fix
 from dockopt.run_merge import read_body
-from dockopt.transform import Safety, Transform
+from dockopt.shell import ShellView
+from dockopt.transform import Context, Safety, Transform
 
 # What to write instead, by the command the RUN runs.
 _INSTEAD = {
@@ -19,9 +26,10 @@ _INSTEAD = {
 _STEPS = frozenset({"command", "declaration_command", "unset_command", "variable_assignment"})
 
 
-def _name(view, node) -> str:
+def _name(view: ShellView, node: Node) -> str:
     if node.type == "command":
-        return view.word(node.child_by_field_name("name")) or ""
+        name = node.child_by_field_name("name")  # always there in a command
+        return (view.word(name) if name is not None else None) or ""
     if node.type == "variable_assignment":
         return "export"  # `X=1` alone: meant as ENV
     return view.text(node.children[0])  # export, declare, readonly, unset...
@@ -63,12 +71,12 @@ class RunWithoutEffect(Transform):
     safety = Safety.DISPLAY
     order = 262
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             body = read_body(doc, instruction)
             if body is None or not body.shell_state_only:
                 continue
-            names = [_name(view, node) for node in view.of_type(*_STEPS) if node.parent.type != "command"]
+            names = [_name(view, node) for node in view.of_type(*_STEPS) if node.parent is None or node.parent.type != "command"]
             if all(name == "cd" for name in names):
                 continue  # cd-instead-of-workdir (DO261) says it
             instead = _INSTEAD.get(names[0], "move it into the RUN that needs it")

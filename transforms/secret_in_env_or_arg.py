@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.document import Document
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Severity, Transform
 
 # Name parts that mark a secret, as BuildKit's SecretsUsedInArgOrEnv check reads names.
 _SECRET_WORDS = frozenset({"apikey", "auth", "credential", "credentials", "key", "password", "passwd", "pword", "secret", "token"})
@@ -66,7 +69,7 @@ class SecretInEnvOrArg(Transform):
     aliases = ("SecretsUsedInArgOrEnv",)
     order = 262
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction in doc.instructions:
             if instruction.cmd == "ENV":
                 pairs = list(zip(instruction.args[0::2], instruction.args[1::2]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Iterator
 
 from dockopt.base_images import (
     BaseSite,
@@ -15,9 +16,11 @@ from dockopt.base_images import (
 )
 from dockopt.build_needs import Needs, stage_needs
 from dockopt.compiled_split import plan_for
+from dockopt.document import Document, Instruction, Stage
 from dockopt.edits import Edit
+from dockopt.results import Fix
 from dockopt.stage_split import NotMapped
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.transform import Context, Safety, Severity, Transform
 
 # -- the transform -----------------------------------------------------------------------------------
 
@@ -70,7 +73,7 @@ class SlimBase(Transform):
     aliases = ()
     order = 10
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         done_args: set[str] = set()
         shipped = set(doc.image.chain(doc.final_stage)) if doc.final_stage is not None else set()
         for stage in doc.stages:
@@ -85,7 +88,7 @@ class SlimBase(Transform):
                 done_args.add(site.via_arg)
             yield from self._check_site(doc, ctx, site)
 
-    def _check_site(self, doc, ctx, site: BaseSite):
+    def _check_site(self, doc: Document, ctx: Context, site: BaseSite) -> Iterator[Fix]:
         image = site.image
         resolved = ImageRef.parse(site.resolved) if site.resolved else None
         resolved_tag = resolved.tag if resolved else None
@@ -136,7 +139,7 @@ class SlimBase(Transform):
         yield self.fix(message, at, edits, reason="programs and libraries of the full image that the app calls at run time are gone")
 
 
-def _uses_site(doc, stage, site: BaseSite) -> bool:
+def _uses_site(doc: Document, stage: Stage, site: BaseSite) -> bool:
     if site.via_arg is None:
         return stage is site.stage
     return only_variable(stage.base) == site.via_arg
@@ -147,7 +150,7 @@ def _replace_at(line: str, column: int, old: str, new: str) -> str:
     return line[:column] + new + line[column + len(old) :]
 
 
-def _java_compiles(doc, stages) -> str | None:
+def _java_compiles(doc: Document, stages: list[Stage]) -> str | None:
     compilers = set(slim_data()["java_compilers"])
     for stage in stages:
         for instruction in stage.instructions:
@@ -161,7 +164,7 @@ def _java_compiles(doc, stages) -> str | None:
     return None
 
 
-def _package_manager_needs(doc, stages, ctx, needs: Needs, language: str) -> None:
+def _package_manager_needs(doc: Document, stages: list[Stage], ctx: Context, needs: Needs, language: str) -> None:
     """npm / bundler / cpan may compile native modules with the full image's compilers."""
     managers = {"node": {"npm", "yarn", "pnpm", "npx"}, "ruby": {"bundle", "gem"}, "perl": {"cpan", "cpanm"}}[language]
     for stage in stages:
@@ -177,11 +180,11 @@ def _package_manager_needs(doc, stages, ctx, needs: Needs, language: str) -> Non
                 return
 
 
-def _node_dev_build(doc, ctx, site: BaseSite) -> str | None:
+def _node_dev_build(doc: Document, ctx: Context, site: BaseSite) -> str | None:
     """Why a one-stage Node build is better split than slimmed: it installs the devDependencies a
     build script needs (`npm run build` with tsc, say), and a slim image would still ship them.
     Only when the stage split applies (the plan is in core), so one of the two fixes is made."""
-    if len(doc.stages) != 1 or ctx is None or ctx.build is None:
+    if len(doc.stages) != 1 or ctx.build is None:
         return None
     try:
         package = json.loads(ctx.build.read_text("package.json") or "null")
@@ -199,9 +202,9 @@ def _node_dev_build(doc, ctx, site: BaseSite) -> str | None:
     return f"the image would keep the devDependencies the build installs ({shown})"
 
 
-def _node_lock_is_plain(ctx) -> bool:
+def _node_lock_is_plain(ctx: Context) -> bool:
     """A package-lock.json (v2+) in which no package runs an install script (no node-gyp build)."""
-    if ctx is None or ctx.build is None:
+    if ctx.build is None:
         return False
     text = ctx.build.read_text("package-lock.json")
     if text is None:
@@ -214,9 +217,9 @@ def _node_lock_is_plain(ctx) -> bool:
     return isinstance(packages, dict) and not any(isinstance(p, dict) and p.get("hasInstallScript") for p in packages.values())
 
 
-def _install_edits(doc, needed: dict[str, tuple[object, str]], stages) -> list[Edit] | None:
+def _install_edits(doc: Document, needed: dict[str, tuple[Instruction, str]], stages: list[Stage]) -> list[Edit] | None:
     """Prefix the RUNs that need packages with an apt-get install of them; None if one cannot be."""
-    by_run: dict[int, tuple[object, list[str]]] = {}
+    by_run: dict[int, tuple[Instruction, list[str]]] = {}
     for package, (run, _) in needed.items():
         by_run.setdefault(run.index, (run, []))[1].append(package)
     edits = []
@@ -228,7 +231,7 @@ def _install_edits(doc, needed: dict[str, tuple[object, str]], stages) -> list[E
     return edits
 
 
-def _prefix_run(doc, run, packages: list[str], stages) -> Edit | None:
+def _prefix_run(doc: Document, run: Instruction, packages: list[str], stages: list[Stage]) -> Edit | None:
     view = doc.shell(run)
     if view is None or not view.top_level_operators <= {"&&", "|"} or run.flags:
         return None

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
+from dockopt.document import Document, Logical
 from dockopt.edits import Edit
+from dockopt.results import Fix
 from dockopt.text import line_body
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.transform import Context, Safety, Severity, Transform
 
 _FROM_FLAG = re.compile(r"(?:^|\s)--from=([^\s,\"'$]+)(?=\s|$)", re.IGNORECASE)
 _MOUNT_FLAG = re.compile(r"(?:^|\s)--mount=(\S+)", re.IGNORECASE)
@@ -58,7 +61,7 @@ class StageNameCasing(Transform):
     order = 106
     needs = ("as",)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         renamed = {}
         for stage in doc.stages:
             args = stage.from_instruction.args
@@ -67,7 +70,7 @@ class StageNameCasing(Transform):
         if not renamed:
             return
         for name, (stage, written) in renamed.items():
-            spans = []  # (line, start column, end column) of each word to lower
+            found: list[tuple[int, int, int] | None] = []  # (line, start column, end column) of each word to lower
             for item in doc.instructions:
                 if item.cmd == "ONBUILD" or item.stage is None:
                     continue
@@ -76,20 +79,20 @@ class StageNameCasing(Transform):
                 if item.cmd == "FROM":
                     words = list(_WORD.finditer(text, logical.body))
                     if item is stage.from_instruction and len(words) >= 3:
-                        spans.append(_place(logical, words[2].span()))
+                        found.append(_place(logical, words[2].span()))
                     elif words and words[0].group().lower() == name and item.stage > stage.index:
-                        spans.append(_place(logical, words[0].span()))  # FROM <stage>: a stage defined above
+                        found.append(_place(logical, words[0].span()))  # FROM <stage>: a stage defined above
                     continue
                 flags = text[: logical.body]
                 for match in _FROM_FLAG.finditer(flags):
                     if match.group(1).lower() == name:
-                        spans.append(_place(logical, match.span(1)))
+                        found.append(_place(logical, match.span(1)))
                 for mount in _MOUNT_FLAG.finditer(flags):
                     for match in _MOUNT_FROM.finditer(mount.group(1)):
                         if match.group(1).lower() == name:
                             offset = mount.start(1)
-                            spans.append(_place(logical, (offset + match.start(1), offset + match.end(1))))
-            spans = [span for span in spans if span is not None and _text(doc, span) != _text(doc, span).lower()]
+                            found.append(_place(logical, (offset + match.start(1), offset + match.end(1))))
+            spans = [span for span in found if span is not None and _text(doc, span) != _text(doc, span).lower()]
             lines: dict[int, list[tuple[int, int]]] = {}
             for line, start, end in spans:
                 lines.setdefault(line, []).append((start, end))
@@ -104,12 +107,12 @@ class StageNameCasing(Transform):
                            stage.from_instruction, edits, problem=f"stage name `{written}` is not lower case")
 
 
-def _text(doc, span):
+def _text(doc: Document, span: tuple[int, int, int]) -> str:
     line, start, end = span
     return doc.lines[line][start:end]
 
 
-def _place(logical, span):
+def _place(logical: Logical, span: tuple[int, int]) -> tuple[int, int, int] | None:
     """(line, start column, end column) of a span of the logical text; None across a line break."""
     start, end = span
     line, column = logical.position(start)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from dockopt.base_images import base_config, split_reference
+from dockopt.document import Document, Instruction
 from dockopt.image import is_root_user
 from dockopt.package_managers import command_words, line_edits, word_span
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.results import Fix
+from dockopt.shell import Command, ShellView
+from dockopt.transform import Context, Safety, Severity, Transform
 
 # Images that run as root unless the Dockerfile says otherwise (Docker Hub's OS and language
 # images; also under docker.io/library/ and mirror.gcr.io/).
@@ -63,7 +68,7 @@ class SudoInRun(Transform):
     order = 260
     needs = ('sudo',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction in doc.instructions:
             view = doc.shell(instruction)
             if view is None:
@@ -79,7 +84,8 @@ class SudoInRun(Transform):
                     continue
                 line, _ = view.position(command.node)
                 if root is None:
-                    base = doc.image.stage(doc.stage_of(instruction)).base_image
+                    stage = doc.stage_of(instruction)  # None for a RUN above every FROM (BuildKit rejects it)
+                    base = doc.image.stage(stage).base_image if stage is not None else "the base image"
                     message = (f"sudo in RUN; left alone: dockopt does not know which user {base} runs as "
                                "(switch with USER where another user is needed)")
                 elif root:
@@ -96,7 +102,7 @@ class SudoInRun(Transform):
                 )
 
 
-def _runs_as_root(doc, instruction) -> bool | None:
+def _runs_as_root(doc: Document, instruction: Instruction) -> bool | None:
     """Does the RUN run as root? None: the base image decides, and dockopt does not know it."""
     user = doc.image.scope(instruction).user
     if user is not None:
@@ -115,7 +121,7 @@ def _runs_as_root(doc, instruction) -> bool | None:
     return None
 
 
-def _drop_prefix(view, command):
+def _drop_prefix(view: ShellView, command: Command) -> tuple[int, int, int, str] | None:
     """A change that deletes `sudo` and its plain options, up to the command it runs (same line)."""
     words = command_words(view, command)
     index = 1

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator, Sequence
 
-from dockopt.package_managers import add_option_after, invocations, line_edits
-from dockopt.transform import Transform
+from dockopt.document import Document
+from dockopt.package_managers import Invocation, Word, add_option_after, invocations, line_edits
+from dockopt.results import Fix
+from dockopt.transform import Context, Transform
 
 # useradd's short options that take a value: in a cluster the rest of the word (or the next
 # word) is that value.
@@ -55,7 +58,7 @@ class UseraddNoLogInit(Transform):
     order = 271
     needs = ("useradd",)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             changes = []
             for call in invocations(view, ("useradd",), top_level=False):
@@ -67,17 +70,17 @@ class UseraddNoLogInit(Transform):
                 yield self.fix("add `-l`: the image keeps no login-log records sized by the UID", instruction, line_edits(doc, changes))
 
 
-def _needs_no_log_init(call) -> bool:
+def _needs_no_log_init(call: Invocation) -> bool:
     """Has the call a UID that may be high, and no `-l`? (None when unsure: no fix.)"""
     uid = None
     words = call.words
     index = 0
     while index < len(words):
         value = words[index].value
-        text = value
         if value is None:
             index += 1
             continue
+        text = value
         if value == "--":
             break
         if value.startswith("--"):
@@ -107,7 +110,7 @@ def _needs_no_log_init(call) -> bool:
     return bool(re.fullmatch(r"[0-9]+", uid)) and int(uid) > _HIGH_UID
 
 
-def _value_of(words, index: int) -> str | None:
+def _value_of(words: Sequence[Word], index: int) -> str | None:
     """The static value of the word at `index`; "" when it expands; None when there is none."""
     if index >= len(words):
         return None

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import posixpath
+from collections.abc import Iterator
 
+from dockopt.context import BuildContext
+from dockopt.document import Document, Instruction
 from dockopt.image import is_under, join
 from dockopt.manifests import GLOB_CHARS, source_copy
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.results import Fix
+from dockopt.transform import Context, Safety, Severity, Transform
 
 _CODE_FOLDERS = {"src", "app", "code", "lib", "source", "server", "api", "web"}
 _CODE_SUFFIXES = (".py", ".js", ".mjs", ".ts", ".rb", ".php", ".go", ".java", ".jar", ".sh", ".pl", ".war")
@@ -44,10 +48,10 @@ class VolumeOverCode(Transform):
     order = 400
     needs = ('volume',)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         cwds = doc.image.workdirs
         for stage in doc.stages:
-            code_folders: list[tuple[str, object]] = []
+            code_folders: list[tuple[str, Instruction]] = []
             for instruction in stage.instructions:
                 cwd = cwds[instruction.index]
                 if instruction.cmd in ("COPY", "ADD") and not instruction.heredocs:
@@ -71,7 +75,7 @@ class VolumeOverCode(Transform):
                             break
 
 
-def _code_folder(instruction, cwd, build) -> str | None:
+def _code_folder(instruction: Instruction, cwd: str, build: BuildContext | None) -> str | None:
     """The folder a COPY/ADD puts application code into, or None if it copies no code.
 
     Code is the whole context (`COPY . /app`), a folder that holds source files (read from the
@@ -92,7 +96,7 @@ def _code_folder(instruction, cwd, build) -> str | None:
     return None
 
 
-def _holds_code(source: str, build) -> bool:
+def _holds_code(source: str, build: BuildContext | None) -> bool:
     folder = source.rstrip("/")
     if GLOB_CHARS.search(folder):
         folder = posixpath.dirname(folder)
@@ -103,7 +107,7 @@ def _holds_code(source: str, build) -> bool:
     return any(path.endswith(_CODE_SUFFIXES) for path in build.files(folder + "/**/*"))
 
 
-def _volume_paths(instruction) -> list[str]:
+def _volume_paths(instruction: Instruction) -> list[str]:
     if instruction.json:
         return list(instruction.args)
     text = " ".join(instruction.args).strip()

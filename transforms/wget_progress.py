@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
 from dockopt.base_images import family
-from dockopt.package_managers import add_option_after, invocations, line_edits
-from dockopt.transform import Transform
+from dockopt.document import Document
+from dockopt.package_managers import Invocation, add_option_after, invocations, line_edits
+from dockopt.results import Fix
+from dockopt.shell import ShellView
+from dockopt.transform import Context, Transform
 
 # Short wget options that take a value: in a cluster, the letters after one of them are its value.
 _SHORT_WITH_VALUE = frozenset("aABdDeiIlLoOPQRtTUwXY")
@@ -51,7 +58,7 @@ class WgetProgress(Transform):
     order = 270
     needs = ("wget",)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
             stage = doc.stage_of(instruction)
             base_family = family(doc.image.stage(stage).base_image) if stage is not None else "unknown"
@@ -91,7 +98,7 @@ class WgetProgress(Transform):
                 )
 
 
-def _quiet_or_logged(call) -> bool:
+def _quiet_or_logged(call: Invocation) -> bool:
     for word in call.words:
         value = word.value
         if value is None:
@@ -115,7 +122,7 @@ def _quiet_or_logged(call) -> bool:
     return False
 
 
-def _stderr_is_data(view, node) -> bool:
+def _stderr_is_data(view: ShellView, node: Node) -> bool:
     """Is the call's error output (where the progress goes) redirected or piped on?"""
     parent = node.parent
     while parent is not None and parent.type != "program":

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator
 
 from dockopt.base_images import base_config
+from dockopt.document import Document
 from dockopt.edits import Edit
+from dockopt.results import Fix
 from dockopt.text import line_body
-from dockopt.transform import Safety, Severity, Transform
+from dockopt.transform import Context, Safety, Severity, Transform
 
 
 class WorkdirRelativePath(Transform):
@@ -50,7 +53,7 @@ class WorkdirRelativePath(Transform):
     order = 112
     needs = ("workdir",)
 
-    def check(self, doc, ctx):
+    def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         image = doc.image
         for stage in doc.stages:
             chain = image.chain(stage)

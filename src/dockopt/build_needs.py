@@ -34,8 +34,8 @@ _PYTHON_NAMES = re.compile(r"^python(3(\.\d+)?)?$")
 class Needs:
     """What the instructions of some stages use that the full image has and the slim one lacks."""
 
-    tools: dict[str, tuple[object, str]] = field(default_factory=dict)  # apt package -> (RUN, why)
-    runtime: dict[str, tuple[object, str]] = field(default_factory=dict)  # apt package -> (RUN, why)
+    tools: dict[str, tuple[Instruction, str]] = field(default_factory=dict)  # apt package -> (RUN, why)
+    runtime: dict[str, tuple[Instruction, str]] = field(default_factory=dict)  # apt package -> (RUN, why)
     compiles: list[str] = field(default_factory=list)  # why the build needs a compiler
     build_packages: set[str] = field(default_factory=set)  # -dev packages a source build needs
     unsure: list[str] = field(default_factory=list)  # why we cannot tell
@@ -49,7 +49,7 @@ class PipInstall:
     """One `pip install` (or `python -m pip install`) command."""
 
     run: Instruction
-    command: object  # shell.Command
+    command: Command
     requirements: list[str]  # requirement specifiers given on the command line
     files: list[str]  # -r / -c files, as written (container paths)
     local: list[str]  # local paths (`.`, `./lib`, `-e .`)

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from dockopt.base_images import family, split_reference
-from dockopt.document import line_body
+from dockopt.text import line_body
 from dockopt.edits import Edit
 from dockopt.image import is_root_user
 from dockopt.package_managers import (

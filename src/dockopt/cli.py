@@ -522,7 +522,7 @@ def run_check(options: CheckOptions) -> int:
 
 def _run_command(options: FixOptions, body) -> int:
     """Usage problems are found before any output is opened or any file is read."""
-    from dockopt.output import Streams
+    from dockopt.reporting import Streams
 
     try:
         _validate(options)
@@ -641,8 +641,9 @@ def _warn(streams, result, quiet: bool) -> None:
 
 def _run_fix(options: FixOptions, streams) -> int:
     from dockopt.batch import IN_PROCESS_LIMIT, run
-    from dockopt.config import ConfigError
-    from dockopt.output import Mode, Summary, reporter_class
+    from dockopt.config_model import ConfigError
+    from dockopt.output import reporter_class
+    from dockopt.reporting import Mode, Summary
 
     show_diff = options.diff if options.diff is not None else not (options.write or options.check)
     reports: list | None = [] if options.report else None
@@ -736,9 +737,10 @@ def _write_companions(result, done: dict[str, str]) -> None:
 
 def _run_check(options: CheckOptions, streams) -> int:
     from dockopt.batch import IN_PROCESS_LIMIT, run
-    from dockopt.config import ConfigError
-    from dockopt.output import Mode, Summary, reporter_class
-    from dockopt.transform import Severity
+    from dockopt.config_model import ConfigError
+    from dockopt.output import reporter_class
+    from dockopt.reporting import Mode, Summary
+    from dockopt.results import Severity
 
     try:
         plan = _plan(options)
@@ -878,7 +880,8 @@ def _write_report(target: str, reports: list, streams) -> None:
 def run_verify(path, context, probe, select, ignore, unsafe_fixes, rewritten, output_format) -> int:
     import json
 
-    from dockopt.config import ConfigError, config_for, settings_for
+    from dockopt.config import config_for, settings_for
+    from dockopt.config_model import ConfigError
     from dockopt.context import BuildContext
     from dockopt.engine import fix
     from dockopt.errors import DockoptError
@@ -932,7 +935,8 @@ def run_verify(path, context, probe, select, ignore, unsafe_fixes, rewritten, ou
 
 
 def _config_for_discovery(folder: str):
-    from dockopt.config import ConfigError, config_for
+    from dockopt.config import config_for
+    from dockopt.config_model import ConfigError
 
     try:
         return config_for(folder)
@@ -1019,7 +1023,7 @@ class _Progress:
 def _progress(streams, options: FixOptions, total: int, threshold: int) -> "_Progress | None":
     if options.quiet or total < threshold or os.environ.get("TERM") == "dumb":
         return None
-    from dockopt.output import is_terminal
+    from dockopt.reporting import is_terminal
 
     if not is_terminal(sys.stderr):
         return None

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dockopt.context import BuildContext
-from dockopt.document import BOM, Document, decode, line_body
+from dockopt.document import BOM, Document, decode
+from dockopt.text import line_body
 from dockopt.edits import Edit, apply_edits
 from dockopt.errors import DockerfileParseError, SelectorError
 from dockopt.ledger import Ledger

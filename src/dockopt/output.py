@@ -12,8 +12,8 @@ import json
 import os
 from typing import TYPE_CHECKING
 
-from dockopt.diffs import NO_NEWLINE, header_path, unified_diff  # noqa: F401 (the diff is part of the output)
-from dockopt.reporting import Mode, Reporter, Streams, Summary, color_diff, color_wanted, is_terminal, paint  # noqa: F401
+from dockopt.diffs import header_path
+from dockopt.reporting import Reporter, Summary, color_diff, paint
 
 if TYPE_CHECKING:
     from dockopt.batch import FileResult

@@ -13,11 +13,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from dockopt.document import line_body
+from dockopt.text import line_body
 
 if TYPE_CHECKING:
     from dockopt.document import Document
-    from dockopt.transform import Fix, Transform
+    from dockopt.results import Fix
+    from dockopt.transform import Transform
 
 _PRAGMA_RE = re.compile(
     r"^\s*#\s*(?P<tool>dockopt:|hadolint)\s*(?P<global>global\s+)?ignore\s*=\s*(?P<ids>[A-Za-z0-9_\-, ]+?)\s*(?:#.*)?$"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
-from dockopt.document import split_lines
+from dockopt.text import split_lines
 from dockopt.results import TextEdit, apply_text_edits
 
 if TYPE_CHECKING:
@@ -48,7 +48,8 @@ class Analysis:
 def analyse(uri: str, text: str) -> Analysis:
     """Run dockopt on the document's text with the settings of its path (never raises)."""
     from dockopt.batch import Task, process
-    from dockopt.config import ConfigError, config_for, settings_for
+    from dockopt.config import config_for, settings_for
+    from dockopt.config_model import ConfigError
     from dockopt.repository import forget
 
     path = _path(uri)

@@ -185,7 +185,7 @@ def exec_names(instruction: Instruction) -> list[str]:
     while stack:
         node = stack.pop()
         if node.type == "command_name":
-            names.append(posixpath.basename(node.text.decode()))
+            names.append(posixpath.basename((node.text or b"").decode()))  # a parsed tree keeps its text
         stack.extend(node.children)
     return names
 

@@ -180,6 +180,22 @@ def test_npm_start_is_checked_against_dev_dependencies(tmp_path):
 
 
 @pytest.mark.parametrize(
+    "package_json",
+    [
+        pytest.param("[]", id="valid-json-but-not-an-object"),
+        pytest.param('{"scripts": ["nodemon index.js"]}', id="scripts-not-an-object"),
+        pytest.param('{"devDependencies": 5}', id="dev-dependencies-not-an-object"),
+        pytest.param('{"scripts": {"start": 1}}', id="a-script-that-is-not-a-string"),
+    ],
+)
+def test_an_npm_start_with_an_odd_package_json_is_left_alone(tmp_path, package_json):
+    (tmp_path / "package.json").write_text(package_json)
+    result = fix("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"npm\", \"start\"]\n", context=tmp_path)
+    assert result.error is None
+    assert not result.changed and "package.json" in result.fixes[0].text
+
+
+@pytest.mark.parametrize(
     "crafted",
     [
         pytest.param('CMD ["./app\\nRUN rm -rf /"]', id="a-json-newline-escape-stays-inside-the-word"),

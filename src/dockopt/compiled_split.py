@@ -562,7 +562,10 @@ def _check_node_entry(ctx, entry, words) -> None:
     package = _package_json(ctx)
     if package is None:
         raise NotMapped(f"line {entry.line}: `{' '.join(words)}` may need dev dependencies, and package.json cannot be read (no build context)")
-    dev = set(package.get("devDependencies") or {})
+    scripts, dev_section = package.get("scripts") or {}, package.get("devDependencies") or {}
+    if not isinstance(scripts, dict) or not isinstance(dev_section, dict):
+        raise NotMapped(f"line {entry.line}: package.json's `scripts` or `devDependencies` is not an object; cannot tell what `{' '.join(words)}` needs")
+    dev = set(dev_section)
     if program == "npx":
         tool = next((w for w in words[1:] if not w.startswith("-")), "")
         if tool in dev:
@@ -570,9 +573,11 @@ def _check_node_entry(ctx, entry, words) -> None:
         return
     rest = [w for w in words[1:] if not w.startswith("-")]
     script = rest[1] if rest[:1] in (["run"], ["run-script"]) and len(rest) > 1 else (rest[0] if rest else "")
-    text = (package.get("scripts") or {}).get(script, "node server.js" if script == "start" else None)
+    text = scripts.get(script, "node server.js" if script == "start" else None)
     if text is None:
         raise NotMapped(f"line {entry.line}: package.json has no `{script}` script")
+    if not isinstance(text, str):
+        raise NotMapped(f"line {entry.line}: package.json's `{script}` script is not a string")
     for part in re.split(r"&&|\|\||;|\|", text):
         first = next((w for w in part.split() if "=" not in w), "")
         if first in dev:
@@ -582,9 +587,10 @@ def _check_node_entry(ctx, entry, words) -> None:
 def _package_json(ctx) -> dict | None:
     text = ctx.build.read_text("package.json") if ctx is not None and ctx.build is not None else None
     try:
-        return json.loads(text) if text else None
+        data = json.loads(text) if text else None
     except ValueError:
         return None
+    return data if isinstance(data, dict) else None  # `[]` is valid JSON, but no package.json
 
 
 # -- C/C++ on a distro image ---------------------------------------------------------------------

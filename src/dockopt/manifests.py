@@ -481,6 +481,9 @@ def _logical_lines(text: str) -> list[str]:
 # -- checks on other manifests ---------------------------------------------------------------------
 
 
+_NPM_DEPENDENCIES = ("dependencies", "devDependencies", "optionalDependencies")
+
+
 def manifest_problem(build: BuildContext, path: str) -> str | None:
     """Why installing from this manifest would need the rest of the source, if it would."""
     name = posixpath.basename(path)
@@ -490,13 +493,19 @@ def manifest_problem(build: BuildContext, path: str) -> str | None:
             data = json.loads(text)
         except ValueError:
             return f"{path} is not valid JSON"
+        # Valid JSON of another shape (`[]`, `"dependencies": [...]`): npm's reading of it is not ours to guess.
+        if not isinstance(data, dict):
+            return f"{path} is not a JSON object"
+        odd = next((key for key in ("scripts", *_NPM_DEPENDENCIES) if not isinstance(data.get(key) or {}, dict)), None)
+        if odd is not None:
+            return f"{path} has a `{odd}` that is not an object"
         scripts = data.get("scripts") or {}
         hooks = [hook for hook in ("preinstall", "install", "postinstall", "prepare") if hook in scripts]
         if hooks:
             return f"{path} runs a `{hooks[0]}` script, which may read the source"
         if data.get("workspaces"):
             return f"{path} declares workspaces, which live in the source"
-        for section in ("dependencies", "devDependencies", "optionalDependencies"):
+        for section in _NPM_DEPENDENCIES:
             for dep, version in (data.get(section) or {}).items():
                 if isinstance(version, str) and version.startswith(("file:", "link:", "workspace:", ".", "/")):
                     return f"{path} installs {dep} from a local path ({version})"

@@ -899,7 +899,7 @@ def run_verify(path, context, probe, select, ignore, unsafe_fixes, rewritten, ou
         return fail(folder, "--context must be a folder")
     try:
         original = read(path).data
-        ignore = None  # a rewrite given as a file comes without its .dockerignore
+        ignore_file = None  # a rewrite given as a file comes without its .dockerignore
         if rewritten is not None:
             new_text = read(rewritten).data.decode("utf-8")
         else:
@@ -914,7 +914,7 @@ def run_verify(path, context, probe, select, ignore, unsafe_fixes, rewritten, ou
             if result.error:
                 return fail(path, result.error)
             new_text = result.output.decode("utf-8") if isinstance(result.output, bytes) else result.output
-            ignore = _ignore_file(result.files)
+            ignore_file = _ignore_file(result.files)
     except ConfigError as exc:
         return fail(exc.path, exc.reason)
     except (DockoptError, UnicodeDecodeError) as exc:
@@ -924,7 +924,7 @@ def run_verify(path, context, probe, select, ignore, unsafe_fixes, rewritten, ou
         return EXIT_OK
     try:
         verdict = verify(Path(path), new_text, Path(folder), _smoke(probe), probe.build_args, probe.target, timeout=probe.timeout,
-                         ignore_file=ignore)
+                         ignore_file=ignore_file)
     except EngineError as exc:
         return fail(path, str(exc))
     if output_format == "json":

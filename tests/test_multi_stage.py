@@ -113,6 +113,8 @@ COMPILED_NO_OP = [
     pytest.param("FROM debian:bookworm\nRUN apt-get update && apt-get install -y gcc make\nCOPY . /src\nRUN cd /src && make && make install\nCMD [\"tool\"]\n", id="make-install-is-not-compile-and-run"),
     pytest.param("FROM centos:7\nRUN yum -y install gcc openssl-devel\nCOPY a.c /a.c\nRUN gcc -o /a /a.c\nCMD [\"/a\"]\n", id="a-devel-package-the-runtime-may-need"),
     pytest.param("FROM centos:latest\nRUN yum -y install gcc\nCOPY a.c /a.c\nRUN gcc -o /a /a.c\nCMD [\"/a\"]\n", id="centos-without-a-release"),
+    pytest.param("FROM debian:12\nRUN apt-get update && apt-get install -y gcc\nWORKDIR /app\nCOPY main.c .\nRUN gcc -o $OUT main.c\nCMD [\"/app/hello\"]\n",
+                 id="a-compile-whose-output-is-a-variable"),
 ]
 
 

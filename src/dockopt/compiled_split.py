@@ -715,7 +715,10 @@ def _native_outputs(command, instruction, strict: bool = True, makefile: str | N
             raise NotMapped(f"line {instruction.line}: links `{arg}`, whose runtime library the minimal image may lack")
     for position, arg in enumerate(args):
         if arg == "-o" and position + 1 < len(args):
-            return [args[position + 1]]
+            output = args[position + 1]
+            if output is None:  # only when not `strict`, which refuses every variable above
+                raise NotMapped(f"line {instruction.line}: `{command.name} -o` names its output with a variable")
+            return [output]
         if arg and arg.startswith("-o") and len(arg) > 2:
             return [arg[2:]]
     return ["a.out"]

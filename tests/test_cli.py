@@ -483,3 +483,13 @@ def test_the_installed_command_is_on_path(tmp_path):
     if executable is None:
         pytest.skip("dockopt is not installed as a command")
     assert subprocess.run([executable, "--version"], capture_output=True).returncode == 0
+
+
+def test_verify_applies_the_ignore_option_before_it_builds(run, dockerfile, monkeypatch):
+    def build(*args, **kwargs):
+        pytest.fail("verify built a rewrite the --ignore left out")
+
+    monkeypatch.setattr("dockopt.verify.verify", build)
+    code, out, err = run("verify", *DO101, "--ignore", "DO101", "Dockerfile")
+    assert (code, err) == (0, "")
+    assert out.decode() == "Dockerfile: dockopt makes no change: nothing to verify\n"

@@ -16,7 +16,8 @@ import pytest
 
 import dockopt
 import dockopt.engine
-from dockopt.document import Document, decode, split_lines
+from dockopt.document import Document, decode
+from dockopt.text import split_lines
 from dockopt.edits import apply_edits
 from dockopt.errors import DockoptError
 from dockopt.registry import all_transforms

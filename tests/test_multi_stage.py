@@ -113,6 +113,8 @@ COMPILED_NO_OP = [
     pytest.param("FROM debian:bookworm\nRUN apt-get update && apt-get install -y gcc make\nCOPY . /src\nRUN cd /src && make && make install\nCMD [\"tool\"]\n", id="make-install-is-not-compile-and-run"),
     pytest.param("FROM centos:7\nRUN yum -y install gcc openssl-devel\nCOPY a.c /a.c\nRUN gcc -o /a /a.c\nCMD [\"/a\"]\n", id="a-devel-package-the-runtime-may-need"),
     pytest.param("FROM centos:latest\nRUN yum -y install gcc\nCOPY a.c /a.c\nRUN gcc -o /a /a.c\nCMD [\"/a\"]\n", id="centos-without-a-release"),
+    pytest.param("FROM debian:12\nRUN apt-get update && apt-get install -y gcc\nWORKDIR /app\nCOPY main.c .\nRUN gcc -o $OUT main.c\nCMD [\"/app/hello\"]\n",
+                 id="a-compile-whose-output-is-a-variable"),
 ]
 
 
@@ -177,6 +179,22 @@ def test_npm_start_is_checked_against_dev_dependencies(tmp_path):
     (tmp_path / "package.json").write_text('{"scripts": {"start": "nodemon index.js"}, "devDependencies": {"nodemon": "3"}}')
     result = fix("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"npm\", \"start\"]\n", context=tmp_path)
     assert not result.changed and "nodemon" in result.fixes[0].text
+
+
+@pytest.mark.parametrize(
+    "package_json",
+    [
+        pytest.param("[]", id="valid-json-but-not-an-object"),
+        pytest.param('{"scripts": ["nodemon index.js"]}', id="scripts-not-an-object"),
+        pytest.param('{"devDependencies": 5}', id="dev-dependencies-not-an-object"),
+        pytest.param('{"scripts": {"start": 1}}', id="a-script-that-is-not-a-string"),
+    ],
+)
+def test_an_npm_start_with_an_odd_package_json_is_left_alone(tmp_path, package_json):
+    (tmp_path / "package.json").write_text(package_json)
+    result = fix("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"npm\", \"start\"]\n", context=tmp_path)
+    assert result.error is None
+    assert not result.changed and "package.json" in result.fixes[0].text
 
 
 @pytest.mark.parametrize(

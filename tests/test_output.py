@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from dockopt.document import split_lines
-from dockopt.output import _gh_data, _gh_property, color_diff, header_path, unified_diff
+from dockopt.diffs import header_path, unified_diff
+from dockopt.output import _gh_data, _gh_property
+from dockopt.reporting import color_diff
+from dockopt.text import split_lines
 
 
 def apply_hunks(before: str, found: list[dict]) -> str:

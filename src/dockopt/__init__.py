@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 try:  # written at install time by setuptools-scm, from the git tag
-    from dockopt._version import __version__
+    from dockopt._version import __version__ as __version__
 except ImportError:  # a source tree that was never installed
     __version__ = "0.0.0+unknown"
 __all__ = ["fix", "FixResult", "Fix", "Safety", "DockoptError", "DockerfileParseError", "InputError", "SelectorError"]

@@ -25,7 +25,7 @@ import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, cast
+from typing import TYPE_CHECKING, Iterable, Protocol, Sequence, Union, cast, overload
 
 from dockopt.commands import bind_port
 
@@ -184,7 +184,7 @@ class AppFacts:
         )
 
 
-_CACHE: dict[tuple, AppFacts] = {}
+_CACHE: dict[tuple[str, tuple[tuple[str, int, int], ...]], AppFacts] = {}
 
 
 def analyse(root: str | Path, build: BuildContext | None = None) -> AppFacts:
@@ -207,7 +207,7 @@ def analyse(root: str | Path, build: BuildContext | None = None) -> AppFacts:
     return facts
 
 
-def _discover(root: Path, build: BuildContext | None):
+def _discover(root: Path, build: BuildContext | None) -> tuple[list[tuple[str, int, int]], list[str], bool]:
     files: list[tuple[str, int, int]] = []
     skipped: list[str] = []
     complete = True
@@ -311,6 +311,10 @@ class _Unknown:
 
 UNKNOWN = _Unknown()
 
+# What an expression evaluates to: an int, a str (a literal), a PathRef (a path with a symbolic
+# start), UNKNOWN, or None (unset: an environment variable without a default).
+_Value = Union[int, str, PathRef, _Unknown, None]
+
 # Words a file must contain to hold any fact above (a cheap look before parsing): the calls'
 # names or modules, the servers' classes, sqlite URLs, Django's DATABASES.
 _SINK_WORDS = re.compile(
@@ -328,8 +332,8 @@ class _Module:
     dotted: str
     tree: ast.Module
     imports: dict[str, str] = field(default_factory=dict)  # local name -> dotted name
-    assignments: dict[str, list] = field(default_factory=dict)  # target key -> value nodes (module level)
-    local_assignments: dict[int, dict[str, list]] = field(default_factory=dict)  # id(function) -> ...
+    assignments: dict[str, list[ast.expr]] = field(default_factory=dict)  # target key -> value nodes (module level)
+    local_assignments: dict[int, dict[str, list[ast.expr]]] = field(default_factory=dict)  # id(function) -> ...
 
 
 # Parsed modules, shared by every Dockerfile of one run that reads the same file: keyed by its
@@ -456,28 +460,27 @@ def _collect(module: _Module) -> None:
 
     Both are statements, so only statement bodies are walked, never expressions."""
 
-    def walk(body: list, scope: int | None) -> None:
+    def walk(body: Sequence[ast.AST], scope: int | None) -> None:  # statements, except handlers, match cases
         for node in body:
-            kind = type(node)
-            if kind is ast.Assign:
+            if isinstance(node, ast.Assign):
                 for target in node.targets:
                     _record(module, _key(target), node.value, scope)
-            elif kind is ast.AnnAssign:
+            elif isinstance(node, ast.AnnAssign):
                 if node.value is not None:
                     _record(module, _key(node.target), node.value, scope)
-            elif kind is ast.Import:
+            elif isinstance(node, ast.Import):
                 for alias in node.names:
                     if alias.asname is not None:
                         module.imports[alias.asname] = alias.name
                     else:
                         head = alias.name.split(".")[0]
                         module.imports[head] = head
-            elif kind is ast.ImportFrom:
+            elif isinstance(node, ast.ImportFrom):
                 if not (node.module is None and not node.level) and not any(alias.name == "*" for alias in node.names):
                     base = node.module or ""
                     for alias in node.names:
                         module.imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
-            elif kind is ast.FunctionDef or kind is ast.AsyncFunctionDef:
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 walk(node.body, id(node))
             else:
                 for name in _BODIES:
@@ -496,14 +499,14 @@ _WALKED = (ast.stmt, ast.expr, ast.excepthandler, ast.arguments, ast.arg, ast.ke
 _SQLITE_URL = "sqlite:///"
 
 
-def _record(module: _Module, target: str | None, value, scope: int | None) -> None:
+def _record(module: _Module, target: str | None, value: ast.expr, scope: int | None) -> None:
     if target is None:
         return
     table = module.assignments if scope is None else module.local_assignments.setdefault(scope, {})
     table.setdefault(target, []).append(value)
 
 
-def _key(node) -> str | None:
+def _key(node: ast.expr) -> str | None:
     """The text a name, attribute or subscript is looked up by: `x`, `self.path`, `cfg['dir']`."""
     if isinstance(node, ast.Name):
         return node.id
@@ -518,6 +521,12 @@ def _key(node) -> str | None:
     return None
 
 
+class _Arg(Protocol):
+    """A call's argument by position or by keyword (the first of `keys` given), else None."""
+
+    def __call__(self, index: int | None, *keys: str) -> ast.expr | None: ...
+
+
 class _Finder:
     """Second pass: evaluates path and port expressions and records the facts."""
 
@@ -526,14 +535,14 @@ class _Finder:
     def __init__(self, analysis: _Analysis, module: _Module):
         self.analysis = analysis
         self.module = module
-        self.active: set[tuple] = set()  # names being evaluated, against self-reference
+        self.active: set[tuple[str, int | None, str]] = set()  # names being evaluated, against self-reference
 
     # -- helpers -------------------------------------------------------------------------
 
-    def site(self, node, module: _Module | None = None) -> Site:
+    def site(self, node: ast.AST, module: _Module | None = None) -> Site:
         return Site((module or self.module).rel, getattr(node, "lineno", 0))
 
-    def qualified(self, node, module: _Module | None = None) -> str | None:
+    def qualified(self, node: ast.expr, module: _Module | None = None) -> str | None:
         """`os.path.join` for `os.path.join`, `osp.join` (import os.path as osp), `join` (from os.path import join)."""
         module = module or self.module
         parts = []
@@ -596,14 +605,14 @@ class _Finder:
                         if port is not None:
                             self.analysis.ports.append(Port(port, self.site(value), "gunicorn config", False))
 
-    def call(self, node: ast.Call, scope, main_only: bool) -> None:
+    def call(self, node: ast.Call, scope: int | None, main_only: bool) -> None:
         func = node.func
         name = self.qualified(func) or ""
         last = func.attr if isinstance(func, ast.Attribute) else (func.id if isinstance(func, ast.Name) else "")
         positional = [a for a in node.args if not isinstance(a, ast.Starred)]
         keywords = {k.arg: k.value for k in node.keywords if k.arg is not None}
 
-        def arg(index: int | None, *keys: str):
+        def arg(index: int | None, *keys: str) -> ast.expr | None:
             for key in keys:
                 if key in keywords:
                     return keywords[key]
@@ -627,7 +636,7 @@ class _Finder:
             self.analysis.root_calls.append(Run(name, site, name))
             return
         # -- writes --
-        kind = None
+        kind: str | None = None
         target = None
         if name in _OPEN_CALLS or name in _ARCHIVE_OPENS:
             mode = self.literal(arg(1, "mode"), scope)
@@ -675,8 +684,8 @@ class _Finder:
     def _imports(self, package: str) -> bool:
         return any(value == package or value.startswith(package + ".") for value in self.module.imports.values())
 
-    def port_call(self, node, name, last, arg, scope, site, main_only) -> None:
-        values = []
+    def port_call(self, node: ast.Call, name: str, last: str, arg: _Arg, scope: int | None, site: Site, main_only: bool) -> None:
+        values: list[ast.expr | None] = []
         if last == "bind":
             target = arg(0, "address")
             if isinstance(target, ast.Tuple) and len(target.elts) == 2:
@@ -710,7 +719,7 @@ class _Finder:
                 via = name if name and "." in name else last
                 self.analysis.ports.append(Port(port, site, via, main_only))
 
-    def port_value(self, node, scope) -> int | None:
+    def port_value(self, node: ast.expr, scope: int | None) -> int | None:
         value = self.literal(node, scope)
         if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 65536:
             return value
@@ -718,7 +727,7 @@ class _Finder:
             return int(value)
         return None
 
-    def program(self, node, scope, via: str) -> str | None:
+    def program(self, node: ast.expr | None, scope: int | None, via: str) -> str | None:
         if node is None:
             return None
         if isinstance(node, (ast.List, ast.Tuple)) and node.elts:
@@ -733,7 +742,7 @@ class _Finder:
             return words[0] if words else None
         return None
 
-    def write(self, node, kind: str, site: Site, via: str, scope) -> None:
+    def write(self, node: ast.expr | None, kind: str, site: Site, via: str, scope: int | None) -> None:
         if node is None:
             return
         value = self.evaluate(node, scope)
@@ -749,10 +758,10 @@ class _Finder:
             self.analysis.uses_home.append(site)
         self.analysis.writes.append(Write(ref, kind, site, via))
 
-    def database_url(self, node, scope) -> None:
+    def database_url(self, node: ast.expr, scope: int | None) -> None:
         """`"sqlite:///data/app.db"` (SQLAlchemy, dj-database-url...) names a database file."""
         prefix = _SQLITE_URL
-        rest = None  # what follows the prefix: a str, or a PathRef when built from variables
+        rest: str | PathRef | _Unknown | None = None  # what follows the prefix: a str, or a PathRef when built from variables
         if isinstance(node, ast.Constant):
             if isinstance(node.value, str) and node.value.startswith(prefix):
                 rest = node.value[len(prefix) :]
@@ -761,18 +770,19 @@ class _Finder:
             if values and isinstance(values[0], ast.Constant) and isinstance(values[0].value, str) and values[0].value.startswith(prefix):
                 rest = values[0].value[len(prefix) :]
                 for part in values[1:]:
-                    piece = part.value if isinstance(part, ast.Constant) else self.evaluate(cast(ast.FormattedValue, part).value, scope)
+                    # an f-string's constants are its text
+                    piece = cast(str, part.value) if isinstance(part, ast.Constant) else self.evaluate(cast(ast.FormattedValue, part).value, scope)
                     rest = _concat(rest, piece)
         elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and not isinstance(node.left, ast.BinOp):
             left = self.evaluate(node.left, scope)
             if isinstance(left, str) and left.startswith(prefix):
                 rest = _concat(left[len(prefix) :], self.evaluate(node.right, scope))
-        if rest in (None, "", ":memory:") or _is_unknown(rest):
+        if rest is None or rest in ("", ":memory:") or isinstance(rest, _Unknown):
             return
         self.write_ref(_as_path(rest), "database", self.site(node), "sqlite URL")
 
-    def django_database(self, node: ast.Dict, scope) -> None:
-        entries = {}
+    def django_database(self, node: ast.Dict, scope: int | None) -> None:
+        entries: dict[str, ast.expr] = {}
         for key, value in zip(node.keys, node.values):
             if key is not None:
                 text = self.literal(key, scope)
@@ -784,20 +794,20 @@ class _Finder:
 
     # -- evaluation ------------------------------------------------------------------------
 
-    def literal(self, node, scope):
+    def literal(self, node: ast.expr | None, scope: int | None) -> int | str | None:
         """The str or int the expression always has, else None."""
         if node is None:
             return None
         value = self.evaluate(node, scope)
         return value if isinstance(value, (int, str)) and not isinstance(value, bool) else None
 
-    def evaluate(self, node, scope, module: _Module | None = None, depth: int = 0):
+    def evaluate(self, node: ast.expr | None, scope: int | None, module: _Module | None = None, depth: int = 0) -> _Value:
         """An int, a str (a literal), a PathRef (a path with a symbolic start), UNKNOWN, or None (unset)."""
         module = module or self.module
         if node is None or depth > self.MAX_DEPTH:
             return UNKNOWN
 
-        def again(item, s=scope, m=module):
+        def again(item: ast.expr | None, s: int | None = scope, m: _Module = module) -> _Value:
             return self.evaluate(item, s, m, depth + 1)
 
         if isinstance(node, ast.Constant):
@@ -806,9 +816,9 @@ class _Finder:
                 return UNKNOWN  # True/False/None, floats, bytes: never a path or a port
             return value
         if isinstance(node, ast.JoinedStr):
-            result = ""
+            result: _Value = ""
             for part in node.values:
-                piece = part.value if isinstance(part, ast.Constant) else again(cast(ast.FormattedValue, part).value)
+                piece = cast(str, part.value) if isinstance(part, ast.Constant) else again(cast(ast.FormattedValue, part).value)
                 result = _concat(result, piece)
                 if _is_unknown(result) or (isinstance(result, PathRef) and not result.exact):
                     return result
@@ -867,8 +877,8 @@ class _Finder:
             return self.evaluate_call(node, scope, module, depth)
         return UNKNOWN
 
-    def evaluate_call(self, node: ast.Call, scope, module, depth):
-        def again(item):
+    def evaluate_call(self, node: ast.Call, scope: int | None, module: _Module, depth: int) -> _Value:
+        def again(item: ast.expr | None) -> _Value:
             return self.evaluate(item, scope, module, depth + 1)
 
         func = node.func
@@ -916,8 +926,8 @@ class _Finder:
                 return _format(base, [again(a) for a in positional])
         return UNKNOWN
 
-    def lookup(self, key: str, scope, module: _Module, depth: int):
-        candidates = []
+    def lookup(self, key: str, scope: int | None, module: _Module, depth: int) -> _Value:
+        candidates: list[ast.expr] = []
         if scope is not None:
             candidates = module.local_assignments.get(scope, {}).get(key, [])
         if not candidates:
@@ -940,7 +950,7 @@ class _Finder:
             return self.lookup_qualified(module.imports[key], depth)
         return UNKNOWN
 
-    def lookup_qualified(self, dotted: str | None, depth: int):
+    def lookup_qualified(self, dotted: str | None, depth: int) -> _Value:
         """`config.DATA_DIR`: a module-level name of another source in the context."""
         if not dotted or "." not in dotted:
             return UNKNOWN
@@ -953,11 +963,20 @@ class _Finder:
         return self.lookup(attr, None, target, depth + 1)
 
 
-def _is_unknown(value) -> bool:
+def _is_unknown(value: _Value) -> bool:
     return isinstance(value, _Unknown)
 
 
-def _as_path(value) -> PathRef:
+@overload
+def _as_path(value: str | PathRef) -> PathRef: ...
+
+
+@overload
+def _as_path(value: _Value) -> _Value: ...
+
+
+def _as_path(value: _Value) -> _Value:
+    """A str as the path it names; anything else as it is."""
     return _literal_path(value) if isinstance(value, str) else value
 
 
@@ -974,7 +993,7 @@ def _partial_path(text: str) -> PathRef:
     return (_literal_path(text) if text.endswith("/") else _literal_path(posixpath.dirname(text) or ".")).inexact()
 
 
-def _concat(left, right):
+def _concat(left: _Value, right: _Value) -> str | PathRef | _Unknown:
     """`left + right` for strings and paths; an unknown right side leaves a path with an unknown tail."""
     if isinstance(right, int) and not isinstance(right, bool):
         right = str(right)
@@ -995,10 +1014,10 @@ def _concat(left, right):
     return UNKNOWN
 
 
-def _format(template: str, values: list):
+def _format(template: str, values: list[_Value]) -> _Value:
     """`"{}/data".format(x)` / `"%s/data" % x` with the values we know."""
     pieces = re.split(r"(\{[^}]*\}|%[sdr])", template)
-    result = ""
+    result: str | PathRef | _Unknown = ""
     index = 0
     for piece in pieces:
         if re.fullmatch(r"\{[^}]*\}|%[sdr]", piece or "x"):
@@ -1012,7 +1031,7 @@ def _format(template: str, values: list):
     return result
 
 
-def _same(a, b) -> bool:
+def _same(a: _Value, b: _Value) -> bool:
     if isinstance(a, PathRef) and isinstance(b, PathRef):
         return (a.anchor, a.text, a.exact, a.module) == (b.anchor, b.text, b.exact, b.module)
     return a == b and not isinstance(a, _Unknown)
@@ -1029,14 +1048,14 @@ def _raw(text: str) -> str:
     return "" if text == "." else text
 
 
-def _code(node) -> str:
+def _code(node: ast.AST) -> str:
     try:
         return ast.unparse(node)
     except Exception:
         return ""
 
 
-def _is_main_guard(test) -> bool:
+def _is_main_guard(test: ast.expr) -> bool:
     """`__name__ == "__main__"`, either way round."""
     if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
         return False

@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from dockopt.text import unquote
 from dockopt.words import process_word
@@ -156,7 +156,7 @@ def _matches(pattern: str, repository: str) -> bool:
 
 
 @lru_cache(maxsize=None)
-def _pattern(pattern: str) -> re.Pattern:
+def _pattern(pattern: str) -> re.Pattern[str]:
     return re.compile("".join(".*" if char == "*" else re.escape(char) for char in pattern))
 
 
@@ -167,9 +167,10 @@ _HUB_PREFIXES = ("docker.io/library/", "index.docker.io/library/", "registry-1.d
 
 
 @lru_cache(maxsize=1)
-def slim_data() -> dict:
+def slim_data() -> dict[str, Any]:
     """The slim mapping and what full images have that slim ones lack (data/slim_images.json)."""
-    return json.loads(resources.files("dockopt").joinpath("data/slim_images.json").read_text("utf-8"))
+    table: dict[str, Any] = json.loads(resources.files("dockopt").joinpath("data/slim_images.json").read_text("utf-8"))
+    return table
 
 
 @dataclass(frozen=True)
@@ -207,14 +208,15 @@ def slim_tag(repo: str, tag: str | None, resolved_tag: str | None = None) -> str
     `tag` is the text as written (it may hold `${VARS}`); `resolved_tag` is its value with ARG
     defaults filled in, used to tell whether the image is already small.
     """
-    rule = slim_data()["images"].get(repo)
+    rule: dict[str, Any] | None = slim_data()["images"].get(repo)
     if rule is None:
         return None
     value = resolved_tag if resolved_tag is not None else tag
     if value and any(word in value for word in slim_data()["already_small"]):
         return None
     if not tag or tag == "latest":
-        return rule.get("latest")
+        latest: str | None = rule.get("latest")  # None: no slim image of the latest tag
+        return latest
     if rule.get("jdk_to_jre"):
         if "jdk" in tag:
             return tag.replace("jdk", "jre", 1)
@@ -223,7 +225,8 @@ def slim_tag(repo: str, tag: str | None, resolved_tag: str | None = None) -> str
     parts = tag.split("-")
     if rule["distro_order"] == "slim-first" and parts[-1] in slim_data()["distros"]:
         return "-".join([*parts[:-1], "slim", parts[-1]]) if len(parts) > 1 else f"slim-{tag}"
-    return tag + rule["slim"]
+    suffix: str = rule["slim"]
+    return tag + suffix
 
 
 @dataclass
@@ -268,7 +271,7 @@ def base_site(doc: Document, stage: Stage) -> BaseSite | None:
     return BaseSite(stage, line, column, base, image, process_word(base, doc.image.global_args, doc.escape))
 
 
-def _arg_site(doc, stage, name: str) -> BaseSite | None:
+def _arg_site(doc: Document, stage: Stage, name: str) -> BaseSite | None:
     for instruction in doc.instructions:
         if instruction.cmd == "FROM":
             return None
@@ -301,9 +304,10 @@ def only_variable(text: str) -> str | None:
 
 
 @lru_cache(maxsize=1)
-def _config_table() -> list[dict]:
+def _config_table() -> list[dict[str, Any]]:
     text = resources.files("dockopt").joinpath("data/base_image_config.json").read_text("utf-8")
-    return json.loads(text)["images"]
+    images: list[dict[str, Any]] = json.loads(text)["images"]
+    return images
 
 
 @dataclass(frozen=True)

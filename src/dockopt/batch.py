@@ -13,7 +13,12 @@ from __future__ import annotations
 import os
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, TypedDict
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from dockopt.engine import FixResult
 
 IN_PROCESS_LIMIT = 8  # fewer files than this: no worker processes
 # Starting a worker (interpreter, imports, registry) costs about as much CPU as fixing 100 KiB
@@ -40,6 +45,14 @@ class Task:
     cache: str = "clean"  # the cache policy: "clean" or "mount"
 
 
+class CompanionChange(TypedDict):
+    """A companion file's change, as a worker sends it back (see `FileResult.files`)."""
+
+    path: str
+    before: str | None  # None: the fix creates the file
+    after: str
+
+
 @dataclass
 class FileResult:
     """Tagged by `status`: "ok" (nothing to change), "changed", "error", "skipped"."""
@@ -47,7 +60,7 @@ class FileResult:
     path: str
     status: str
     written: bool = False
-    fixes: list[dict] = field(default_factory=list)  # Fix.as_dict() and the rule's "severity"
+    fixes: list[dict[str, Any]] = field(default_factory=list)  # Fix.as_dict() and the rule's "severity"
     error: str | None = None
     skipped: str | None = None
     warnings: list[tuple[int, str]] = field(default_factory=list)  # (line, message): never fail the file
@@ -59,7 +72,7 @@ class FileResult:
     stdin: bool = False  # the text came from stdin, not from the file at `path`
     # Companion files the fixes change (`.dockerignore`): path, before (None: created), after.
     # The main process writes them, so Dockerfiles sharing one never race (see `write_companions`).
-    files: list[dict] = field(default_factory=list)
+    files: list[CompanionChange] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -114,7 +127,7 @@ def _fix_one(task: Task) -> FileResult:
         if task.trusted_registries is not None:
             from dockopt.trusted_registries import keep_to_trusted
 
-            def rerun(left_out: list[str]):
+            def rerun(left_out: list[str]) -> FixResult:
                 from dockopt.registry import all_transforms
 
                 codes = [t.code for t in all_transforms() if (select is None or t.code in select) and t.code not in left_out]
@@ -142,7 +155,7 @@ def _fix_one(task: Task) -> FileResult:
     from dockopt.diffs import unified_diff
 
     before, after = data.decode("utf-8"), output.decode("utf-8")
-    files = [{"path": change.path, "before": change.before, "after": change.after} for change in result.files]
+    files: list[CompanionChange] = [{"path": change.path, "before": change.before, "after": change.after} for change in result.files]
     outcome = FileResult(task.path, "changed", fixes=fixes, warnings=warnings, files=files)
     if task.want_diff:
         outcome.diff = (unified_diff(task.path, before, after) if before != after else "") + "".join(
@@ -219,7 +232,7 @@ def _run_pool(tasks: Iterable[Task], count: int, jobs: int) -> Iterator[FileResu
     executor = ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up
     )
-    pending: deque = deque()
+    pending: deque[Future[list[FileResult]]] = deque()
     chunks = _chunks(tasks, size)
     try:
         for chunk in chunks:

@@ -161,7 +161,11 @@ def _lock_needs(needs: Needs, view: ShellView, run: Instruction, ctx: Context | 
             except ValueError:
                 needs.unsure.append(f"{at}: Pipfile.lock does not parse")
                 continue
-            pins = [(name, str(info.get("version", "")).lstrip("=")) for name, info in lock.get("default", {}).items()]
+            default = lock.get("default", {}) if isinstance(lock, dict) else None
+            if not isinstance(default, dict) or not all(isinstance(info, dict) for info in default.values()):
+                needs.unsure.append(f"{at}: Pipfile.lock is not shaped as pipenv writes it")
+                continue
+            pins = [(name, str(info.get("version", "")).lstrip("=")) for name, info in default.items()]
         else:
             pins = _LOCK_ENTRY.findall(text)
         for name, version in pins:
@@ -185,7 +189,7 @@ def exec_names(instruction: Instruction) -> list[str]:
     while stack:
         node = stack.pop()
         if node.type == "command_name":
-            names.append(posixpath.basename(node.text.decode()))
+            names.append(posixpath.basename((node.text or b"").decode()))  # a parsed tree keeps its text
         stack.extend(node.children)
     return names
 

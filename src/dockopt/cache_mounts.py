@@ -29,10 +29,9 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from dockopt.base_images import family, split_reference
-from dockopt.document import line_body
 from dockopt.edits import Edit
 from dockopt.image import is_root_user
 from dockopt.package_managers import (
@@ -51,9 +50,13 @@ from dockopt.package_managers import (
     subcommand,
     text_of,
 )
+from dockopt.package_managers import Invocation, Word
 from dockopt.package_managers import word_span as word_place  # (line, start, end) of a word
+from dockopt.text import line_body
 
 if TYPE_CHECKING:
+    from tree_sitter import Node
+
     from dockopt.document import Document, Instruction
     from dockopt.shell import ShellView
     from dockopt.transform import Context
@@ -131,7 +134,7 @@ def mount_span(doc: Document, instruction: Instruction, flags: list[str]) -> Spa
     return at, at, " ".join(flags) + " "
 
 
-def word_span(view: ShellView, word) -> Span | None:
+def word_span(view: ShellView, word: Word) -> Span | None:
     """Deletes a one-line option word with the blank before it."""
     place = word_place(view, word)
     if place is None:
@@ -140,7 +143,7 @@ def word_span(view: ShellView, word) -> Span | None:
     return (line, start - 1), (line, end), ""
 
 
-def part_span(doc: Document, instruction: Instruction, view: ShellView, parts: list, index: int) -> Span | None:
+def part_span(doc: Document, instruction: Instruction, view: ShellView, parts: list[Node], index: int) -> Span | None:
     """Deletes part `index` (not the last) of a `&&` chain with the `&&` after it. None when a
     comment or blank line lies in the span."""
     if index >= len(parts) - 1:
@@ -193,7 +196,9 @@ def _eligible(doc: Document, instruction: Instruction, view: ShellView) -> bool:
     return not view.has_error and not windows(doc, instruction) and runs_as_root(doc, instruction)
 
 
-def _cleanup_spans(doc, instruction, view, folders: list[str], commands) -> list[Span] | None:
+def _cleanup_spans(
+    doc: Document, instruction: Instruction, view: ShellView, folders: list[str], commands: Callable[[list[str | None]], bool]
+) -> list[Span] | None:
     """Spans that take out each cleanup of `folders` (an `rm` of them, or a command for which
     `commands(words)` is true); None when one cannot be taken out cleanly (not a part of the
     RUN's `&&` chain, or an `rm` that also removes other things in a way we cannot split)."""
@@ -326,7 +331,7 @@ def pip_plan(doc: Document, instruction: Instruction, view: ShellView) -> Plan |
     """Mount the cache of pip (`pip install`, `uv pip install`, `uv sync`/`add`, `poetry install`)."""
     if not _eligible(doc, instruction, view):
         return None
-    tools: dict[str, list] = {}
+    tools: dict[str, list[Invocation]] = {}
     removable = []
     for call in pip_install_calls(view):
         tool = "uv" if call.uv else "pip"
@@ -352,8 +357,8 @@ def pip_plan(doc: Document, instruction: Instruction, view: ShellView) -> Plan |
         if target is None:
             return None
         targets.append(target)
-        for call in calls:
-            for word in call.words:
+        for invocation in calls:
+            for word in invocation.words:
                 if word.value == no_cache[tool]:
                     removable.append(word)
                 elif (tool == "pip" and (word.value or "").startswith("--cache-dir")) or (tool == "uv" and word.value == "-n"):
@@ -507,7 +512,7 @@ def go_plan(doc: Document, instruction: Instruction, view: ShellView) -> Plan | 
         return None
     mounted = {"cache": gocache in targets, "modcache": modcache in targets}
 
-    def cleans_only_mounted(values: list) -> bool:  # `go clean -cache -modcache` of mounted caches only
+    def cleans_only_mounted(values: list[str | None]) -> bool:  # `go clean -cache -modcache` of mounted caches only
         kinds = [_GO_CLEAN_FLAGS.get(value or "") for value in values[2:]]
         return values[:2] == ["go", "clean"] and bool(kinds) and all(kind and mounted[kind] for kind in kinds)
 
@@ -639,7 +644,7 @@ _RPM_CACHE = {"yum": "/var/cache/yum", "dnf": "/var/cache/dnf", "dnf5": "/var/ca
 _RPM_CLEAN_KINDS = frozenset({"all", "packages", "metadata", "dbcache", "expire-cache"})
 
 
-def _rpm_cleans_cache(values: list) -> bool:
+def _rpm_cleans_cache(values: list[str | None]) -> bool:
     """`dnf clean all` (`yum -y clean packages`, ...): it empties only the tool's cache folder."""
     if not values or values[0] not in ("yum", "dnf", "dnf5"):
         return False

@@ -12,7 +12,22 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence, TypeVar
+
+if TYPE_CHECKING:  # annotations naming these are strings: typer and the engine load lazily
+    import typer
+    from typer import _click  # typer 0.2x's own copy of click: its commands, contexts and parameters
+    from typer.core import _TyperParameter  # what _PlainCoercion is installed on (it has `_runtime_param`)
+
+    from dockopt.batch import CompanionChange, FileResult, Task
+    from dockopt.config import Settings
+    from dockopt.config_model import Config
+    from dockopt.discovery import Found, NotFound
+    from dockopt.report import FileReport
+    from dockopt.reporting import Reporter, Streams, Summary
+    from dockopt.results import FileEdit
+    from dockopt.transform import Transform
+    from dockopt.verify import Smoke, Verdict
 
 EXIT_OK, EXIT_CHANGES, EXIT_ERROR = 0, 1, 2
 # The reader went away (`dockopt fix . | head -1`): what a shell reports for a program that
@@ -128,13 +143,13 @@ def _silence_stdout() -> None:
     os.dup2(devnull, sys.stdout.fileno())
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> "typer.Typer":
     if name == "app":  # `from dockopt.cli import app` for typer's CliRunner
         return build_app()
     raise AttributeError(name)
 
 
-def build_app():
+def build_app() -> "typer.Typer":
     from typing import Annotated, List, Optional
 
     import typer
@@ -427,7 +442,7 @@ def build_app():
     return app
 
 
-def build_command():
+def build_command() -> "_click.Command":
     """The click command behind the typer app, with plain (fast) parameter coercion."""
     import typer.main
 
@@ -450,15 +465,17 @@ class _PlainCoercion:
     parameters are strings, ints, enums and lists of strings; converting those needs no pydantic.
     """
 
-    def __init__(self, annotation):
+    # Values are what click parsed (a string, a tuple of them) or a default: typer's RuntimeParam
+    # takes and returns them as Any too.
+    def __init__(self, annotation: object) -> None:
         self.annotation = annotation
 
-    def coerce(self, value, param, ctx):
+    def coerce(self, value: Any, param: "_TyperParameter", ctx: "_click.Context") -> Any:
         if value is None:
             return () if (param.multiple or param.nargs == -1) else None
         return self._convert(value, self.annotation, param, ctx)
 
-    def _convert(self, value, annotation, param, ctx):
+    def _convert(self, value: Any, annotation: object, param: "_TyperParameter", ctx: "_click.Context") -> Any:
         import typing
 
         import typer
@@ -487,7 +504,7 @@ class _PlainCoercion:
 _PLAIN_TYPES = (str, int, bool)
 
 
-def _plain_coercion(param) -> None:
+def _plain_coercion(param: "_click.Parameter") -> None:
     """Install `_PlainCoercion` where typer would otherwise build a pydantic adapter (if it would)."""
     import typing
 
@@ -520,9 +537,12 @@ def run_check(options: CheckOptions) -> int:
     return _run_command(options, _run_check)
 
 
-def _run_command(options: FixOptions, body) -> int:
+_Options = TypeVar("_Options", bound=FixOptions)
+
+
+def _run_command(options: _Options, body: Callable[[_Options, "Streams"], int]) -> int:
     """Usage problems are found before any output is opened or any file is read."""
-    from dockopt.output import Streams
+    from dockopt.reporting import Streams
 
     try:
         _validate(options)
@@ -550,14 +570,14 @@ def _run_command(options: FixOptions, body) -> int:
 class _Plan:
     """The files of a run and what the engine is told for each, known before any file is fixed."""
 
-    found: list  # discovery.Found / NotFound, in order
-    tasks: list  # batch.Task, one per Found
-    settings: list  # config.Settings, one per task
+    found: list["Found | NotFound"]  # in order
+    tasks: list["Task"]  # one per Found
+    settings: list["Settings"]  # one per task
     batch: bool  # several files, or a folder: print the summary
     table: bool  # several folders: one summary row each
 
 
-def _plan(options: FixOptions, **wants) -> _Plan:
+def _plan(options: FixOptions, **wants: bool) -> _Plan:
     """Discover the files and resolve each one's settings. Raises ConfigError."""
     from dockopt.batch import Task
     from dockopt.config import config_for, settings_for
@@ -608,7 +628,7 @@ def _plan(options: FixOptions, **wants) -> _Plan:
     return _Plan(kept, tasks, settings, batch=len(tasks) > 1 or folders > 0, table=folders > 1)
 
 
-def _explicit_config(options: FixOptions):
+def _explicit_config(options: FixOptions) -> "Config | None":
     if options.config is None:
         return None
     from dockopt.config import load_explicit
@@ -622,7 +642,7 @@ def _jobs(options: FixOptions) -> int:
     return options.jobs if options.jobs is not None else default_jobs()
 
 
-def _missing(plan: _Plan, reporter, summary) -> None:
+def _missing(plan: _Plan, reporter: "Reporter", summary: "Summary") -> None:
     from dockopt.discovery import Found
 
     for item in plan.found:
@@ -631,7 +651,7 @@ def _missing(plan: _Plan, reporter, summary) -> None:
             summary.add_missing()
 
 
-def _warn(streams, result, quiet: bool) -> None:
+def _warn(streams: "Streams", result: "FileResult", quiet: bool) -> None:
     """Warnings about a file (pragma codes, untrusted images): one line each, never a failure."""
     if quiet:
         return
@@ -639,13 +659,14 @@ def _warn(streams, result, quiet: bool) -> None:
         streams.err(f"dockopt: warning: {result.path}:{line}: {message}\n")
 
 
-def _run_fix(options: FixOptions, streams) -> int:
+def _run_fix(options: FixOptions, streams: "Streams") -> int:
     from dockopt.batch import IN_PROCESS_LIMIT, run
-    from dockopt.config import ConfigError
-    from dockopt.output import Mode, Summary, reporter_class
+    from dockopt.config_model import ConfigError
+    from dockopt.output import reporter_class
+    from dockopt.reporting import Mode, Summary
 
     show_diff = options.diff if options.diff is not None else not (options.write or options.check)
-    reports: list | None = [] if options.report else None
+    reports: list[FileReport] | None = [] if options.report else None
     try:
         plan = _plan(
             options,
@@ -702,14 +723,14 @@ def _run_fix(options: FixOptions, streams) -> int:
     return EXIT_OK
 
 
-def _chained_companion_diffs(result, shown: dict[str, str]) -> str:
+def _chained_companion_diffs(result: "FileResult", shown: dict[str, str]) -> str:
     """The result's diff, with each companion file's part taken from where the earlier files'
     diffs left it: Dockerfiles sharing one `.dockerignore` then print diffs that apply one after
     the other (`git apply`), and that add up to what `--write` writes."""
     from dockopt.diffs import unified_diff
     from dockopt.writeback import merged_addition
 
-    diff = result.diff
+    diff = result.diff or ""  # only results with a diff come here
     for change in result.files:
         key = os.path.realpath(change["path"])
         path, before, after = change["path"], change["before"], change["after"]
@@ -722,7 +743,7 @@ def _chained_companion_diffs(result, shown: dict[str, str]) -> str:
     return diff
 
 
-def _write_companions(result, done: dict[str, str]) -> None:
+def _write_companions(result: "FileResult", done: dict[str, str]) -> None:
     """Write the companion files (`.dockerignore`) of a written Dockerfile, in run order."""
     from dockopt.writeback import FileError, write_companion
 
@@ -734,11 +755,12 @@ def _write_companions(result, done: dict[str, str]) -> None:
             return
 
 
-def _run_check(options: CheckOptions, streams) -> int:
+def _run_check(options: CheckOptions, streams: "Streams") -> int:
     from dockopt.batch import IN_PROCESS_LIMIT, run
-    from dockopt.config import ConfigError
-    from dockopt.output import Mode, Summary, reporter_class
-    from dockopt.transform import Severity
+    from dockopt.config_model import ConfigError
+    from dockopt.output import reporter_class
+    from dockopt.reporting import Mode, Summary
+    from dockopt.results import Severity
 
     try:
         plan = _plan(options)
@@ -774,7 +796,7 @@ def _run_check(options: CheckOptions, streams) -> int:
     return EXIT_OK
 
 
-def _verify_then_write(result, options: FixOptions, streams, companions: dict[str, str]):
+def _verify_then_write(result: "FileResult", options: FixOptions, streams: "Streams", companions: dict[str, str]) -> "Verdict | None":
     """Build the rewrite for real, with the `.dockerignore` it comes with; write both only when it
     builds and its smoke test agrees."""
     from dockopt.verify import EngineError, format_table, verify
@@ -782,6 +804,7 @@ def _verify_then_write(result, options: FixOptions, streams, companions: dict[st
 
     probe = _probe_for(result.path, options.probe or VerifyOptions())
     context = options.context or os.path.dirname(result.path) or "."
+    assert result.output is not None  # --verify asks for the output (want_output) of every changed file
     try:
         snapshot = read(result.path)
         verdict = verify(
@@ -806,7 +829,7 @@ def _verify_then_write(result, options: FixOptions, streams, companions: dict[st
     return verdict
 
 
-def _ignore_file(files: list) -> str | None:
+def _ignore_file(files: "Sequence[CompanionChange | FileEdit]") -> str | None:
     """The new text of the `.dockerignore` among a result's companion files (dicts or FileEdits)."""
     for change in files:
         path, after = (change["path"], change["after"]) if isinstance(change, dict) else (change.path, change.after)
@@ -835,13 +858,13 @@ def _probe_for(path: str, probe: "VerifyOptions") -> "VerifyOptions":
     )
 
 
-def _smoke(probe: "VerifyOptions"):
+def _smoke(probe: "VerifyOptions") -> "Smoke":
     from dockopt.verify import Smoke
 
     return Smoke(command=probe.smoke, port=probe.port, path=probe.http_path)
 
 
-def _file_report(result, verdict, show_diff: bool):
+def _file_report(result: "FileResult", verdict: "Verdict | None", show_diff: bool) -> "FileReport":
     from dockopt.report import FileReport
 
     status = {"ok": "unchanged"}.get(result.status, result.status)
@@ -857,7 +880,7 @@ def _file_report(result, verdict, show_diff: bool):
     )
 
 
-def _write_report(target: str, reports: list, streams) -> None:
+def _write_report(target: str, reports: "list[FileReport]", streams: "Streams") -> None:
     from dockopt.report import render_json, render_markdown
 
     text = render_json(reports) if target.endswith(".json") else render_markdown(reports)
@@ -875,10 +898,20 @@ def _write_report(target: str, reports: list, streams) -> None:
 # -- verify ------------------------------------------------------------------------------------
 
 
-def run_verify(path, context, probe, select, ignore, unsafe_fixes, rewritten, output_format) -> int:
+def run_verify(
+    path: str,
+    context: str | None,
+    probe: VerifyOptions,
+    select: list[str] | None,
+    ignore: list[str] | None,
+    unsafe_fixes: bool | None,
+    rewritten: str | None,
+    output_format: str,
+) -> int:
     import json
 
-    from dockopt.config import ConfigError, config_for, settings_for
+    from dockopt.config import config_for, settings_for
+    from dockopt.config_model import ConfigError
     from dockopt.context import BuildContext
     from dockopt.engine import fix
     from dockopt.errors import DockoptError
@@ -896,7 +929,7 @@ def run_verify(path, context, probe, select, ignore, unsafe_fixes, rewritten, ou
         return fail(folder, "--context must be a folder")
     try:
         original = read(path).data
-        ignore = None  # a rewrite given as a file comes without its .dockerignore
+        ignore_file = None  # a rewrite given as a file comes without its .dockerignore
         if rewritten is not None:
             new_text = read(rewritten).data.decode("utf-8")
         else:
@@ -911,7 +944,7 @@ def run_verify(path, context, probe, select, ignore, unsafe_fixes, rewritten, ou
             if result.error:
                 return fail(path, result.error)
             new_text = result.output.decode("utf-8") if isinstance(result.output, bytes) else result.output
-            ignore = _ignore_file(result.files)
+            ignore_file = _ignore_file(result.files)
     except ConfigError as exc:
         return fail(exc.path, exc.reason)
     except (DockoptError, UnicodeDecodeError) as exc:
@@ -921,7 +954,7 @@ def run_verify(path, context, probe, select, ignore, unsafe_fixes, rewritten, ou
         return EXIT_OK
     try:
         verdict = verify(Path(path), new_text, Path(folder), _smoke(probe), probe.build_args, probe.target, timeout=probe.timeout,
-                         ignore_file=ignore)
+                         ignore_file=ignore_file)
     except EngineError as exc:
         return fail(path, str(exc))
     if output_format == "json":
@@ -931,8 +964,9 @@ def run_verify(path, context, probe, select, ignore, unsafe_fixes, rewritten, ou
     return EXIT_OK if verdict.agrees else EXIT_CHANGES
 
 
-def _config_for_discovery(folder: str):
-    from dockopt.config import ConfigError, config_for
+def _config_for_discovery(folder: str) -> "Config | None":
+    from dockopt.config import config_for
+    from dockopt.config_model import ConfigError
 
     try:
         return config_for(folder)
@@ -1016,10 +1050,10 @@ class _Progress:
         self.bar.stop()
 
 
-def _progress(streams, options: FixOptions, total: int, threshold: int) -> "_Progress | None":
+def _progress(streams: "Streams", options: FixOptions, total: int, threshold: int) -> "_Progress | None":
     if options.quiet or total < threshold or os.environ.get("TERM") == "dumb":
         return None
-    from dockopt.output import is_terminal
+    from dockopt.reporting import is_terminal
 
     if not is_terminal(sys.stderr):
         return None
@@ -1076,7 +1110,7 @@ def _explain(selector: str) -> int:
     return EXIT_OK
 
 
-def _explain_text(rule) -> Iterator[str]:
+def _explain_text(rule: "type[Transform]") -> Iterator[str]:
     yield f"{rule.code} {rule.name} ({rule.safety_label()}, severity {rule.severity.value})\n"
     yield f"{rule.title}\n"
     if rule.aliases:

@@ -268,5 +268,6 @@ def _static_word(node: Node, data: bytes) -> str | None:
         return None if _QUOTED_SPECIALS & set(body) else body
     if node.type == "concatenation":
         parts = [_static_word(child, data) for child in node.children]
-        return None if any(part is None for part in parts) else "".join(parts)  # type: ignore[arg-type]
+        known = [part for part in parts if part is not None]
+        return "".join(known) if len(known) == len(parts) else None
     return None

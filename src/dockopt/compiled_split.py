@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Iterator
 
 from dockopt.base_images import ImageRef, slim_data, slim_tag
 from dockopt.build_needs import exec_names
@@ -22,6 +22,7 @@ from dockopt.commands import exec_words
 from dockopt.shell import parse_script
 from dockopt.stage_split import (
     STARTS_AS_ROOT,
+    Block,
     NotMapped,
     blocks,
     tools_used_at_runtime,
@@ -30,8 +31,16 @@ from dockopt.stage_split import (
 from dockopt.words import process_word
 
 if TYPE_CHECKING:
-    from dockopt.document import Instruction
+    from tree_sitter import Node
+
+    from dockopt.base_images import BaseSite
+    from dockopt.document import Document, Instruction, Stage
     from dockopt.shell import Command, ShellView
+    from dockopt.transform import Context
+
+# One step of a rendered stage, for the template: its "kind" and that kind's fields, and "cmd",
+# the instruction it writes (None for comments alone).
+Step = dict[str, Any]
 
 _RUNTIME_ONLY = {"LABEL", "EXPOSE", "CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL", "VOLUME", "MAINTAINER"}
 _BOTH = {"ARG", "ENV", "WORKDIR"}
@@ -42,25 +51,26 @@ _DISTROLESS_USERS = {"root", "nonroot", "nobody", "0", "65532", "65534"}
 
 
 @lru_cache(maxsize=1)
-def runtimes() -> dict:
-    return json.loads(resources.files("dockopt").joinpath("data/multi_stage_runtimes.json").read_text("utf-8"))
+def runtimes() -> dict[str, Any]:
+    table: dict[str, Any] = json.loads(resources.files("dockopt").joinpath("data/multi_stage_runtimes.json").read_text("utf-8"))
+    return table
 
 
 @dataclass
 class CompiledPlan:
     runtime_image: str
     message: str
-    builder: list[dict] = field(default_factory=list)
-    runtime: list[dict] = field(default_factory=list)
+    builder: list[Step] = field(default_factory=list)
+    runtime: list[Step] = field(default_factory=list)
 
-    def add(self, where: str, item: dict, cmd: str | None) -> None:
+    def add(self, where: str, item: Step, cmd: str | None) -> None:
         getattr(self, where).append({**item, "cmd": cmd})
 
     def expected(self) -> list[str]:
         return ["FROM", *(s["cmd"] for s in self.builder if s["cmd"]), "FROM", *(s["cmd"] for s in self.runtime if s["cmd"])]
 
 
-def plan_for(doc, ctx, stage, site) -> CompiledPlan | None:
+def plan_for(doc: Document, ctx: Context | None, stage: Stage, site: BaseSite) -> CompiledPlan | None:
     """The plan for a Go, Node or compiled C/C++ build; None for anything else."""
     repo = site.image.repo
     if repo == "golang":
@@ -78,17 +88,17 @@ def plan_for(doc, ctx, stage, site) -> CompiledPlan | None:
 class Walk:
     """The stage's blocks with the working directory and variables in effect once each has run."""
 
-    def __init__(self, doc, stage):
+    def __init__(self, doc: Document, stage: Stage) -> None:
         self.doc = doc
         self.blocks = blocks(doc, stage)
         self.workdirs: list[str | None] = []  # None where a variable makes it unknown
-        self.values: list[dict] = []
+        self.values: list[dict[str, str | None]] = []
         for block in self.blocks:
             scope = doc.image.scope_after(block.instruction)
             self.workdirs.append(None if "$" in scope.workdir else scope.workdir)
             self.values.append(dict(scope.variables))
 
-    def shell(self, index: int):
+    def shell(self, index: int) -> ShellView | None:
         instruction = self.blocks[index].instruction
         if instruction.cmd in ("SHELL", "ONBUILD"):
             raise NotMapped(f"line {instruction.line}: {instruction.cmd} is not mapped")
@@ -99,7 +109,7 @@ class Walk:
             raise NotMapped(f"line {instruction.line}: a RUN that is not plain shell (exec form or heredoc)")
         return view
 
-    def cwd_of(self, index: int, view, command) -> str | None:
+    def cwd_of(self, index: int, view: ShellView, command: Command) -> str | None:
         """The directory `command` runs in: the WORKDIR, moved by earlier `cd`s of the same RUN."""
         cwd = self.workdirs[index]
         for other in view.commands:
@@ -111,18 +121,18 @@ class Walk:
         return cwd
 
 
-def _name(command) -> str:
+def _name(command: Command) -> str:
     return posixpath.basename(command.name or "")
 
 
-def _check_commands(walk: Walk, index: int, view, allowed: list[str], why: str) -> None:
+def _check_commands(walk: Walk, index: int, view: ShellView, allowed: list[str], why: str) -> None:
     for command in view.commands:
         name = _name(command)
         if name not in allowed and not (name == "go" or name.startswith("./configure")):
             raise NotMapped(f"line {walk.blocks[index].instruction.line}: `{command.name}` {why}")
 
 
-def _installed(view) -> list[str]:
+def _installed(view: ShellView) -> list[str]:
     """Package names installed by apt-get/apt/apk/yum/dnf/microdnf (versions and arches removed)."""
     found = []
     for command in view.commands:
@@ -142,7 +152,7 @@ def _package_name(package: str) -> str:
     return re.split(r"-\d", name, maxsplit=1)[0]
 
 
-def _context_copy(instruction) -> bool:
+def _context_copy(instruction: Instruction) -> bool:
     return instruction.cmd in ("COPY", "ADD") and instruction.flag("from") is None
 
 
@@ -172,7 +182,7 @@ def _entry(walk: Walk, shell_ok: bool) -> tuple[Instruction, list[str] | None] |
     return entry, _words(entry, shell_ok)
 
 
-def _words(instruction, shell_ok: bool) -> list[str] | None:
+def _words(instruction: Instruction, shell_ok: bool) -> list[str] | None:
     if instruction.json:
         return list(instruction.args)
     words = exec_words(instruction.args[0]) if len(instruction.args) == 1 else None
@@ -181,7 +191,7 @@ def _words(instruction, shell_ok: bool) -> list[str] | None:
     return words
 
 
-def _program(walk: Walk, entry, words: list[str] | None) -> str | None:
+def _program(walk: Walk, entry: Instruction, words: list[str] | None) -> str | None:
     """The absolute path of the program the entry runs; a bare name is looked up in the usual PATH."""
     program: str | None
     if words:
@@ -190,7 +200,7 @@ def _program(walk: Walk, entry, words: list[str] | None) -> str | None:
         names = exec_names(entry)  # shell form: its first command
         root = parse_script(entry.args[0]).root_node
         first = next((n for n in _walk(root) if n.type == "command_name"), None)
-        program = first.text.decode() if first is not None else None
+        program = (first.text or b"").decode() if first is not None else None  # a parsed tree keeps its text
         if not names or program is None or "$" in program:
             return None
     index = next(i for i, b in enumerate(walk.blocks) if b.instruction is entry)
@@ -202,7 +212,7 @@ def _program(walk: Walk, entry, words: list[str] | None) -> str | None:
     return posixpath.normpath(posixpath.join(workdir or "/", program))
 
 
-def _walk(node):
+def _walk(node: Node) -> Iterator[Node]:
     stack = [node]
     while stack:
         current = stack.pop()
@@ -236,7 +246,7 @@ def _root_reason(walk: Walk) -> str | None:
     return None
 
 
-def _runtime_block(plan: CompiledPlan, block, exec_words_for: dict | None = None) -> None:
+def _runtime_block(plan: CompiledPlan, block: Block, exec_words_for: dict[int, list[str] | None] | None = None) -> None:
     """An original instruction kept in the runtime stage, with its comments."""
     instruction = block.instruction
     words = (exec_words_for or {}).get(instruction.index)
@@ -248,7 +258,7 @@ def _runtime_block(plan: CompiledPlan, block, exec_words_for: dict | None = None
     plan.add("runtime", verbatim(block.comments + block.body), instruction.cmd)
 
 
-def _insert_user(plan: CompiledPlan, item: dict, cmd: str = "USER") -> None:
+def _insert_user(plan: CompiledPlan, item: Step, cmd: str = "USER") -> None:
     """After the last step that changes files: later ones (CMD, EXPOSE...) only set config."""
     last = 0
     for position, step in enumerate(plan.runtime):
@@ -260,13 +270,15 @@ def _insert_user(plan: CompiledPlan, item: dict, cmd: str = "USER") -> None:
 # -- Go ------------------------------------------------------------------------------------------
 
 
-def _plan_go(doc, ctx, stage, site) -> CompiledPlan | None:
+def _plan_go(doc: Document, ctx: Context | None, stage: Stage, site: BaseSite) -> CompiledPlan | None:
     table = runtimes()["go"]
     walk = Walk(doc, stage)
     builds: list[tuple[int, Command, ShellView]] = []
     for index in range(len(walk.blocks)):
         view = walk.shell(index)
-        for command in view.commands if view is not None else ():
+        if view is None:
+            continue
+        for command in view.commands:
             if _name(command) == "go" and command.args[:1] == ("install",):
                 raise NotMapped(f"line {walk.blocks[index].instruction.line}: `go install` puts the binary in $GOPATH/bin; only `go build -o` is mapped")
             if _name(command) == "go" and command.args[:1] == ("build",):
@@ -362,7 +374,7 @@ def _plan_go(doc, ctx, stage, site) -> CompiledPlan | None:
     return plan
 
 
-def _go_output(command) -> str | None:
+def _go_output(command: Command) -> str | None:
     args = list(command.args)
     for position, arg in enumerate(args):
         if arg is None:
@@ -379,9 +391,11 @@ def _go_output(command) -> str | None:
     return None
 
 
-def _go_cgo(walk: Walk, builds, last: int, ctx, tag: str) -> tuple[bool | None, str]:
+def _go_cgo(
+    walk: Walk, builds: list[tuple[int, Command, ShellView]], last: int, ctx: Context | None, tag: str
+) -> tuple[bool | None, str]:
     """(False, "set"/"add") for a static build, (True, why) when it uses cgo, (None, why) when unknown."""
-    setting = None
+    setting: str | None = None
     for index, block in enumerate(walk.blocks[: last + 1]):
         if block.instruction.cmd in ("ENV", "ARG"):
             value = walk.values[index].get("CGO_ENABLED")
@@ -399,8 +413,8 @@ def _go_cgo(walk: Walk, builds, last: int, ctx, tag: str) -> tuple[bool | None, 
         return True, f"CGO_ENABLED={setting}"
     table = runtimes()["go"]
     for index in range(last + 1):
-        view = walk.shell(index)
-        compilers = [p for p in _installed(view) if p in table["compiler_packages"]] if view is not None else []
+        run = walk.shell(index)
+        compilers = [p for p in _installed(run) if p in table["compiler_packages"]] if run is not None else []
         if compilers:
             return True, f"it installs `{compilers[0]}`"
     if ctx is not None and ctx.build is not None:
@@ -421,7 +435,7 @@ def _go_cgo(walk: Walk, builds, last: int, ctx, tag: str) -> tuple[bool | None, 
     return None, "cgo unknown: no build context to read"
 
 
-def _check_debian(tag: str, table: dict, why: str) -> None:
+def _check_debian(tag: str, table: dict[str, Any], why: str) -> None:
     """The dynamic runtime is Debian 12: the builder's C library must not be newer."""
     parts = set(tag.split("-"))
     if parts & set(table["dynamic_debian_ok"]):
@@ -433,7 +447,7 @@ def _check_debian(tag: str, table: dict, why: str) -> None:
         raise NotMapped(f"the binary may use cgo ({why}) and cannot tell which Debian `golang:{tag}` is built on")
 
 
-def _go_reads_files(ctx) -> bool:
+def _go_reads_files(ctx: Context | None) -> bool:
     """Whether the program may read files of the build context at run time (True when unknown)."""
     if ctx is None or ctx.build is None:
         return True
@@ -447,7 +461,7 @@ def _go_reads_files(ctx) -> bool:
 # -- Node ----------------------------------------------------------------------------------------
 
 
-def _plan_node(doc, ctx, stage, site) -> CompiledPlan | None:
+def _plan_node(doc: Document, ctx: Context | None, stage: Stage, site: BaseSite) -> CompiledPlan | None:
     table = runtimes()["node"]
     image = ImageRef.parse(site.resolved) if site.resolved else site.image
     new_tag = slim_tag("node", site.image.tag, image.tag if image else None)
@@ -456,6 +470,7 @@ def _plan_node(doc, ctx, stage, site) -> CompiledPlan | None:
     runtime = str(ImageRef(site.image.prefix, "node", new_tag, None))
     walk = Walk(doc, stage)
     npm_runs: list[int] = []
+    installs: list[int] = []
     for index, block in enumerate(walk.blocks):
         view = walk.shell(index)
         if view is None:
@@ -466,7 +481,8 @@ def _plan_node(doc, ctx, stage, site) -> CompiledPlan | None:
                 raise NotMapped(f"line {block.instruction.line}: `{other}` is not mapped (only npm is)")
         if {"npm", "npx"} & set(names):
             npm_runs.append(index)
-    installs = [i for i in npm_runs if any(_npm_install(c) for c in walk.shell(i).commands)]
+            if any(_npm_install(c) for c in view.commands):
+                installs.append(index)
     if not installs:
         return None
     last = npm_runs[-1]
@@ -529,11 +545,11 @@ def _plan_node(doc, ctx, stage, site) -> CompiledPlan | None:
     return plan  # the runtime's user is DO401's to decide, with what it knows of the app
 
 
-def _npm_install(command) -> bool:
+def _npm_install(command: Command) -> bool:
     return _name(command) == "npm" and bool(command.args) and command.args[0] in ("ci", "install", "i", "clean-install")
 
 
-def _runtime_packages(package: str, instruction) -> list[str]:
+def _runtime_packages(package: str, instruction: Instruction) -> list[str]:
     table = slim_data()
     if package in table["build_only_packages"]:
         return []
@@ -549,7 +565,7 @@ def _prune_flag(tag: str | None) -> str:
     return "--production" if major and int(major.group(1)) < runtimes()["node"]["npm_omit_dev_since"] else "--omit=dev"
 
 
-def _check_node_entry(ctx, entry, words) -> None:
+def _check_node_entry(ctx: Context | None, entry: Instruction, words: list[str] | None) -> None:
     """`npm start` and friends run package.json scripts: they must not need dev dependencies."""
     if words is None:
         names = exec_names(entry)
@@ -562,7 +578,10 @@ def _check_node_entry(ctx, entry, words) -> None:
     package = _package_json(ctx)
     if package is None:
         raise NotMapped(f"line {entry.line}: `{' '.join(words)}` may need dev dependencies, and package.json cannot be read (no build context)")
-    dev = set(package.get("devDependencies") or {})
+    scripts, dev_section = package.get("scripts") or {}, package.get("devDependencies") or {}
+    if not isinstance(scripts, dict) or not isinstance(dev_section, dict):
+        raise NotMapped(f"line {entry.line}: package.json's `scripts` or `devDependencies` is not an object; cannot tell what `{' '.join(words)}` needs")
+    dev = set(dev_section)
     if program == "npx":
         tool = next((w for w in words[1:] if not w.startswith("-")), "")
         if tool in dev:
@@ -570,36 +589,41 @@ def _check_node_entry(ctx, entry, words) -> None:
         return
     rest = [w for w in words[1:] if not w.startswith("-")]
     script = rest[1] if rest[:1] in (["run"], ["run-script"]) and len(rest) > 1 else (rest[0] if rest else "")
-    text = (package.get("scripts") or {}).get(script, "node server.js" if script == "start" else None)
+    text = scripts.get(script, "node server.js" if script == "start" else None)
     if text is None:
         raise NotMapped(f"line {entry.line}: package.json has no `{script}` script")
+    if not isinstance(text, str):
+        raise NotMapped(f"line {entry.line}: package.json's `{script}` script is not a string")
     for part in re.split(r"&&|\|\||;|\|", text):
         first = next((w for w in part.split() if "=" not in w), "")
         if first in dev:
             raise NotMapped(f"line {entry.line}: the `{script}` script runs `{first}`, a dev dependency the runtime drops")
 
 
-def _package_json(ctx) -> dict | None:
+def _package_json(ctx: Context | None) -> dict[str, Any] | None:
     text = ctx.build.read_text("package.json") if ctx is not None and ctx.build is not None else None
     try:
-        return json.loads(text) if text else None
+        data = json.loads(text) if text else None
     except ValueError:
         return None
+    return data if isinstance(data, dict) else None  # `[]` is valid JSON, but no package.json
 
 
 # -- C/C++ on a distro image ---------------------------------------------------------------------
 
 
-def _plan_native(doc, ctx, stage, site) -> CompiledPlan | None:
+def _plan_native(doc: Document, ctx: Context | None, stage: Stage, site: BaseSite) -> CompiledPlan | None:
     table = runtimes()["native"]
     walk = Walk(doc, stage)
-    compiles: list[tuple[int, object, object]] = []
+    compiles: list[tuple[int, Command, ShellView]] = []
     for index in range(len(walk.blocks)):
         try:
             view = walk.shell(index)
         except NotMapped:
-            view = None
-        for command in view.commands if view is not None else ():
+            continue
+        if view is None:
+            continue
+        for command in view.commands:
             if _name(command) in table["compilers"] or _name(command) == "make":
                 compiles.append((index, command, view))
     found = _entry(walk, shell_ok=True) if compiles else None
@@ -657,7 +681,7 @@ def _plan_native(doc, ctx, stage, site) -> CompiledPlan | None:
     return plan
 
 
-def _native_runtime(site) -> str:
+def _native_runtime(site: BaseSite) -> str:
     rules = runtimes()["native"]["runtimes"][site.image.repo]
     resolved = ImageRef.parse(site.resolved) if site.resolved else None
     tag = resolved.tag if resolved else site.image.tag
@@ -673,13 +697,13 @@ def _native_runtime(site) -> str:
             raise NotMapped(f"`{site.text}` has no slim variant of the same release")
         return str(ImageRef(site.image.prefix, site.image.repo, new_tag, None))
     major = re.search(r"(\d+)", tag or "")
-    image = rules["major"].get(major.group(1)) if major else None
+    image: str | None = rules["major"].get(major.group(1)) if major else None
     if image is None:
         raise NotMapped(f"no minimal image of the same release is known for `{site.text}`")
     return image
 
 
-def _native_outputs(command, instruction, strict: bool = True, makefile: str | None = None) -> list[str]:
+def _native_outputs(command: Command, instruction: Instruction, strict: bool = True, makefile: str | None = None) -> list[str]:
     """What a compile or `make` writes; `strict` also refuses links to libraries the runtime may lack.
     `makefile` is the text of the Makefile `make` reads, when the build context has it."""
     name = _name(command)
@@ -709,13 +733,16 @@ def _native_outputs(command, instruction, strict: bool = True, makefile: str | N
             raise NotMapped(f"line {instruction.line}: links `{arg}`, whose runtime library the minimal image may lack")
     for position, arg in enumerate(args):
         if arg == "-o" and position + 1 < len(args):
-            return [args[position + 1]]
+            output = args[position + 1]
+            if output is None:  # only when not `strict`, which refuses every variable above
+                raise NotMapped(f"line {instruction.line}: `{command.name} -o` names its output with a variable")
+            return [output]
         if arg and arg.startswith("-o") and len(arg) > 2:
             return [arg[2:]]
     return ["a.out"]
 
 
-def _makefile(doc, ctx, walk: Walk, index: int, view, command) -> str | None:
+def _makefile(doc: Document, ctx: Context | None, walk: Walk, index: int, view: ShellView, command: Command) -> str | None:
     """The text of the Makefile that `make` reads in its folder, from the build context."""
     if _name(command) != "make" or ctx is None or ctx.build is None:
         return None
@@ -724,6 +751,7 @@ def _makefile(doc, ctx, walk: Walk, index: int, view, command) -> str | None:
         return None
     for name in ("GNUmakefile", "makefile", "Makefile"):  # the order GNU make tries them
         instruction = walk.blocks[index].instruction
+        assert instruction.stage is not None  # a block of a stage: after its FROM
         source = doc.image.context_path(doc.stages[instruction.stage], posixpath.join(cwd, name), ctx.build.root, before=instruction)
         text = ctx.build.read_text(source) if source else None
         if text is not None:
@@ -768,6 +796,6 @@ def _make_goals(makefile: str, goal: str | None) -> list[str] | None:
     return goals
 
 
-def _only_sources(instruction) -> bool:
+def _only_sources(instruction: Instruction) -> bool:
     sources = instruction.args[:-1]
     return bool(sources) and all(posixpath.basename(s).endswith(_C_SOURCES) for s in sources)

@@ -174,7 +174,7 @@ def _verify_table(path: str, value: Any) -> dict[str, Any]:
 
 
 def _level(path: str, key: str, value: Any) -> str:
-    from dockopt.transform import Severity
+    from dockopt.results import Severity
 
     try:
         return Severity.parse(value).value

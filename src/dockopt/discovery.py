@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Callable, Iterator
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
-    from dockopt.config import Config
+    from dockopt.config_model import Config
 
 SKIP_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", "vendor", ".venv", "__pycache__"})
 

@@ -16,7 +16,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from dockopt.errors import DockerfileParseError, InputError
-from dockopt.text import line_body, same_case, split_lines, unquote  # noqa: F401 (re-exported for rules)
+# line_body and same_case are part of what rules import from here (transforms/ do).
+from dockopt.text import line_body as line_body, same_case as same_case, split_lines
 
 if TYPE_CHECKING:
     from dockopt.image import Image

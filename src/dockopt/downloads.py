@@ -83,12 +83,12 @@ def _read_curl(call: Invocation) -> CurlCall:
             for position, letter in enumerate(value[1:], start=1):
                 shorts.add(letter)
                 if letter in CURL_SHORT_WITH_VALUE:
-                    rest = value[position + 1 :]
-                    if not rest and index < len(words):
-                        rest = words[index].value  # type: ignore[assignment]
+                    given: str | None = value[position + 1 :]  # None: the next word expands
+                    if not given and index < len(words):
+                        given = words[index].value
                         index += 1
                     if letter == "o":
-                        output = rest
+                        output = given
                     break
             continue
         urls.append(word)

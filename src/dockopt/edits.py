@@ -54,7 +54,7 @@ def apply_edits(lines: list[str], edits: list[Edit], newline: str) -> list[str]:
 
 
 def _normalise(text: str, newline: str) -> list[str]:
-    from dockopt.document import split_lines
+    from dockopt.text import split_lines
 
     lines = split_lines(text)
     out = []

@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dockopt.context import BuildContext
-from dockopt.document import BOM, Document, decode, line_body
+from dockopt.document import BOM, Document, decode
 from dockopt.edits import Edit, apply_edits
 from dockopt.errors import DockerfileParseError, SelectorError
 from dockopt.ledger import Ledger
-from dockopt.pragmas import parse_pragmas, touched, unknown_selector
+from dockopt.pragmas import Pragma, parse_pragmas, touched, unknown_selector
 from dockopt.registry import matching, selected, unknown_selectors
 from dockopt.results import FileEdit, Fix, Safety
+from dockopt.text import line_body
 from dockopt.transform import Context, Transform
 
 MAX_ROUNDS = 10
@@ -113,7 +114,10 @@ def _companions(fixes: list[Fix]) -> list[FileEdit]:
     return [FileEdit(path, change.before, last[path]) for path, change in sorted(first.items()) if change.before != last[path]]
 
 
-def _run(doc: Document, transforms: list[Transform], ctx: Context, unsafe_fixes: bool, used: set | None = None):
+def _run(
+    doc: Document, transforms: list[Transform], ctx: Context, unsafe_fixes: bool, used: set[tuple[str, str]] | None = None
+) -> tuple[str, list[Fix], str | None, str | None]:
+    """(output, fixes, internal error, why skipped)."""
     pragmas = parse_pragmas(doc)
     if pragmas.skip_file:
         return doc.render(), [], None, "skip-file pragma"
@@ -193,7 +197,7 @@ def _position(item: Fix) -> tuple[int, int, str]:
     return item.line, item.column, item.code
 
 
-def pragma_warnings(original: Document, output: str, transforms: list[Transform], ctx: Context, used: set) -> list[tuple[int, str]]:
+def pragma_warnings(original: Document, output: str, transforms: list[Transform], ctx: Context, used: set[tuple[str, str]]) -> list[tuple[int, str]]:
     """Unknown codes in ignore pragmas, and `# dockopt: ignore=` codes that suppressed nothing.
 
     Only rules that ran can be judged unused. A rule may also keep away from a pragma'd line on
@@ -226,7 +230,7 @@ def pragma_warnings(original: Document, output: str, transforms: list[Transform]
     return found
 
 
-def _needed_here(doc: Document, entry, selector: str, transforms: list[Transform], ctx: Context) -> bool:
+def _needed_here(doc: Document, entry: Pragma, selector: str, transforms: list[Transform], ctx: Context) -> bool:
     """Would one of these rules touch the pragma's instruction if the pragma were not there?"""
     line = next((i for i, text in enumerate(doc.lines) if line_body(text).strip() == entry.text), None)
     if line is None:

@@ -14,14 +14,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Iterator
 
-from dockopt.text import line_body, split_lines
 from dockopt.results import Fix, TextEdit
+from dockopt.text import line_body, split_lines
 
 if TYPE_CHECKING:
     from dockopt.document import Document
     from dockopt.edits import Edit
+
+# A changed region's piece: (group of the fixes that made it, user's start line, stop line, final lines).
+_Piece = tuple[int, int, int, list[int]]
+# Consecutive lines made by one group: (group, lines).
+_Run = tuple[int, list[int]]
 
 # `line 7`, `lines 6, 7`, `(lines 6, 7 and 8)`: lines of the text a message was computed on.
 _LINE_REFERENCE = re.compile(r"\blines? \d+(?:(?:, | and )\d+)*")
@@ -161,7 +166,7 @@ class Ledger:
                 result[index] = applied[index].replace(fix_edits=text_edits if index == carrier else None, together_with=others)
         return result
 
-    def _gaps(self, original_count: int):
+    def _gaps(self, original_count: int) -> Iterator[tuple[list[int], list[int]]]:
         """(user's lines, final lines) between consecutive unchanged lines: where the fixes wrote."""
         previous_origin, gap = -1, list[int]()
         for index, line in enumerate(self.lines):
@@ -175,7 +180,7 @@ class Ledger:
             yield list(range(previous_origin + 1, original_count)), gap
 
 
-def _split_gap(orig: list[int], written: list[int], ledger: Ledger, parent: list[int]):
+def _split_gap(orig: list[int], written: list[int], ledger: Ledger, parent: list[int]) -> list[_Piece]:
     """Split one changed region by the fixes that made it: (group, user's start, stop, final lines)."""
     def group_of_orig(line: int) -> int:
         return _find(parent, ledger.removed.get(line, -1)) if line in ledger.removed else -1
@@ -189,7 +194,7 @@ def _split_gap(orig: list[int], written: list[int], ledger: Ledger, parent: list
     start = orig[0] if orig else (_next_origin(ledger, written) if written else 0)
     if _interleaved(orig_runs) or _interleaved(final_runs):
         return _joined(orig, written, orig_runs + final_runs, parent, start)
-    pieces = []
+    pieces: list[_Piece] = []
     i = j = 0
     while i < len(orig_runs) or j < len(final_runs):
         if i < len(orig_runs) and j < len(final_runs) and orig_runs[i][0] == final_runs[j][0]:
@@ -221,12 +226,12 @@ def _split_gap(orig: list[int], written: list[int], ledger: Ledger, parent: list
     return [piece for piece in pieces if piece[0] >= 0]
 
 
-def _interleaved(runs: list[tuple[int, list[int]]]) -> bool:
+def _interleaved(runs: list[_Run]) -> bool:
     groups = [group for group, _ in runs]
     return len(groups) != len(set(groups))
 
 
-def _joined(orig: list[int], written: list[int], runs, parent: list[int], position: int):
+def _joined(orig: list[int], written: list[int], runs: list[_Run], parent: list[int], position: int) -> list[_Piece]:
     """One edit for the whole region, made by every fix that wrote in it together."""
     groups = sorted({group for group, _ in runs if group >= 0})
     for group in groups[1:]:
@@ -247,8 +252,8 @@ def _next_origin(ledger: Ledger, written: list[int]) -> int:
     return (max(kept) + 1) if kept else max((o for o in ledger.removed), default=-1) + 1
 
 
-def _runs(items: list[int], group_of) -> list[tuple[int, list[int]]]:
-    runs: list[tuple[int, list[int]]] = []
+def _runs(items: list[int], group_of: Callable[[int], int]) -> list[_Run]:
+    runs: list[_Run] = []
     for item in items:
         group = group_of(item)
         if runs and runs[-1][0] == group:

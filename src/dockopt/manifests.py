@@ -18,6 +18,7 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
+from typing import TYPE_CHECKING
 
 from dockopt.image import is_under, join
 from dockopt.package_managers import (
@@ -26,6 +27,11 @@ from dockopt.package_managers import (
     PIP_REQUIREMENT_FILE_OPTIONS,
     pip_install_arguments,
 )
+
+if TYPE_CHECKING:
+    from dockopt.context import BuildContext
+    from dockopt.document import Document, Instruction
+    from dockopt.shell import Command, ShellView
 
 GLOB_CHARS = re.compile(r"[*?\[]")
 
@@ -90,7 +96,7 @@ class SourceCopy:
         return base if base.endswith("/") else base + "/"
 
 
-def source_copy(args: tuple[str, ...], cwd: str, build) -> SourceCopy | None:
+def source_copy(args: tuple[str, ...], cwd: str, build: BuildContext | None) -> SourceCopy | None:
     """The SourceCopy of a COPY/ADD's arguments, or None when it copies single files only."""
     if len(args) < 2:
         return None
@@ -122,14 +128,14 @@ def source_copy(args: tuple[str, ...], cwd: str, build) -> SourceCopy | None:
     return SourceCopy(tuple(normalised), dest, dest_text)
 
 
-def _is_folder(build, path: str) -> bool:
+def _is_folder(build: BuildContext | None, path: str) -> bool:
     """A folder of the context; without the context, a name with no extension (`COPY front-end .`)."""
     if build is None:
         return "." not in posixpath.basename(path)
     return (build.root / path).is_dir()
 
 
-def present(build, relative: str) -> bool:
+def present(build: BuildContext, relative: str) -> bool:
     """Does the build send this file or folder (exists and not `.dockerignore`d)?"""
     relative = relative.strip("/")
     if not relative:
@@ -248,7 +254,7 @@ _FORBIDDEN_NODES = {
 }
 
 
-def classify_run(doc, instruction, cwd: str) -> InstallRun | NotInstall:
+def classify_run(doc: Document, instruction: Instruction, cwd: str) -> InstallRun | NotInstall:
     """Is this RUN nothing but dependency installs? Then what it reads; otherwise why not."""
     view = doc.shell(instruction)
     if view is None:
@@ -259,21 +265,22 @@ def classify_run(doc, instruction, cwd: str) -> InstallRun | NotInstall:
         if "type=bind" in flag or not any(f"type={kind}" in flag for kind in ("cache", "secret", "ssh", "tmpfs")):
             return NotInstall("it mounts files from the build context")
     for node in view.of_type(*_FORBIDDEN_NODES):
-        if not (node.type == "variable_assignment" and node.parent.type == "command"):
+        if not (node.type == "variable_assignment" and node.parent is not None and node.parent.type == "command"):
             return NotInstall("it does more than install packages")
     run = InstallRun()
     for command in view.commands:
-        if command.name is None or any(arg is None for arg in command.args):
+        args = [arg for arg in command.args if arg is not None]
+        if command.name is None or len(args) < len(command.args):
             return NotInstall("it expands variables")
-        reason = _classify_command(command, cwd, run, view)
+        reason = _classify_command(command, command.name, args, cwd, run, view)
         if reason:
             return NotInstall(reason)
     return run  # no tools: helpers and tool settings only, which may move but do not count as an install
 
 
-def _classify_command(command, cwd: str, run: InstallRun, view) -> str | None:
-    name = posixpath.basename(command.name)
-    args = list(command.args)
+def _classify_command(command: Command, name: str, args: list[str], cwd: str, run: InstallRun, view: ShellView) -> str | None:
+    """`name` and `args` are the command's static words (it has no others)."""
+    name = posixpath.basename(name)
     if re.fullmatch(r"python(\d(\.\d+)?)?", name) and args[:2] == ["-m", "pip"]:
         name, args = "pip", args[2:]
     if name in CACHE_CLEANUPS and CACHE_CLEANUPS[name] == next((arg for arg in args if not arg.startswith("-")), None):
@@ -325,7 +332,7 @@ def _pip(args: list[str], cwd: str, run: InstallRun, *, uv: bool = False) -> str
     return None
 
 
-def _project(name: str, args: list[str], cwd: str, run: InstallRun, command, view) -> str | None:
+def _project(name: str, args: list[str], cwd: str, run: InstallRun, command: Command, view: ShellView) -> str | None:
     # Later words may be option values (`poetry install --only main`); only npm and pipenv take
     # package names after the verb, and those change the manifest.
     positional = [arg for arg in args if not arg.startswith("-")]
@@ -423,7 +430,7 @@ class Requirements:
     vcs_editable: bool = False
 
 
-def requirement_files(build, first: str) -> Requirements:
+def requirement_files(build: BuildContext, first: str) -> Requirements:
     """Follow `-r`/`-c` includes (relative to the including file) through the build context."""
     result = Requirements([])
     queue = [first]
@@ -474,7 +481,10 @@ def _logical_lines(text: str) -> list[str]:
 # -- checks on other manifests ---------------------------------------------------------------------
 
 
-def manifest_problem(build, path: str) -> str | None:
+_NPM_DEPENDENCIES = ("dependencies", "devDependencies", "optionalDependencies")
+
+
+def manifest_problem(build: BuildContext, path: str) -> str | None:
     """Why installing from this manifest would need the rest of the source, if it would."""
     name = posixpath.basename(path)
     text = build.read_text(path) or ""
@@ -483,13 +493,19 @@ def manifest_problem(build, path: str) -> str | None:
             data = json.loads(text)
         except ValueError:
             return f"{path} is not valid JSON"
+        # Valid JSON of another shape (`[]`, `"dependencies": [...]`): npm's reading of it is not ours to guess.
+        if not isinstance(data, dict):
+            return f"{path} is not a JSON object"
+        odd = next((key for key in ("scripts", *_NPM_DEPENDENCIES) if not isinstance(data.get(key) or {}, dict)), None)
+        if odd is not None:
+            return f"{path} has a `{odd}` that is not an object"
         scripts = data.get("scripts") or {}
         hooks = [hook for hook in ("preinstall", "install", "postinstall", "prepare") if hook in scripts]
         if hooks:
             return f"{path} runs a `{hooks[0]}` script, which may read the source"
         if data.get("workspaces"):
             return f"{path} declares workspaces, which live in the source"
-        for section in ("dependencies", "devDependencies", "optionalDependencies"):
+        for section in _NPM_DEPENDENCIES:
             for dep, version in (data.get(section) or {}).items():
                 if isinstance(version, str) and version.startswith(("file:", "link:", "workspace:", ".", "/")):
                     return f"{path} installs {dep} from a local path ({version})"

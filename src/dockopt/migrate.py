@@ -156,7 +156,7 @@ def find_repositories(folder: str, depth: int = MAX_DEPTH) -> list[str]:
 
 
 def run_migrate(options: MigrateOptions) -> int:
-    from dockopt.output import Streams
+    from dockopt.reporting import Streams
 
     streams = Streams()
     try:
@@ -264,7 +264,8 @@ def _shown(root: str) -> str:
 
 
 def _config_for_discovery(folder: str) -> Config | None:
-    from dockopt.config import ConfigError, config_for
+    from dockopt.config import config_for
+    from dockopt.config_model import ConfigError
 
     try:
         return config_for(folder)
@@ -277,7 +278,7 @@ def _config_for_discovery(folder: str) -> Config | None:
 
 def _prepare(repo: RepoOutcome, options: MigrateOptions) -> list[tuple[FileOutcome, Task | None]]:
     """(FileOutcome, Task or None) for each Dockerfile to fix; sets repo.status when it is skipped."""
-    from dockopt.config import ConfigError
+    from dockopt.config_model import ConfigError
     from dockopt.gitrepo import GitError, Repository
 
     try:
@@ -567,7 +568,7 @@ def pr_body(repo: RepoOutcome, options: MigrateOptions) -> str:
 
 
 def file_report(item: FileOutcome) -> FileReport:
-    from dockopt.output import unified_diff
+    from dockopt.diffs import unified_diff
     from dockopt.report import FileReport
 
     result = item.result

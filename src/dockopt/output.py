@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from dockopt.diffs import NO_NEWLINE, header_path, unified_diff  # noqa: F401 (the diff is part of the output)
-from dockopt.reporting import Mode, Reporter, Streams, Summary, color_diff, color_wanted, is_terminal, paint  # noqa: F401
+from dockopt.diffs import header_path
+from dockopt.reporting import Reporter, Summary, color_diff, paint
 
 if TYPE_CHECKING:
-    from dockopt.batch import FileResult
+    from dockopt.batch import CompanionChange, FileResult
+    from dockopt.transform import Transform
 
 class TextReporter(Reporter):
     def file(self, result: FileResult) -> None:
@@ -61,7 +62,7 @@ class TextReporter(Reporter):
             self.streams.err("\n".join(lines) + "\n")
 
 
-def _change_line(path: str, item: dict, color: bool) -> str:
+def _change_line(path: str, item: dict[str, Any], color: bool) -> str:
     if item["applied"]:
         mark = " " + paint("[*]", "+", color)
     elif ("fix" in item) and item["safety"] == "unsafe":
@@ -83,7 +84,7 @@ class JsonReporter(Reporter):
         self.first = True
         self.streams.out('{\n  "version": ' + json.dumps(_version()) + ',\n  "files": [')
 
-    def _item(self, entry: dict) -> None:
+    def _item(self, entry: dict[str, Any]) -> None:
         text = json.dumps(entry, indent=2, ensure_ascii=False).replace("\n", "\n    ")
         self.streams.out(("\n    " if self.first else ",\n    ") + text)
         self.first = False
@@ -165,7 +166,7 @@ class SarifReporter(Reporter):
         self.rules = list(all_transforms())
         self.rule_index = {rule.code: index for index, rule in enumerate(self.rules)}
         self.first = True
-        self.notifications: list[dict] = []
+        self.notifications: list[dict[str, Any]] = []
         driver = {
             "name": "dockopt",
             "version": _version(),
@@ -250,7 +251,7 @@ class SarifReporter(Reporter):
         self.streams.out(f'{close},\n      "invocations": {inv}\n    }}\n  ]\n}}\n')
 
 
-def _sarif_rule(rule) -> dict:
+def _sarif_rule(rule: type[Transform]) -> dict[str, Any]:
     doc = rule.doc()
     return {
         "id": rule.code,
@@ -275,7 +276,7 @@ def _first_paragraph(doc: str) -> str:
     return doc.split("\n\n", 1)[0].strip()
 
 
-def _sarif_file_change(change: dict) -> dict:
+def _sarif_file_change(change: CompanionChange) -> dict[str, Any]:
     """A companion file's change as one SARIF replacement: what is added at its end, or all of it."""
     before, after = change["before"] or "", change["after"]
     lines = before.splitlines(keepends=True) or [""]
@@ -326,4 +327,5 @@ def reporter_class(output_format: str, *, lint: bool = False, statistics: bool =
     from importlib import import_module
 
     module = import_module(f"dockopt.formats.{output_format}")
-    return getattr(module, f"{output_format.capitalize()}Reporter")
+    found: type[Reporter] = getattr(module, f"{output_format.capitalize()}Reporter")
+    return found

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Iterator, Sequence
 
-from dockopt.document import line_body
+from dockopt.text import line_body
 from dockopt.edits import Edit
 from dockopt.run_merge import and_breaks, append_blocker
 

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
-from dockopt.document import line_body
+from dockopt.text import line_body
 
 if TYPE_CHECKING:
-    from dockopt.document import Document
-    from dockopt.transform import Fix, Transform
+    from dockopt.document import Document, Instruction
+    from dockopt.results import Fix
+    from dockopt.transform import Transform
 
 _PRAGMA_RE = re.compile(
     r"^\s*#\s*(?P<tool>dockopt:|hadolint)\s*(?P<global>global\s+)?ignore\s*=\s*(?P<ids>[A-Za-z0-9_\-, ]+?)\s*(?:#.*)?$"
@@ -59,7 +60,7 @@ class Pragmas:
     def suppresses(self, transform: type[Transform], selectors: set[str]) -> bool:
         return any(transform.matches(s) for s in selectors)
 
-    def suppressed(self, fix: Fix, transform: type[Transform], doc: Document, used: set | None = None) -> bool:
+    def suppressed(self, fix: Fix, transform: type[Transform], doc: Document, used: set[tuple[str, str]] | None = None) -> bool:
         """Does a pragma suppress this fix? Each pragma that does goes into `used` as (text, selector)."""
         found = self._mark(None, self.global_ignores, transform, used)
         if found and used is None:
@@ -72,7 +73,7 @@ class Pragmas:
                         return True
         return found
 
-    def _mark(self, where: int | None, selectors: set[str], transform: type[Transform], used: set | None) -> bool:
+    def _mark(self, where: int | None, selectors: set[str], transform: type[Transform], used: set[tuple[str, str]] | None) -> bool:
         found = False
         for selector in selectors:
             if transform.matches(selector):
@@ -145,7 +146,7 @@ def unknown_selector(pragma: Pragma, selector: str) -> str | None:
     return f"{pragma.spelled(selector)}: unknown rule '{selector}' (see `dockopt rules`)"
 
 
-def touched(fix: Fix, doc: Document):
+def touched(fix: Fix, doc: Document) -> Iterator[Instruction]:
     lines: set[int] = {fix.line - 1}
     for edit in fix.edits:
         lines.update(range(edit.start, max(edit.stop, edit.start + 1)))

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from dockopt.registry import by_code
 
@@ -20,11 +21,11 @@ class FileReport:
     path: str
     status: str  # changed / unchanged / error / skipped
     diff: str = ""
-    fixes: list[dict] = field(default_factory=list)  # Fix.as_dict()
+    fixes: list[dict[str, Any]] = field(default_factory=list)  # Fix.as_dict()
     error: str | None = None
     base_before: str | None = None  # final stage's base image, before and after
     base_after: str | None = None
-    verify: dict | None = None  # Verdict.as_dict() when --verify ran
+    verify: dict[str, Any] | None = None  # Verdict.as_dict() when --verify ran
 
 
 def rationale(code: str) -> str:
@@ -41,8 +42,10 @@ def rationale(code: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _sizes() -> dict:
-    return json.loads(resources.files("dockopt").joinpath("data/base_image_sizes.json").read_text())
+def _sizes() -> dict[str, int]:
+    # MB by "repository:variant"; its "_comment" key has no colon, so no lookup ever finds it
+    sizes: dict[str, int] = json.loads(resources.files("dockopt").joinpath("data/base_image_sizes.json").read_text())
+    return sizes
 
 
 def estimated_base_size(image: str | None) -> int | None:
@@ -71,7 +74,7 @@ def final_base_image(text: str) -> str | None:
     from dockopt.document import Document
 
     try:
-        parents = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8"))).parent_images
+        parents: list[str] = DockerfileParser(fileobj=io.BytesIO(text.encode("utf-8"))).parent_images
         stages = Document(text).stages
     except Exception:  # the report is best effort: an odd file gets no estimate, not a crash
         return None

@@ -8,7 +8,7 @@ import os
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from dockopt.text import split_lines
 
@@ -16,14 +16,14 @@ if TYPE_CHECKING:
     from dockopt.batch import FileResult
 
 
-def is_terminal(stream) -> bool:
+def is_terminal(stream: TextIO) -> bool:
     try:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
 
 
-def color_wanted(stream, no_color: bool) -> bool:
+def color_wanted(stream: TextIO, no_color: bool) -> bool:
     """--no-color and NO_COLOR turn colour off; FORCE_COLOR (any value but empty) turns it on
     where no terminal is (CI logs); otherwise a terminal gets colour."""
     if no_color or os.environ.get("NO_COLOR"):
@@ -42,7 +42,7 @@ class Streams:
 
     def __init__(self, no_color: bool = False, output_file: str | None = None):
         self.output_file = output_file
-        self.file = None
+        self.file: BinaryIO | None = None
         if output_file is not None:
             self.file = open(f"{output_file}.dockopt-tmp", "wb")  # noqa: SIM115 (closed by close())
         self.out_terminal = is_terminal(sys.stdout) and self.file is None
@@ -116,11 +116,11 @@ class Summary:
     unchanged: int = 0
     failed: int = 0
     skipped: int = 0
-    fixes_by_code: Counter = field(default_factory=Counter)
+    fixes_by_code: Counter[str] = field(default_factory=Counter)
     unsafe_left_out: int = 0
     findings: int = 0
     # per command-line argument (one repository each, in `dockopt fix ~/src/*/`)
-    by_root: dict = field(default_factory=dict)
+    by_root: dict[str, Counter[str]] = field(default_factory=dict)
 
     def add(self, result: FileResult) -> None:
         row = self.by_root.setdefault(result.group, Counter())
@@ -150,7 +150,7 @@ class Summary:
         """A path that named nothing we could read (missing, no Dockerfile inside)."""
         self.failed += 1
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, object]:
         return {
             "scanned": self.scanned,
             "changed": self.changed,
@@ -168,7 +168,10 @@ class Summary:
         headers = ("path", "scanned", "changed", "unchanged", "failed", "skipped", "fixes")
         rows = [(root, *(str(row[key]) for key in headers[1:])) for root, row in self.by_root.items()]
         widths = [max(len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
-        render = lambda r: "  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r))  # noqa: E731
+
+        def render(r: tuple[str, ...]) -> str:
+            return "  ".join(c.ljust(widths[i]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(r))
+
         return "\n".join([render(headers), "  ".join("-" * w for w in widths), *map(render, rows)]) + "\n"
 
 

@@ -224,7 +224,8 @@ def _errexit_reason(view: ShellView, nodes: list[Node]) -> str | None:
 
 def _may_set_errexit(args: list[str | None]) -> bool:
     """Could `eval ARGS` turn on `set -e` (or an ERR trap, or source a script)?"""
-    return None in args or bool(_ERREXIT_WORDS.search(" ".join(args)))  # type: ignore[arg-type]
+    known = [arg for arg in args if arg is not None]
+    return len(known) < len(args) or bool(_ERREXIT_WORDS.search(" ".join(known)))
 
 
 def _enables_errexit(arg: str, args: list[str | None]) -> bool:

@@ -20,12 +20,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from dockopt.document import split_lines
 from dockopt.results import TextEdit, apply_text_edits
+from dockopt.text import split_lines
 
 if TYPE_CHECKING:
+    from pygls.lsp.server import LanguageServer
+
     from dockopt.batch import FileResult
 
 FIX_ALL = "source.fixAll.dockopt"
@@ -48,7 +50,8 @@ class Analysis:
 def analyse(uri: str, text: str) -> Analysis:
     """Run dockopt on the document's text with the settings of its path (never raises)."""
     from dockopt.batch import Task, process
-    from dockopt.config import ConfigError, config_for, settings_for
+    from dockopt.config import config_for, settings_for
+    from dockopt.config_model import ConfigError
     from dockopt.repository import forget
 
     path = _path(uri)
@@ -125,7 +128,7 @@ def explanation(code: str) -> str:
 # -- the server ------------------------------------------------------------------------------------
 
 
-def build_server():
+def build_server() -> LanguageServer:
     from lsprotocol import types
     from pygls.lsp.server import LanguageServer
 
@@ -134,7 +137,7 @@ def build_server():
     server = LanguageServer("dockopt", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
     analyses: dict[str, Analysis] = {}
 
-    def refresh(ls, uri: str, version: int | None) -> None:
+    def refresh(ls: LanguageServer, uri: str, version: int | None) -> None:
         document = ls.workspace.get_text_document(uri)
         analysis = analyse(uri, document.source)
         analyses[uri] = analysis
@@ -142,7 +145,7 @@ def build_server():
             types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics(analysis))
         )
 
-    def diagnostics(analysis: Analysis) -> list:
+    def diagnostics(analysis: Analysis) -> list[types.Diagnostic]:
         from dockopt.formats import error_line
 
         lines = split_lines(analysis.text)
@@ -158,7 +161,7 @@ def build_server():
         if result.status == "error":
             return [types.Diagnostic(range=span(error_line(result.error)), message=result.error or "error",
                                      severity=types.DiagnosticSeverity.Error, source="dockopt")]
-        found = []
+        found: list[types.Diagnostic] = []
         for item in result.fixes:
             label = {"[*]": "fixable", "[unsafe]": "unsafe fix"}.get(_mark(item), "")
             found.append(
@@ -186,19 +189,19 @@ def build_server():
         return types.WorkspaceEdit(document_changes=[types.TextDocumentEdit(text_document=document, edits=changes)])
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls, params: types.DidOpenTextDocumentParams) -> None:
+    def did_open(ls: LanguageServer, params: types.DidOpenTextDocumentParams) -> None:
         refresh(ls, params.text_document.uri, params.text_document.version)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls, params: types.DidChangeTextDocumentParams) -> None:
+    def did_change(ls: LanguageServer, params: types.DidChangeTextDocumentParams) -> None:
         refresh(ls, params.text_document.uri, params.text_document.version)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(ls, params: types.DidSaveTextDocumentParams) -> None:
+    def did_save(ls: LanguageServer, params: types.DidSaveTextDocumentParams) -> None:
         refresh(ls, params.text_document.uri, None)  # the build context on disk may have changed
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls, params: types.DidCloseTextDocumentParams) -> None:
+    def did_close(ls: LanguageServer, params: types.DidCloseTextDocumentParams) -> None:
         analyses.pop(params.text_document.uri, None)
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
 
@@ -206,7 +209,7 @@ def build_server():
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL], resolve_provider=False),
     )
-    def code_actions(ls, params: types.CodeActionParams) -> list:
+    def code_actions(ls: LanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         uri = params.text_document.uri
         analysis = analyses.get(uri)
         document = ls.workspace.get_text_document(uri)
@@ -216,11 +219,14 @@ def build_server():
         if analysis.result.status == "error" or analysis.excluded:
             return []
         only = params.context.only or []
-        wanted = lambda kind: not only or any(kind == k or kind.startswith(f"{k}.") for k in only)  # noqa: E731
-        actions = []
+
+        def wanted(kind: str) -> bool:
+            return not only or any(kind == k or kind.startswith(f"{k}.") for k in only)
+
+        actions: list[types.CodeAction] = []
         if wanted(types.CodeActionKind.QuickFix):
             first, last = params.range.start.line + 1, params.range.end.line + 1
-            done = set()
+            done: set[tuple[str, int]] = set()
             for item in analysis.result.fixes:
                 mark = _mark(item)
                 if not mark or not first <= item["line"] <= last or (item["code"], item["line"]) in done:
@@ -257,11 +263,11 @@ def build_server():
         return actions
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
-    def hover(ls, params: types.HoverParams):
+    def hover(ls: LanguageServer, params: types.HoverParams) -> types.Hover | None:
         analysis = analyses.get(params.text_document.uri)
         if analysis is None or analysis.result.status == "error":
             return None
-        codes = []
+        codes: list[str] = []
         for item in analysis.result.fixes:
             if item["line"] == params.position.line + 1 and item["code"] not in codes:
                 codes.append(item["code"])
@@ -273,7 +279,7 @@ def build_server():
     return server
 
 
-def _mark(item: dict) -> str:
+def _mark(item: dict[str, Any]) -> str:
     from dockopt.formats import fix_mark
 
     return fix_mark(item)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 if TYPE_CHECKING:
-    from tree_sitter import Node
+    from tree_sitter import Node, Parser, Tree
 
     from dockopt.document import Document, Instruction
 
-_PARSER = None
+_PARSER: Parser | None = None
 
 # Commands whose effect lasts beyond themselves in the shell that runs them.
 SHELL_STATE_BUILTINS = frozenset(
@@ -26,7 +26,7 @@ SHELL_STATE_BUILTINS = frozenset(
 _STATEMENT_SEPARATORS = frozenset({";", "&", ";;", "\n"})
 
 
-def _parser():
+def _parser() -> Parser:
     global _PARSER
     if _PARSER is None:
         import tree_sitter
@@ -36,7 +36,7 @@ def _parser():
     return _PARSER
 
 
-def parse_script(script: str):
+def parse_script(script: str) -> Tree:
     """Parse a shell script; returns the tree-sitter tree (for text that is not a RUN body)."""
     return _parser().parse(script.encode("utf-8"))
 
@@ -66,7 +66,8 @@ class _Script:
         self.encoded = script.encode("utf-8")
         self.tree = _parser().parse(self.encoded)
         self.ascii = len(self.encoded) == len(script)
-        self.memo: dict = {}
+        # Facts of the text, by key (each typed where it is read): see ShellView.memo.
+        self.memo: dict[str, Any] = {}
 
 
 _SCRIPTS: dict[str, _Script] = {}
@@ -108,7 +109,7 @@ class ShellView:
     def text(self, node: Node) -> str:
         return self._encoded[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
 
-    def position(self, node_or_offset) -> tuple[int, int]:
+    def position(self, node_or_offset: Node | int) -> tuple[int, int]:
         """(line, column) in the file of a node's start or of a character offset in `script`."""
         offset = node_or_offset if isinstance(node_or_offset, int) else self.char(node_or_offset.start_byte)
         return self.logical.position(self.offset + offset)
@@ -203,7 +204,7 @@ class ShellView:
     @property
     def commands(self) -> list[Command]:
         """Every simple command in the body, in source order, nested ones included."""
-        found = self.memo.get("commands")
+        found: list[Command] | None = self.memo.get("commands")
         if found is None:
             found = self.memo["commands"] = [self._command(node) for node in self.of_type("command")]
         return found
@@ -211,14 +212,14 @@ class ShellView:
     @property
     def nodes(self) -> list[Node]:
         """Every node of the body, in source order (walked once per text, shared by every rule)."""
-        found = self.memo.get("nodes")
+        found: list[Node] | None = self.memo.get("nodes")
         if found is None:
             found = self.memo["nodes"] = list(self._walk(self.root))
         return found
 
     def of_type(self, *types: str) -> list[Node]:
         """The body's nodes of these types, in source order."""
-        index = self.memo.get("by_type")
+        index: dict[str, list[Node]] | None = self.memo.get("by_type")
         if index is None:
             index = self.memo["by_type"] = {}
             for node in self.nodes:

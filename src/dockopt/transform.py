@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Iterable
 
 from dockopt.edits import Edit
-from dockopt.results import FileEdit, Fix, Safety, Severity
+# Safety and Severity are part of the contract: rules import them from here, with Transform.
+from dockopt.results import FileEdit, Fix, Safety as Safety, Severity as Severity
 
 if TYPE_CHECKING:
     from dockopt.context import BuildContext

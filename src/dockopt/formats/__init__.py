@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from typing import Any
 
 _LINE_RE = re.compile(r"\bline (\d+)\b")
 
@@ -40,7 +41,7 @@ def workspace_path(path: str, *env_vars: str) -> str:
     return relative.replace(os.sep, "/")
 
 
-def fix_mark(item: dict) -> str:
+def fix_mark(item: dict[str, Any]) -> str:
     """`[*]` for a fix `dockopt fix --write` makes, `[unsafe]` for one it makes with --unsafe-fixes."""
     if item["applied"]:
         return "[*]"
@@ -49,6 +50,6 @@ def fix_mark(item: dict) -> str:
     return ""
 
 
-def ordered(fixes: list[dict]) -> list[dict]:
+def ordered(fixes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """A file's findings top to bottom, left to right (the engine lists applied fixes first)."""
     return sorted(fixes, key=lambda item: (item["line"], item.get("column", 1), item["code"]))

@@ -9,19 +9,23 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from typing import TYPE_CHECKING, Any
 
 from dockopt.formats import ordered, error_line, workspace_path
-from dockopt.reporting import Reporter
+from dockopt.reporting import Reporter, Summary
+
+if TYPE_CHECKING:
+    from dockopt.batch import FileResult
 
 SEVERITIES = {"error": "critical", "warning": "major", "info": "minor", "style": "info"}
 
 
 class GitlabReporter(Reporter):
     def start(self) -> None:
-        self.issues: list[dict] = []
-        self.seen: Counter = Counter()
+        self.issues: list[dict[str, Any]] = []
+        self.seen: Counter[tuple[str, str, str]] = Counter()
 
-    def file(self, result) -> None:
+    def file(self, result: FileResult) -> None:
         self._error_line(result)
         if result.status == "error":
             self._issue(result.path, "dockopt-error", result.error or "error", "blocker", error_line(result.error))
@@ -48,5 +52,5 @@ class GitlabReporter(Reporter):
             }
         )
 
-    def finish(self, summary) -> None:
+    def finish(self, summary: Summary) -> None:
         self.streams.out(json.dumps(self.issues, indent=2, ensure_ascii=False) + "\n")

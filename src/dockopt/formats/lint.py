@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import TYPE_CHECKING, Any
 
 from dockopt.formats import fix_mark, ordered
-from dockopt.reporting import Reporter, paint
+from dockopt.reporting import Reporter, Summary, paint
+
+if TYPE_CHECKING:
+    from dockopt.batch import FileResult
 
 LEVELS = ("error", "warning", "info", "style")
 _COLOURS = {"error": "-", "warning": "yellow", "info": "@", "style": "dim"}
@@ -17,11 +21,11 @@ class Tally:
     """How many findings, by severity, and how many of them a `dockopt fix --write` would fix."""
 
     def __init__(self) -> None:
-        self.by_severity: Counter = Counter()
+        self.by_severity: Counter[str] = Counter()
         self.fixable = 0
         self.unsafe = 0
 
-    def add(self, item: dict) -> None:
+    def add(self, item: dict[str, Any]) -> None:
         self.by_severity[item["severity"]] += 1
         mark = fix_mark(item)
         self.fixable += mark == "[*]"
@@ -45,7 +49,7 @@ class LintTextReporter(Reporter):
     def start(self) -> None:
         self.tally = Tally()
 
-    def file(self, result) -> None:
+    def file(self, result: FileResult) -> None:
         if result.status == "error":
             self._error_line(result)
             return
@@ -57,7 +61,7 @@ class LintTextReporter(Reporter):
             severity = paint(item["severity"], _COLOURS[item["severity"]], color)
             self.streams.out(f"{result.path}:{item['line']}:{item.get('column', 1)}: {code} {severity}{' ' + mark if mark else ''}: {item['text']}\n")
 
-    def finish(self, summary) -> None:
+    def finish(self, summary: Summary) -> None:
         if not self.mode.quiet:
             self.streams.out(self.tally.sentence() + "\n")
 
@@ -68,11 +72,11 @@ class StatisticsReporter(Reporter):
     as_json = False
 
     def start(self) -> None:
-        self.counts: Counter = Counter()
-        self.fixable: Counter = Counter()
+        self.counts: Counter[str] = Counter()
+        self.fixable: Counter[str] = Counter()
         self.rules: dict[str, tuple[str, str]] = {}
 
-    def file(self, result) -> None:
+    def file(self, result: FileResult) -> None:
         if result.status == "error":
             self._error_line(result)
             return
@@ -81,7 +85,7 @@ class StatisticsReporter(Reporter):
             self.fixable[item["code"]] += fix_mark(item) == "[*]"
             self.rules[item["code"]] = (item["name"], item["severity"])
 
-    def finish(self, summary) -> None:
+    def finish(self, summary: Summary) -> None:
         rows = sorted(self.counts.items(), key=lambda pair: (-pair[1], pair[0]))
         if self.as_json:
             items = [

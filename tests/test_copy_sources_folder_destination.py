@@ -6,6 +6,7 @@ import pytest
 
 import dockopt
 from dockopt.context import BuildContext
+from tests.rule_tables import assert_message
 
 FROM = 'FROM debian:bookworm\n'
 
@@ -61,7 +62,6 @@ def test_context_decides_wildcards_and_folders(tmp_path):
 
 
 def test_message():
-    result = dockopt.fix(FROM + "COPY a b /data\n", select=["DO272"], unsafe_fixes=True)
-    (fix,) = result.applied
-    assert fix.text == "end `/data` with `/` so the files land inside the folder (unsafe: BuildKit made `/data` a file holding the last source)"
-    assert fix.safety.value == "unsafe"
+    assert_message("DO272", FROM + "COPY a b /data\n",
+                   "end `/data` with `/` so the files land inside the folder (unsafe: BuildKit made `/data` a file holding the last source)",
+                   "unsafe")

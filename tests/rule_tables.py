@@ -1,0 +1,74 @@
+"""The tests every rule has: a table of files it leaves alone, a table of fixes, and that fixing
+twice equals fixing once. One copy here, so each `tests/test_<rule>.py` only holds its tables:
+
+    test_leaves_alone, test_fixes = table_tests("DO280", NOOP, FIX, prefix=FROM, suffix="\\n")
+
+A NOOP row is a file (`pytest.param(body, id=...)`), a FIX row the file and the expected output
+(`pytest.param(body, expected, id=...)`); `prefix` and `suffix` go around both, so rows can be the
+lines that matter. A module whose rows carry more (context files, the expected safety) parametrizes
+its own test and calls `assert_leaves_alone` / `assert_fixes`, which run the same checks.
+
+`code` is one selector, or a list of them for rules tested together; `options` go to `dockopt.fix`
+(`context=`, `cache=`, `unsafe_fixes=`). Unsafe fixes are on unless a module says otherwise, so a
+table tests what the rule does, not which side of `--unsafe-fixes` it falls on; a module that
+wants to show its fixes are safe passes `unsafe_fixes=False`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+import dockopt
+from dockopt.results import Fix
+
+
+def run(code: str | Sequence[str], source: str, **options) -> dockopt.FixResult:
+    """`dockopt.fix` with only `code` selected (and unsafe fixes on, unless `unsafe_fixes=False`)."""
+    options.setdefault("unsafe_fixes", True)
+    return dockopt.fix(source, select=[code] if isinstance(code, str) else list(code), **options)
+
+
+def assert_leaves_alone(code: str | Sequence[str], source: str, *, quiet: bool = False, **options) -> dockopt.FixResult:
+    """`code` changes nothing in `source`; with `quiet`, it does not even report a finding."""
+    result = run(code, source, **options)
+    assert result.error is None, result.error
+    assert result.output == source
+    if quiet:
+        assert result.fixes == []
+    return result
+
+
+def assert_fixes(code: str | Sequence[str], source: str, expected: str, **options) -> dockopt.FixResult:
+    """`code` turns `source` into `expected`, and changes nothing more when run on that."""
+    result = run(code, source, **options)
+    assert result.error is None, result.error
+    assert result.output == expected
+    again = run(code, result.output, **options)
+    assert again.error is None, again.error
+    assert again.output == result.output, "fixing twice must equal fixing once"
+    return result
+
+
+def assert_message(code: str, source: str, text: str, safety: str, **options) -> Fix:
+    """`code` makes one fix in `source`, and says `text` with that `safety` ("safe", "unsafe")."""
+    (fix,) = run(code, source, **options).applied
+    assert fix.text == text
+    assert fix.safety.value == safety
+    return fix
+
+
+def table_tests(code: str | Sequence[str], noop: list, fixes: list, *, prefix: str = "", suffix: str = "",
+                quiet: bool = False, **options):
+    """`test_leaves_alone` over `noop` and `test_fixes` over `fixes`, to assign in a test module."""
+
+    @pytest.mark.parametrize("body", noop)
+    def test_leaves_alone(body):
+        assert_leaves_alone(code, prefix + body + suffix, quiet=quiet, **options)
+
+    @pytest.mark.parametrize(("body", "expected"), fixes)
+    def test_fixes(body, expected):
+        assert_fixes(code, prefix + body + suffix, prefix + expected + suffix, **options)
+
+    return test_leaves_alone, test_fixes

@@ -8,6 +8,9 @@ A NOOP row is a file (`pytest.param(body, id=...)`), a FIX row the file and the 
 lines that matter. A module whose rows carry more (context files, the expected safety) parametrizes
 its own test and calls `assert_leaves_alone` / `assert_fixes`, which run the same checks.
 
+Every fix row also checks what holds for every fix: the output parses with BuildKit's parser, and
+fixing it again changes nothing.
+
 `code` is one selector, or a list of them for rules tested together; `options` go to `dockopt.fix`
 (`context=`, `cache=`, `unsafe_fixes=`). Unsafe fixes are on unless a module says otherwise, so a
 table tests what the rule does, not which side of `--unsafe-fixes` it falls on; a module that
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import dockerfile
 import pytest
 
 import dockopt
@@ -41,10 +45,11 @@ def assert_leaves_alone(code: str | Sequence[str], source: str, *, quiet: bool =
 
 
 def assert_fixes(code: str | Sequence[str], source: str, expected: str, **options) -> dockopt.FixResult:
-    """`code` turns `source` into `expected`, and changes nothing more when run on that."""
+    """`code` turns `source` into `expected`, which BuildKit parses and `code` leaves as it is."""
     result = run(code, source, **options)
     assert result.error is None, result.error
     assert result.output == expected
+    dockerfile.parse_string(result.output)
     again = run(code, result.output, **options)
     assert again.error is None, again.error
     assert again.output == result.output, "fixing twice must equal fixing once"

@@ -8,6 +8,7 @@ import tarfile
 import pytest
 
 import dockopt
+from tests.rule_tables import assert_fixes, assert_leaves_alone
 
 
 def run(source: str, context=None):
@@ -54,14 +55,13 @@ FIXES = [
 
 @pytest.mark.parametrize("source", NO_OP)
 def test_leaves_alone(source):
-    result = run(source)
-    assert result.output == source
+    result = assert_leaves_alone("DO102", source, unsafe_fixes=False)
     assert not result.applied and all(f.is_finding for f in result.fixes)  # a kept local ADD says why
 
 
 @pytest.mark.parametrize("source, expected", FIXES)
-def test_rewrites(source, expected):
-    assert run(source).output == expected
+def test_fixes(source, expected):
+    assert_fixes("DO102", source, expected, unsafe_fixes=False)
 
 
 def _tar_bytes() -> bytes:

@@ -8,6 +8,7 @@ import pytest
 import dockopt
 from dockopt.document import Document
 from dockopt.registry import by_code
+from tests.rule_tables import assert_fixes, assert_leaves_alone
 
 
 def fix(text: str) -> str:
@@ -113,8 +114,8 @@ NO_OP = [
 
 
 @pytest.mark.parametrize("text", NO_OP)
-def test_no_op(text):
-    assert fix(text) == text
+def test_leaves_alone(text):
+    assert_leaves_alone("DO201", text, unsafe_fixes=False)
 
 
 FIXES = [
@@ -257,8 +258,8 @@ FIXES = [
 
 
 @pytest.mark.parametrize("before, after", FIXES)
-def test_fix(before, after):
-    assert fix(before) == after
+def test_fixes(before, after):
+    assert_fixes("DO201", before, after, unsafe_fixes=False)
     assert runs(after) < runs(before)
 
 

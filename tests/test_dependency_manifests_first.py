@@ -8,6 +8,7 @@ import pytest
 import dockopt
 from dockopt.context import BuildContext
 from dockopt.transform import Safety
+from tests.rule_tables import assert_fixes, assert_leaves_alone
 
 
 def context(tmp_path, files: dict[str, str] | None):
@@ -133,13 +134,13 @@ FIX = [
 
 
 @pytest.mark.parametrize(("text", "files"), NO_OP)
-def test_no_op(text, files, tmp_path):
-    assert run(text, files, tmp_path).output == text
+def test_leaves_alone(text, files, tmp_path):
+    assert_leaves_alone("DO301", text, context=context(tmp_path, files))
 
 
 @pytest.mark.parametrize(("text", "files", "expected"), FIX)
-def test_fix(text, files, expected, tmp_path):
-    assert run(text, files, tmp_path).output == expected
+def test_fixes(text, files, expected, tmp_path):
+    assert_fixes("DO301", text, expected, context=context(tmp_path, files))
 
 
 def test_with_a_checked_context_the_fix_is_safe(tmp_path):

@@ -7,6 +7,7 @@ import pytest
 import dockopt
 from dockopt.context import BuildContext
 from dockopt.transform import Safety
+from tests.rule_tables import table_tests
 
 
 def fix(text: str, context=None):
@@ -68,14 +69,7 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("text", NO_OP)
-def test_no_op(text):
-    assert fix(text).output == text
-
-
-@pytest.mark.parametrize(("text", "expected"), FIX)
-def test_fix(text, expected):
-    assert fix(text).output == expected
+test_leaves_alone, test_fixes = table_tests("DO311", NO_OP, FIX)
 
 
 def test_a_requirements_file_without_txt_is_found_in_the_context(tmp_path):

@@ -56,6 +56,15 @@ def assert_fixes(code: str | Sequence[str], source: str, expected: str, **option
     return result
 
 
+def assert_finds(code: str, source: str, lines: list[int], **options) -> dockopt.FixResult:
+    """`code` changes nothing in `source` and reports findings on exactly `lines` (1-based)."""
+    result = run(code, source, **options)
+    assert result.error is None, result.error
+    assert result.output == source
+    assert [f.line for f in result.findings] == lines
+    return result
+
+
 def assert_message(code: str, source: str, text: str, safety: str, **options) -> Fix:
     """`code` makes one fix in `source`, and says `text` with that `safety` ("safe", "unsafe")."""
     (fix,) = run(code, source, **options).applied
@@ -77,3 +86,18 @@ def table_tests(code: str | Sequence[str], noop: list, fixes: list, *, prefix: s
         assert_fixes(code, prefix + body + suffix, prefix + expected + suffix, **options)
 
     return test_leaves_alone, test_fixes
+
+
+def finding_tests(code: str, quiet: list, found: list, **options):
+    """For a rule that only reports: `test_quiet` over `quiet` (files it finds nothing in) and
+    `test_found` over `found` (a file and the lines of its findings), to assign in a test module."""
+
+    @pytest.mark.parametrize("source", quiet)
+    def test_quiet(source):
+        assert_finds(code, source, [], **options)
+
+    @pytest.mark.parametrize(("source", "lines"), found)
+    def test_found(source, lines):
+        assert_finds(code, source, lines, **options)
+
+    return test_quiet, test_found

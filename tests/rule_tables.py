@@ -65,6 +65,19 @@ def assert_finds(code: str, source: str, lines: list[int], **options) -> dockopt
     return result
 
 
+def assert_says_why(code: str, source: str, line: int | None, fragment: str, **options) -> Fix:
+    """`code` leaves `source` alone and says why: one finding (on `line`, if given) naming `fragment`."""
+    result = run(code, source, **options)
+    assert result.error is None, result.error
+    assert not result.changed
+    (finding,) = result.fixes
+    assert finding.code == code and finding.is_finding
+    if line is not None:
+        assert finding.line == line
+    assert fragment in finding.message
+    return finding
+
+
 def assert_message(code: str, source: str, text: str, safety: str, **options) -> Fix:
     """`code` makes one fix in `source`, and says `text` with that `safety` ("safe", "unsafe")."""
     (fix,) = run(code, source, **options).applied

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import dockopt
-from tests.rule_tables import table_tests
+from tests.rule_tables import assert_says_why, table_tests
 
 FROM = "FROM debian:bookworm\n"
 
@@ -28,10 +28,7 @@ test_leaves_alone, test_fixes = table_tests("DO230", NOOP, FIX, prefix=FROM, suf
 
 def test_a_heredoc_script_is_reported_not_rewritten():
     source = "FROM alpine\nRUN <<EOF\napk update\napk add git\nEOF\n"
-    result = dockopt.fix(source, select=["DO230"])
-    assert not result.changed
-    [finding] = result.fixes
-    assert finding.is_finding and finding.line == 2 and "heredoc" in finding.message
+    assert_says_why("DO230", source, 2, "heredoc", unsafe_fixes=False)
 
 
 def test_a_heredoc_script_with_no_cache_is_fine():

@@ -8,7 +8,7 @@ import pytest
 import dockopt
 from dockopt.document import Document
 from dockopt.registry import by_code
-from tests.rule_tables import assert_fixes, assert_leaves_alone
+from tests.rule_tables import assert_fixes, assert_leaves_alone, assert_says_why
 
 
 def fix(text: str) -> str:
@@ -411,11 +411,7 @@ APART = [
 
 @pytest.mark.parametrize(("body", "line", "fragment"), APART)
 def test_says_why_runs_stay_apart(body, line, fragment):
-    result = dockopt.fix("FROM debian\n" + body, select=["DO201"])
-    assert not result.changed
-    [finding] = result.fixes
-    assert (finding.code, finding.line, finding.is_finding) == ("DO201", line, True)
-    assert fragment in finding.message
+    assert_says_why("DO201", "FROM debian\n" + body, line, fragment, unsafe_fixes=False)
 
 
 def test_no_reason_for_runs_hadolint_also_keeps_apart():

@@ -1,20 +1,22 @@
-"""The tests every rule has: a table of files it leaves alone, a table of fixes, and that fixing
-twice equals fixing once. One copy here, so each `tests/test_<rule>.py` only holds its tables:
+"""The tests every rule module repeats, written once: what a rule leaves alone, what it fixes and
+that fixing twice equals fixing once, what it only reports, and the message of its fix.
+
+A module declares its tables and gets the standard tests:
 
     test_leaves_alone, test_fixes = table_tests("DO280", NOOP, FIX, prefix=FROM, suffix="\\n")
 
-A NOOP row is a file (`pytest.param(body, id=...)`), a FIX row the file and the expected output
-(`pytest.param(body, expected, id=...)`); `prefix` and `suffix` go around both, so rows can be the
-lines that matter. A module whose rows carry more (context files, the expected safety) parametrizes
-its own test and calls `assert_leaves_alone` / `assert_fixes`, which run the same checks.
+A NOOP row is a file, `pytest.param(body, id=...)`; a FIX row the file and what the rule makes of
+it, `pytest.param(body, expected, id=...)`; `prefix` and `suffix` go around both, so a row holds
+only the lines that matter. Rows that carry more (context files, the expected safety) go through a
+test of the module's own that calls `assert_leaves_alone` / `assert_fixes`, which check the same.
 
-Every fix row also checks what holds for every fix: the output parses with BuildKit's parser, and
-fixing it again changes nothing.
+Every fix is checked for what holds of any fix: no internal error, output BuildKit's parser reads,
+and a second run that changes nothing. A row that fails this is a bug in the rule: mark the row
+`pytest.param(..., marks=pytest.mark.xfail(reason=..., strict=True))`, never loosen the check.
 
-`code` is one selector, or a list of them for rules tested together; `options` go to `dockopt.fix`
-(`context=`, `cache=`, `unsafe_fixes=`). Unsafe fixes are on unless a module says otherwise, so a
-table tests what the rule does, not which side of `--unsafe-fixes` it falls on; a module that
-wants to show its fixes are safe passes `unsafe_fixes=False`.
+`code` is a selector or a list of them; options go to `dockopt.fix` (`context=`, `cache=`,
+`unsafe_fixes=`). Unsafe fixes are on unless a module passes `unsafe_fixes=False`, as it does to
+show that its fixes are safe.
 """
 
 from __future__ import annotations
@@ -44,15 +46,22 @@ def assert_leaves_alone(code: str | Sequence[str], source: str, *, quiet: bool =
     return result
 
 
-def assert_fixes(code: str | Sequence[str], source: str, expected: str, **options) -> dockopt.FixResult:
-    """`code` turns `source` into `expected`, which BuildKit parses and `code` leaves as it is."""
+def assert_stable(code: str | Sequence[str], source: str, **options) -> dockopt.FixResult:
+    """`code` runs on `source` without an internal error, to an output that BuildKit's parser reads
+    and that a second run leaves as it is."""
     result = run(code, source, **options)
     assert result.error is None, result.error
-    assert result.output == expected
     dockerfile.parse_string(result.output)
     again = run(code, result.output, **options)
     assert again.error is None, again.error
     assert again.output == result.output, "fixing twice must equal fixing once"
+    return result
+
+
+def assert_fixes(code: str | Sequence[str], source: str, expected: str, **options) -> dockopt.FixResult:
+    """`code` turns `source` into `expected`, and that output is stable (`assert_stable`)."""
+    result = assert_stable(code, source, **options)
+    assert result.output == expected
     return result
 
 

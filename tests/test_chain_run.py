@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import dockerfile
 import pytest
 
 import dockopt
 from dockopt.document import Document
 from dockopt.registry import by_code
-from tests.rule_tables import assert_fixes, assert_leaves_alone, assert_says_why
+from tests.rule_tables import assert_fixes, assert_leaves_alone, assert_says_why, assert_stable
 
 
 def fix(text: str) -> str:
-    result = dockopt.fix(text, select=["DO201"])
-    assert result.error is None, result.error
-    again = dockopt.fix(result.output, select=["DO201"])
-    assert again.output == result.output, "fixing twice must equal fixing once"
-    dockerfile.parse_string(result.output)
-    return result.output
+    return assert_stable("DO201", text, unsafe_fixes=False).output
 
 
 def runs(text: str) -> int:

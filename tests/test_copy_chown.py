@@ -5,23 +5,17 @@ from __future__ import annotations
 import os
 import stat
 
-import dockerfile
 import pytest
 
 import dockopt
 from dockopt.transform import Safety
-from tests.rule_tables import assert_leaves_alone
+from tests.rule_tables import assert_leaves_alone, assert_stable
 
 APP = "FROM python:3.11-slim\nRUN useradd app\nWORKDIR /app\n"
 
 
 def _fix(text: str, context, unsafe: bool = True):
-    result = dockopt.fix(text, select=["DO252"], unsafe_fixes=unsafe, context=context)
-    assert result.error is None, result.error
-    again = dockopt.fix(result.output, select=["DO252"], unsafe_fixes=unsafe, context=context)
-    assert again.output == result.output
-    dockerfile.parse_string(result.output)
-    return result
+    return assert_stable("DO252", text, unsafe_fixes=unsafe, context=context)
 
 
 @pytest.fixture

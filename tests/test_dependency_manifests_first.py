@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import dockerfile
 import pytest
 
 import dockopt
 from dockopt.context import BuildContext
 from dockopt.transform import Safety
-from tests.rule_tables import assert_fixes, assert_leaves_alone
+from tests.rule_tables import assert_fixes, assert_leaves_alone, assert_stable
 
 
 def context(tmp_path, files: dict[str, str] | None):
@@ -22,13 +21,7 @@ def context(tmp_path, files: dict[str, str] | None):
 
 
 def run(text: str, files, tmp_path, unsafe=True):
-    build = context(tmp_path, files)
-    result = dockopt.fix(text, select=["DO301"], unsafe_fixes=unsafe, context=build)
-    assert result.error is None, result.error
-    again = dockopt.fix(result.output, select=["DO301"], unsafe_fixes=unsafe, context=build)
-    assert again.output == result.output, "fixing twice must equal fixing once"
-    dockerfile.parse_string(result.output)
-    return result
+    return assert_stable("DO301", text, unsafe_fixes=unsafe, context=context(tmp_path, files))
 
 
 REQ = {"requirements.txt": "flask\n", "app.py": "print(1)\n"}

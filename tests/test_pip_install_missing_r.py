@@ -7,14 +7,11 @@ import pytest
 import dockopt
 from dockopt.context import BuildContext
 from dockopt.transform import Safety
-from tests.rule_tables import table_tests
+from tests.rule_tables import assert_stable, table_tests
 
 
 def fix(text: str, context=None):
-    result = dockopt.fix(text, select=["DO311"], unsafe_fixes=True, context=context)
-    assert result.error is None, result.error
-    assert dockopt.fix(result.output, select=["DO311"], unsafe_fixes=True, context=context).output == result.output
-    return result
+    return assert_stable("DO311", text, context=context)
 
 
 NO_OP = [

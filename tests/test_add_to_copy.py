@@ -101,7 +101,7 @@ def test_with_a_build_context(tmp_path, line, expected):
     (tmp_path / "bin" / "blob").write_bytes(_tar_bytes())
     (tmp_path / "vendor").mkdir()
     (tmp_path / "vendor" / "lib.tar").write_bytes(_tar_bytes())
-    assert run("FROM d\n" + line, context=tmp_path).output == "FROM d\n" + expected
+    assert_fixes("DO102", "FROM d\n" + line, "FROM d\n" + expected, unsafe_fixes=False, context=tmp_path)
 
 
 def test_the_fix_is_safe():

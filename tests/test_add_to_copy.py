@@ -8,6 +8,7 @@ import tarfile
 import pytest
 
 import dockopt
+from tests.rule_tables import assert_fixes, assert_leaves_alone, assert_says_why
 
 
 def run(source: str, context=None):
@@ -54,14 +55,13 @@ FIXES = [
 
 @pytest.mark.parametrize("source", NO_OP)
 def test_leaves_alone(source):
-    result = run(source)
-    assert result.output == source
+    result = assert_leaves_alone("DO102", source, unsafe_fixes=False)
     assert not result.applied and all(f.is_finding for f in result.fixes)  # a kept local ADD says why
 
 
 @pytest.mark.parametrize("source, expected", FIXES)
-def test_rewrites(source, expected):
-    assert run(source).output == expected
+def test_fixes(source, expected):
+    assert_fixes("DO102", source, expected, unsafe_fixes=False)
 
 
 def _tar_bytes() -> bytes:
@@ -101,7 +101,7 @@ def test_with_a_build_context(tmp_path, line, expected):
     (tmp_path / "bin" / "blob").write_bytes(_tar_bytes())
     (tmp_path / "vendor").mkdir()
     (tmp_path / "vendor" / "lib.tar").write_bytes(_tar_bytes())
-    assert run("FROM d\n" + line, context=tmp_path).output == "FROM d\n" + expected
+    assert_fixes("DO102", "FROM d\n" + line, "FROM d\n" + expected, unsafe_fixes=False, context=tmp_path)
 
 
 def test_the_fix_is_safe():
@@ -142,10 +142,7 @@ KEPT = [
 
 @pytest.mark.parametrize(("body", "fragment"), KEPT)
 def test_says_why_add_stays(body, fragment):
-    result = dockopt.fix("FROM debian\n" + body, select=["DO102"], unsafe_fixes=True)
-    assert not result.changed
-    [finding] = result.fixes
-    assert finding.is_finding and fragment in finding.message
+    assert_says_why("DO102", "FROM debian\n" + body, None, fragment)
 
 
 @pytest.mark.parametrize("body", ["ADD https://example.com/a.txt /a\n", "ADD rootfs.tar.xz /\n", "ADD git@github.com:o/r.git /r\n"])

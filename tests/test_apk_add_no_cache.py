@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import dockopt
+from tests.rule_tables import assert_says_why, table_tests
 
 FROM = "FROM debian:bookworm\n"
 
@@ -22,29 +23,12 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("body", NOOP)
-def test_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO230"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("body", "expected"), FIX)
-def test_fixes(body, expected):
-    result = dockopt.fix(FROM + body + "\n", select=["DO230"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == FROM + expected + "\n"
-    again = dockopt.fix(result.output, select=["DO230"], unsafe_fixes=True)
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO230", NOOP, FIX, prefix=FROM, suffix="\n")
 
 
 def test_a_heredoc_script_is_reported_not_rewritten():
     source = "FROM alpine\nRUN <<EOF\napk update\napk add git\nEOF\n"
-    result = dockopt.fix(source, select=["DO230"])
-    assert not result.changed
-    [finding] = result.fixes
-    assert finding.is_finding and finding.line == 2 and "heredoc" in finding.message
+    assert_says_why("DO230", source, 2, "heredoc", unsafe_fixes=False)
 
 
 def test_a_heredoc_script_with_no_cache_is_fine():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import dockopt
+from tests.rule_tables import assert_says_why, table_tests
 
 FROM = "FROM debian:bookworm\n"
 
@@ -30,21 +31,7 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("body", NOOP)
-def test_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO214"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("body", "expected"), FIX)
-def test_fixes(body, expected):
-    result = dockopt.fix(FROM + body + "\n", select=["DO214"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == FROM + expected + "\n"
-    again = dockopt.fix(result.output, select=["DO214"], unsafe_fixes=True)
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO214", NOOP, FIX, prefix=FROM, suffix="\n")
 
 
 # Where the lists stay, the RUN says why (hadolint's DL3009 still fires on it).
@@ -58,11 +45,7 @@ REASONS = [
 
 @pytest.mark.parametrize(("body", "line", "fragment"), REASONS)
 def test_says_why_the_lists_stay(body, line, fragment):
-    result = dockopt.fix(FROM + body + "\n", select=["DO214"], unsafe_fixes=True)
-    assert not result.changed
-    [finding] = result.fixes
-    assert (finding.code, finding.line, finding.is_finding) == ("DO214", line, True)
-    assert fragment in finding.message
+    assert_says_why("DO214", FROM + body + "\n", line, fragment)
 
 
 def test_dist_clean_removes_the_lists():

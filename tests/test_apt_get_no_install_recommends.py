@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import dockopt
+from tests.rule_tables import table_tests
 
 FROM = "FROM debian:bookworm\n"
 
@@ -20,21 +21,7 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("body", NOOP)
-def test_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO213"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("body", "expected"), FIX)
-def test_fixes(body, expected):
-    result = dockopt.fix(FROM + body + "\n", select=["DO213"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == FROM + expected + "\n"
-    again = dockopt.fix(result.output, select=["DO213"], unsafe_fixes=True)
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO213", NOOP, FIX, prefix=FROM, suffix="\n")
 
 
 def test_a_simulated_install_is_left_alone():

@@ -6,15 +6,12 @@ from __future__ import annotations
 import pytest
 
 import dockopt
+from tests.rule_tables import table_tests
 
 FROM = "FROM debian:bookworm\n"
 APT = "--mount=type=cache,target=/var/cache/apt,sharing=locked --mount=type=cache,target=/var/lib/apt/lists,sharing=locked"
 PIP = "--mount=type=cache,target=/root/.cache/pip"
 NPM = "--mount=type=cache,target=/root/.npm"
-
-
-def mounted(body: str, select: list[str] | None = None) -> str:
-    return dockopt.fix(FROM + body + "\n", select=select, cache="mount").output
 
 
 NOOP = [
@@ -35,13 +32,6 @@ NOOP = [
     pytest.param("ENV npm_config_cache=/c\nRUN npm ci", id="npm cache placed on purpose"),
     pytest.param("FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN pip install flask", id="windows stage"),
 ]
-
-
-@pytest.mark.parametrize("body", NOOP)
-def test_mount_policy_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO253", "DO254", "DO255"], cache="mount")
-    assert result.output == source
 
 
 FIX = [
@@ -83,11 +73,9 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("body, expected", FIX)
-def test_mount_policy_fix(body, expected):
-    once = mounted(body, ["DO253", "DO254", "DO255"])
-    assert once == FROM + expected + "\n"
-    assert mounted(once[len(FROM):].rstrip("\n"), ["DO253", "DO254", "DO255"]) == once
+test_mount_policy_leaves_alone, test_mount_policy_fix = table_tests(
+    ["DO253", "DO254", "DO255"], NOOP, FIX, prefix=FROM, suffix="\n", cache="mount", unsafe_fixes=False
+)
 
 
 def test_multi_line_cleanup_goes_with_its_line():

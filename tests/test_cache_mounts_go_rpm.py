@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 import dockopt
+from tests.rule_tables import assert_fixes, assert_leaves_alone, table_tests
 
 GO = "FROM golang:1.23\nWORKDIR /src\n"
 GO_FLAGS = "--mount=type=cache,target=/root/.cache/go-build --mount=type=cache,target=/go/pkg/mod"
@@ -58,13 +59,6 @@ GO_FIX = [
 ]
 
 
-@pytest.mark.parametrize("body, expected", GO_FIX)
-def test_go_mounts(body, expected):
-    once = mounted(GO + body + "\n", "DO257")
-    assert once == GO + expected + "\n"
-    assert mounted(once, "DO257") == once
-
-
 GO_NOOP = [
     pytest.param("USER 1000\nRUN go build .", id="not root"),
     pytest.param("RUN GOCACHE=/tmp/c go build .", id="cache set inside the RUN"),
@@ -91,10 +85,7 @@ def test_go_vet_shares_the_mounts():
     assert mounted(source, "DO257").count("--mount=type=cache,target=/go/pkg/mod") == 2
 
 
-@pytest.mark.parametrize("body", GO_NOOP)
-def test_go_leaves_alone(body):
-    source = GO + body + "\n"
-    assert mounted(source, "DO257") == source
+test_go_leaves_alone, test_go_mounts = table_tests("DO257", GO_NOOP, GO_FIX, prefix=GO, suffix="\n", cache="mount")
 
 
 def test_go_fix_is_unsafe_and_says_what_changes():
@@ -144,9 +135,8 @@ RPM_FIX = [
 
 @pytest.mark.parametrize("base, body, expected", RPM_FIX)
 def test_rpm_mounts(base, body, expected):
-    once = dockopt.fix(base + body + "\n", select=["DO259"], cache="mount").output
-    assert once == base + expected + "\n"
-    assert dockopt.fix(once, select=["DO259", "DO221"], cache="mount").output == once
+    once = assert_fixes("DO259", base + body + "\n", base + expected + "\n", cache="mount", unsafe_fixes=False).output
+    assert dockopt.fix(once, select=["DO259", "DO221"], cache="mount").output == once  # the dnf clean pass agrees
 
 
 RPM_NOOP = [
@@ -168,8 +158,7 @@ RPM_NOOP = [
 
 @pytest.mark.parametrize("source", RPM_NOOP)
 def test_rpm_leaves_alone(source):
-    source += "\n"
-    assert dockopt.fix(source, select=["DO259"], cache="mount").output == source
+    assert_leaves_alone("DO259", source + "\n", cache="mount", unsafe_fixes=False)
 
 
 def test_rpm_clean_stands_down_where_the_mount_takes_over():
@@ -195,4 +184,4 @@ def test_apk_keeps_no_cache_under_the_mount_policy():
     pytest.param(ROCKY + "RUN dnf install -y tar && dnf clean all\n", "DO259", id="dnf"),
 ])
 def test_mount_passes_do_nothing_under_the_clean_policy(source, code):
-    assert dockopt.fix(source, select=[code], unsafe_fixes=True).output == source
+    assert_leaves_alone(code, source)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import dockopt
+from tests.rule_tables import assert_message, table_tests
 
 NOOP = [
     pytest.param('FROM debian\nRUN cd /app && make\nRUN make install\n', id='a later RUN in the working folder'),
@@ -33,20 +34,7 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("source", NOOP)
-def test_leaves_alone(source):
-    result = dockopt.fix(source, select=["DO261"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("source", "expected"), FIX)
-def test_fixes(source, expected):
-    result = dockopt.fix(source, select=["DO261"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == expected
-    again = dockopt.fix(result.output, select=["DO261"], unsafe_fixes=True)
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO261", NOOP, FIX)
 
 
 def test_finding_says_why_it_is_left():
@@ -56,8 +44,7 @@ def test_finding_says_why_it_is_left():
 
 
 def test_message_and_safety():
-    result = dockopt.fix("FROM debian\nRUN cd /app && make\n", select=["DO261"], unsafe_fixes=True)
-    (fix,) = result.applied
-    assert fix.text == ("write `WORKDIR /app` above the RUN instead of its `cd` "
-                        "(unsafe: WORKDIR creates /app if it is missing; the image now starts in /app)")
-    assert fix.safety.value == "unsafe"
+    assert_message("DO261", "FROM debian\nRUN cd /app && make\n",
+                   ("write `WORKDIR /app` above the RUN instead of its `cd` "
+                    "(unsafe: WORKDIR creates /app if it is missing; the image now starts in /app)"),
+                   "unsafe")

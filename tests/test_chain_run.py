@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import dockerfile
 import pytest
 
 import dockopt
 from dockopt.document import Document
 from dockopt.registry import by_code
+from tests.rule_tables import assert_fixes, assert_leaves_alone, assert_says_why, assert_stable
 
 
 def fix(text: str) -> str:
-    result = dockopt.fix(text, select=["DO201"])
-    assert result.error is None, result.error
-    again = dockopt.fix(result.output, select=["DO201"])
-    assert again.output == result.output, "fixing twice must equal fixing once"
-    dockerfile.parse_string(result.output)
-    return result.output
+    return assert_stable("DO201", text, unsafe_fixes=False).output
 
 
 def runs(text: str) -> int:
@@ -113,8 +108,8 @@ NO_OP = [
 
 
 @pytest.mark.parametrize("text", NO_OP)
-def test_no_op(text):
-    assert fix(text) == text
+def test_leaves_alone(text):
+    assert_leaves_alone("DO201", text, unsafe_fixes=False)
 
 
 FIXES = [
@@ -257,8 +252,8 @@ FIXES = [
 
 
 @pytest.mark.parametrize("before, after", FIXES)
-def test_fix(before, after):
-    assert fix(before) == after
+def test_fixes(before, after):
+    assert_fixes("DO201", before, after, unsafe_fixes=False)
     assert runs(after) < runs(before)
 
 
@@ -425,11 +420,7 @@ APART = [
 
 @pytest.mark.parametrize(("body", "line", "fragment"), APART)
 def test_says_why_runs_stay_apart(body, line, fragment):
-    result = dockopt.fix("FROM debian\n" + body, select=["DO201"])
-    assert not result.changed
-    [finding] = result.fixes
-    assert (finding.code, finding.line, finding.is_finding) == ("DO201", line, True)
-    assert fragment in finding.message
+    assert_says_why("DO201", "FROM debian\n" + body, line, fragment, unsafe_fixes=False)
 
 
 def test_no_reason_for_runs_hadolint_also_keeps_apart():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import dockopt
+from tests.rule_tables import assert_message, table_tests
 
 FROM = 'FROM debian:bookworm\n'
 
@@ -30,28 +31,13 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("body", NOOP)
-def test_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO288"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("body", "expected"), FIX)
-def test_fixes(body, expected):
-    result = dockopt.fix(FROM + body + "\n", select=["DO288"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == FROM + expected + "\n"
-    again = dockopt.fix(result.output, select=["DO288"], unsafe_fixes=True)
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO288", NOOP, FIX, prefix=FROM, suffix="\n")
 
 
 def test_message_and_safety():
-    result = dockopt.fix(FROM + 'RUN echo "$SHA a" | sha512sum -c' + "\n", select=["DO288"], unsafe_fixes=True)
-    (fix,) = result.applied
-    assert fix.text == 'put two spaces between the digest and the file name, the format every sha256sum reads'
-    assert fix.safety.value == 'safe'
+    assert_message("DO288", FROM + 'RUN echo "$SHA a" | sha512sum -c' + "\n",
+                   'put two spaces between the digest and the file name, the format every sha256sum reads',
+                   'safe')
 
 
 def test_unsafe_on_busybox():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import dockopt
+from tests.rule_tables import assert_fixes, assert_leaves_alone
 
 NO_OP = [
     pytest.param("FROM d\nRUN make\nRUN rm -rf /tmp/*\n", id="consecutive-runs-are-left-to-chain-run"),
@@ -53,14 +53,11 @@ FIXES = [
 
 
 @pytest.mark.parametrize("source", NO_OP)
-def test_no_op(source):
-    result = dockopt.fix(source, select=["DO250"])
-    assert result.output == source and result.error is None
+def test_leaves_alone(source):
+    assert_leaves_alone("DO250", source, unsafe_fixes=False)
 
 
 @pytest.mark.parametrize(("source", "expected"), FIXES)
-def test_fix(source, expected):
-    result = dockopt.fix(source, select=["DO250"])
-    assert result.output == expected
+def test_fixes(source, expected):
+    result = assert_fixes("DO250", source, expected, unsafe_fixes=False)
     assert [f.safety.value for f in result.applied] == ["safe"]
-    assert dockopt.fix(result.output, select=["DO250"]).output == result.output

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import dockopt
+from tests.rule_tables import assert_message, table_tests
 
 FROM = 'FROM debian:bookworm\n'
 
@@ -29,25 +29,10 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("body", NOOP)
-def test_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO287"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("body", "expected"), FIX)
-def test_fixes(body, expected):
-    result = dockopt.fix(FROM + body + "\n", select=["DO287"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == FROM + expected + "\n"
-    again = dockopt.fix(result.output, select=["DO287"], unsafe_fixes=True)
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO287", NOOP, FIX, prefix=FROM, suffix="\n")
 
 
 def test_message_and_safety():
-    result = dockopt.fix(FROM + 'RUN ./configure' + "\n", select=["DO287"], unsafe_fixes=True)
-    (fix,) = result.applied
-    assert fix.text == "pass `--build` with Debian's name of the build system, so configure does not guess it from the kernel (unsafe: needs dpkg-dev, and a configure script that is not autoconf's may reject it)"
-    assert fix.safety.value == 'unsafe'
+    assert_message("DO287", FROM + 'RUN ./configure' + "\n",
+                   "pass `--build` with Debian's name of the build system, so configure does not guess it from the kernel (unsafe: needs dpkg-dev, and a configure script that is not autoconf's may reject it)",
+                   'unsafe')

@@ -5,22 +5,17 @@ from __future__ import annotations
 import os
 import stat
 
-import dockerfile
 import pytest
 
 import dockopt
 from dockopt.transform import Safety
+from tests.rule_tables import assert_leaves_alone, assert_stable
 
 APP = "FROM python:3.11-slim\nRUN useradd app\nWORKDIR /app\n"
 
 
 def _fix(text: str, context, unsafe: bool = True):
-    result = dockopt.fix(text, select=["DO252"], unsafe_fixes=unsafe, context=context)
-    assert result.error is None, result.error
-    again = dockopt.fix(result.output, select=["DO252"], unsafe_fixes=unsafe, context=context)
-    assert again.output == result.output
-    dockerfile.parse_string(result.output)
-    return result
+    return assert_stable("DO252", text, unsafe_fixes=unsafe, context=context)
 
 
 @pytest.fixture
@@ -43,8 +38,8 @@ NO_OP = [
 
 
 @pytest.mark.parametrize("text", NO_OP)
-def test_no_op(text, context):
-    assert _fix(text, context).output == text
+def test_leaves_alone(text, context):
+    assert_leaves_alone("DO252", text, context=context)
 
 
 def test_a_fresh_workdir_is_safe(context):

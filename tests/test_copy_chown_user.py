@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import dockopt
+from tests.rule_tables import assert_message, table_tests
 
 FROM = 'FROM python:3.12-slim\nRUN useradd app\n'
 
@@ -38,28 +39,13 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("body", NOOP)
-def test_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO405"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("body", "expected"), FIX)
-def test_fixes(body, expected):
-    result = dockopt.fix(FROM + body + "\n", select=["DO405"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == FROM + expected + "\n"
-    again = dockopt.fix(result.output, select=["DO405"], unsafe_fixes=True)
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO405", NOOP, FIX, prefix=FROM, suffix="\n")
 
 
 def test_message_and_safety():
-    result = dockopt.fix(FROM + 'USER app\nCOPY app.py /app/' + "\n", select=["DO405"], unsafe_fixes=True)
-    (fix,) = result.applied
-    assert fix.text == 'files copied after `USER app` are still owned by root: add `--chown=app` (unsafe: the user can then change them, and a user that does not exist yet fails the build)'
-    assert fix.safety.value == 'unsafe'
+    assert_message("DO405", FROM + 'USER app\nCOPY app.py /app/' + "\n",
+                   'files copied after `USER app` are still owned by root: add `--chown=app` (unsafe: the user can then change them, and a user that does not exist yet fails the build)',
+                   'unsafe')
 
 
 def test_a_stage_inherits_the_user_of_its_parent():

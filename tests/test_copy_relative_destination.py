@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import dockopt
+from tests.rule_tables import assert_message, table_tests
 
 FROM = 'FROM python:3.12-slim\n'
 
@@ -68,28 +69,13 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("body", NOOP)
-def test_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO140"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("body", "expected"), FIX)
-def test_fixes(body, expected):
-    result = dockopt.fix(FROM + body + "\n", select=["DO140"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == FROM + expected + "\n"
-    again = dockopt.fix(result.output, select=["DO140"], unsafe_fixes=True)
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO140", NOOP, FIX, prefix=FROM, suffix="\n")
 
 
 def test_message_and_safety():
-    result = dockopt.fix(FROM + 'COPY src ./src/' + "\n", select=["DO140"], unsafe_fixes=True)
-    (fix,) = result.applied
-    assert fix.text == 'relative destination `./src/` with no WORKDIR set: it resolves to `/src/`, write it so'
-    assert fix.safety.value == 'safe'
+    assert_message("DO140", FROM + 'COPY src ./src/' + "\n",
+                   'relative destination `./src/` with no WORKDIR set: it resolves to `/src/`, write it so',
+                   'safe')
 
 
 def test_unknown_base_is_reported_not_rewritten():

@@ -6,6 +6,7 @@ import pytest
 
 import dockopt
 from dockopt.context import BuildContext
+from tests.rule_tables import assert_fixes, assert_leaves_alone, assert_message
 
 FROM = 'FROM debian:bookworm\n'
 
@@ -33,20 +34,13 @@ FIX = [
 
 @pytest.mark.parametrize("body", NOOP)
 def test_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO272"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
+    assert_leaves_alone("DO272", FROM + body + "\n")
 
 
 @pytest.mark.parametrize(("body", "expected", "safety"), FIX)
 def test_fixes(body, expected, safety):
-    result = dockopt.fix(FROM + body + "\n", select=["DO272"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == FROM + expected + "\n"
+    result = assert_fixes("DO272", FROM + body + "\n", FROM + expected + "\n")
     assert [fix.safety.value for fix in result.applied] == [safety]
-    again = dockopt.fix(result.output, select=["DO272"], unsafe_fixes=True)
-    assert again.output == result.output
 
 
 def test_context_decides_wildcards_and_folders(tmp_path):
@@ -61,7 +55,6 @@ def test_context_decides_wildcards_and_folders(tmp_path):
 
 
 def test_message():
-    result = dockopt.fix(FROM + "COPY a b /data\n", select=["DO272"], unsafe_fixes=True)
-    (fix,) = result.applied
-    assert fix.text == "end `/data` with `/` so the files land inside the folder (unsafe: BuildKit made `/data` a file holding the last source)"
-    assert fix.safety.value == "unsafe"
+    assert_message("DO272", FROM + "COPY a b /data\n",
+                   "end `/data` with `/` so the files land inside the folder (unsafe: BuildKit made `/data` a file holding the last source)",
+                   "unsafe")

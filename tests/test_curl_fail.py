@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import dockopt
+from tests.rule_tables import assert_message, table_tests
 
 FROM = 'FROM debian:bookworm\n'
 
@@ -45,25 +45,10 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("body", NOOP)
-def test_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO280"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("body", "expected"), FIX)
-def test_fixes(body, expected):
-    result = dockopt.fix(FROM + body + "\n", select=["DO280"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == FROM + expected + "\n"
-    again = dockopt.fix(result.output, select=["DO280"], unsafe_fixes=True)
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO280", NOOP, FIX, prefix=FROM, suffix="\n")
 
 
 def test_message_and_safety():
-    result = dockopt.fix(FROM + 'RUN curl -o /a https://x.org/a' + "\n", select=["DO280"], unsafe_fixes=True)
-    (fix,) = result.applied
-    assert fix.text == 'add `-f` so an HTTP error fails curl instead of handing on the error page (unsafe: a download that answers 4xx/5xx now fails the build)'
-    assert fix.safety.value == 'unsafe'
+    assert_message("DO280", FROM + 'RUN curl -o /a https://x.org/a' + "\n",
+                   'add `-f` so an HTTP error fails curl instead of handing on the error page (unsafe: a download that answers 4xx/5xx now fails the build)',
+                   'unsafe')

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dockerfile
 import pytest
 
 import dockopt
 from dockopt.context import BuildContext
 from dockopt.transform import Safety
+from tests.rule_tables import assert_fixes, assert_leaves_alone, assert_stable
 
 
 def context(tmp_path, files: dict[str, str] | None):
@@ -21,13 +21,7 @@ def context(tmp_path, files: dict[str, str] | None):
 
 
 def run(text: str, files, tmp_path, unsafe=True):
-    build = context(tmp_path, files)
-    result = dockopt.fix(text, select=["DO301"], unsafe_fixes=unsafe, context=build)
-    assert result.error is None, result.error
-    again = dockopt.fix(result.output, select=["DO301"], unsafe_fixes=unsafe, context=build)
-    assert again.output == result.output, "fixing twice must equal fixing once"
-    dockerfile.parse_string(result.output)
-    return result
+    return assert_stable("DO301", text, unsafe_fixes=unsafe, context=context(tmp_path, files))
 
 
 REQ = {"requirements.txt": "flask\n", "app.py": "print(1)\n"}
@@ -140,13 +134,13 @@ FIX = [
 
 
 @pytest.mark.parametrize(("text", "files"), NO_OP)
-def test_no_op(text, files, tmp_path):
-    assert run(text, files, tmp_path).output == text
+def test_leaves_alone(text, files, tmp_path):
+    assert_leaves_alone("DO301", text, context=context(tmp_path, files))
 
 
 @pytest.mark.parametrize(("text", "files", "expected"), FIX)
-def test_fix(text, files, expected, tmp_path):
-    assert run(text, files, tmp_path).output == expected
+def test_fixes(text, files, expected, tmp_path):
+    assert_fixes("DO301", text, expected, context=context(tmp_path, files))
 
 
 def test_with_a_checked_context_the_fix_is_safe(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import dockopt
+from tests.rule_tables import assert_leaves_alone, assert_message, table_tests
 
 FROM = '# syntax=docker/dockerfile:1\nFROM debian:bookworm-slim\n'
 
@@ -40,28 +41,13 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("body", NOOP)
-def test_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO141"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("body", "expected"), FIX)
-def test_fixes(body, expected):
-    result = dockopt.fix(FROM + body + "\n", select=["DO141"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == FROM + expected + "\n"
-    again = dockopt.fix(result.output, select=["DO141"], unsafe_fixes=True)
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO141", NOOP, FIX, prefix=FROM, suffix="\n")
 
 
 def test_message_and_safety():
-    result = dockopt.fix(FROM + 'RUN echo hello > /etc/greeting' + "\n", select=["DO141"], unsafe_fixes=True)
-    (fix,) = result.applied
-    assert fix.text == 'write /etc/greeting with `COPY <<EOF`, not a shell (unsafe: the file becomes root-owned 0644 and missing folders are created)'
-    assert fix.safety.value == 'unsafe'
+    assert_message("DO141", FROM + 'RUN echo hello > /etc/greeting' + "\n",
+                   'write /etc/greeting with `COPY <<EOF`, not a shell (unsafe: the file becomes root-owned 0644 and missing folders are created)',
+                   'unsafe')
 
 
 @pytest.mark.parametrize(
@@ -72,8 +58,7 @@ def test_message_and_safety():
     ],
 )
 def test_needs_a_builder_that_reads_heredocs(head):
-    source = head + "RUN echo hello > /etc/greeting\n"
-    assert dockopt.fix(source, select=["DO141"], unsafe_fixes=True).output == source
+    assert_leaves_alone("DO141", head + "RUN echo hello > /etc/greeting\n")
 
 
 def test_a_heredoc_elsewhere_is_enough():

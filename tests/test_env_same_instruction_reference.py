@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import dockopt
+from tests.rule_tables import assert_fixes, assert_leaves_alone
 
 NOOP = [
     pytest.param('FROM debian\nENV A=1 B=2\n', id='no reference'),
@@ -31,19 +32,13 @@ FIX = [
 
 @pytest.mark.parametrize("source", NOOP)
 def test_leaves_alone(source):
-    result = dockopt.fix(source, select=["DO274"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
+    assert_leaves_alone("DO274", source)
 
 
 @pytest.mark.parametrize(("source", "expected", "safety"), FIX)
 def test_fixes(source, expected, safety):
-    result = dockopt.fix(source, select=["DO274"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == expected
+    result = assert_fixes("DO274", source, expected)
     assert {fix.safety.value for fix in result.applied} == {safety}
-    again = dockopt.fix(result.output, select=["DO274"], unsafe_fixes=True)
-    assert again.output == result.output
 
 
 def test_a_later_pair_that_changes_makes_it_unsafe():

@@ -6,6 +6,7 @@ import pytest
 
 import dockopt
 from dockopt.transform import Safety
+from tests.rule_tables import table_tests
 
 
 def run(source: str):
@@ -66,16 +67,7 @@ FIXES = [
 ]
 
 
-@pytest.mark.parametrize("source", NO_OP)
-def test_leaves_alone(source):
-    result = run(source)
-    assert result.output == source
-    assert not result.fixes
-
-
-@pytest.mark.parametrize("source, expected", FIXES)
-def test_rewrites(source, expected):
-    assert run(source).output == expected
+test_leaves_alone, test_fixes = table_tests("DO103", NO_OP, FIXES, quiet=True)
 
 
 def test_it_is_unsafe_and_left_out_by_default():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import dockopt
+from tests.rule_tables import assert_finds, assert_leaves_alone
 
 FLAGGED = [
     pytest.param("DO260", "FROM debian\nUSER app\nRUN sudo apt-get install -y curl\n", 3, id="sudo-after-a-non-root-user-is-flagged"),
@@ -46,13 +46,11 @@ QUIET = [
 
 @pytest.mark.parametrize(("code", "source", "line"), FLAGGED)
 def test_flagged_without_edits(code, source, line):
-    result = dockopt.fix(source, select=[code], unsafe_fixes=True)
+    result = assert_finds(code, source, [line])
     assert not result.changed
-    assert [(f.code, f.line, f.applied) for f in result.fixes] == [(code, line, False)]
-    assert result.fixes[0].safety.value == "finding"
+    assert [(f.code, f.applied, f.safety.value) for f in result.fixes] == [(code, False, "finding")]
 
 
 @pytest.mark.parametrize(("code", "source"), QUIET)
 def test_not_flagged(code, source):
-    result = dockopt.fix(source, select=[code], unsafe_fixes=True)
-    assert result.fixes == []
+    assert_leaves_alone(code, source, quiet=True)

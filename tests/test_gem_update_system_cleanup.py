@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import dockopt
+from tests.rule_tables import assert_message, table_tests
 
 FROM = 'FROM ruby:3.3\n'
 
@@ -30,25 +30,10 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("body", NOOP)
-def test_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO285"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("body", "expected"), FIX)
-def test_fixes(body, expected):
-    result = dockopt.fix(FROM + body + "\n", select=["DO285"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == FROM + expected + "\n"
-    again = dockopt.fix(result.output, select=["DO285"], unsafe_fixes=True)
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO285", NOOP, FIX, prefix=FROM, suffix="\n")
 
 
 def test_message_and_safety():
-    result = dockopt.fix(FROM + 'RUN gem update --system' + "\n", select=["DO285"], unsafe_fixes=True)
-    (fix,) = result.applied
-    assert fix.text == 'remove /root/.gem, the caches `gem update --system` leaves, in the same RUN (unsafe: anything else under /root/.gem goes too)'
-    assert fix.safety.value == 'unsafe'
+    assert_message("DO285", FROM + 'RUN gem update --system' + "\n",
+                   'remove /root/.gem, the caches `gem update --system` leaves, in the same RUN (unsafe: anything else under /root/.gem goes too)',
+                   'unsafe')

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import dockopt
+from tests.rule_tables import assert_message, table_tests
 
 FROM = 'FROM debian:bookworm\n'
 
@@ -31,25 +31,10 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("body", NOOP)
-def test_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO289"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("body", "expected"), FIX)
-def test_fixes(body, expected):
-    result = dockopt.fix(FROM + body + "\n", select=["DO289"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == FROM + expected + "\n"
-    again = dockopt.fix(result.output, select=["DO289"], unsafe_fixes=True)
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO289", NOOP, FIX, prefix=FROM, suffix="\n")
 
 
 def test_message_and_safety():
-    result = dockopt.fix(FROM + 'RUN curl -o /a http://x.org/a' + "\n", select=["DO289"], unsafe_fixes=True)
-    (fix,) = result.applied
-    assert fix.text == 'download from x.org over https, not plain http (unsafe: the server must serve the same file over TLS, and the image needs CA certificates)'
-    assert fix.safety.value == 'unsafe'
+    assert_message("DO289", FROM + 'RUN curl -o /a http://x.org/a' + "\n",
+                   'download from x.org over https, not plain http (unsafe: the server must serve the same file over TLS, and the image needs CA certificates)',
+                   'unsafe')

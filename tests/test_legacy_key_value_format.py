@@ -7,6 +7,7 @@ import pytest
 import dockopt
 from dockopt.document import Document
 from dockopt.words import process_word
+from tests.rule_tables import table_tests
 
 
 def run(source: str):
@@ -51,16 +52,7 @@ FIXES = [
 ]
 
 
-@pytest.mark.parametrize("source", NO_OP)
-def test_leaves_alone(source):
-    result = run(source)
-    assert result.output == source
-    assert not result.fixes
-
-
-@pytest.mark.parametrize("source, expected", FIXES)
-def test_rewrites(source, expected):
-    assert run(source).output == expected
+test_leaves_alone, test_fixes = table_tests("DO107", NO_OP, FIXES, quiet=True)
 
 
 @pytest.mark.parametrize("source, expected", FIXES)

@@ -6,6 +6,7 @@ import pytest
 
 import dockopt
 from dockopt.transform import Safety
+from tests.rule_tables import table_tests
 
 
 def run(source: str, **options):
@@ -39,16 +40,7 @@ FIXES = [
 ]
 
 
-@pytest.mark.parametrize("source", NO_OP)
-def test_leaves_alone(source):
-    result = run(source)
-    assert result.output == source
-    assert not [f for f in result.fixes if f.code == "DO101"]
-
-
-@pytest.mark.parametrize("source, expected", FIXES)
-def test_rewrites(source, expected):
-    assert run(source).output == expected
+test_leaves_alone, test_fixes = table_tests("DO101", NO_OP, FIXES, quiet=True)
 
 
 def test_the_fix_is_unsafe_because_the_image_labels_change():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import dockopt
+from tests.rule_tables import assert_message, table_tests
 
 FROM = 'FROM debian:bookworm\n'
 
@@ -36,25 +36,10 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("body", NOOP)
-def test_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO286"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("body", "expected"), FIX)
-def test_fixes(body, expected):
-    result = dockopt.fix(FROM + body + "\n", select=["DO286"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == FROM + expected + "\n"
-    again = dockopt.fix(result.output, select=["DO286"], unsafe_fixes=True)
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO286", NOOP, FIX, prefix=FROM, suffix="\n")
 
 
 def test_message_and_safety():
-    result = dockopt.fix(FROM + 'RUN TMP=$(mktemp -d) && ls "$TMP"' + "\n", select=["DO286"], unsafe_fixes=True)
-    (fix,) = result.applied
-    assert fix.text == 'remove the temporary folder $TMP at the end of the RUN (unsafe: what was written there leaves the image)'
-    assert fix.safety.value == 'unsafe'
+    assert_message("DO286", FROM + 'RUN TMP=$(mktemp -d) && ls "$TMP"' + "\n",
+                   'remove the temporary folder $TMP at the end of the RUN (unsafe: what was written there leaves the image)',
+                   'unsafe')

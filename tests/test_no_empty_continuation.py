@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import dockopt
-
-
-def run(source: str):
-    return dockopt.fix(source, select=["DO108"], unsafe_fixes=True)
+from tests.rule_tables import table_tests
 
 
 NO_OP = [
@@ -27,13 +23,4 @@ FIXES = [
 ]
 
 
-@pytest.mark.parametrize("source", NO_OP)
-def test_leaves_alone(source):
-    result = run(source)
-    assert result.output == source
-    assert not result.fixes
-
-
-@pytest.mark.parametrize("source, expected", FIXES)
-def test_rewrites(source, expected):
-    assert run(source).output == expected
+test_leaves_alone, test_fixes = table_tests("DO108", NO_OP, FIXES, quiet=True)

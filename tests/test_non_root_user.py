@@ -4,24 +4,33 @@ from __future__ import annotations
 
 import textwrap
 
-import dockerfile
 import pytest
 
 import dockopt
 from dockopt.transform import Safety
+from tests.rule_tables import assert_fixes, assert_leaves_alone
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+def build_context(files: dict[str, str] | None, tmp_path):
+    """A build context folder holding `files`, or None for no context."""
+    if files is None:
+        return None
+    context = tmp_path / "ctx"
+    for rel, text in files.items():
+        path = context / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(dedent(text))
+    context.mkdir(exist_ok=True)
+    return context
 
 
 def run(source: str, files: dict[str, str] | None = None, tmp_path=None, unsafe: bool = True):
-    source = textwrap.dedent(source).lstrip("\n")
-    context = None
-    if files is not None:
-        context = tmp_path / "ctx"
-        for rel, text in files.items():
-            path = context / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(textwrap.dedent(text).lstrip("\n"))
-        context.mkdir(exist_ok=True)
-    result = dockopt.fix(source, select=["DO401"], unsafe_fixes=unsafe, context=context)
+    source = dedent(source)
+    result = dockopt.fix(source, select=["DO401"], unsafe_fixes=unsafe, context=build_context(files, tmp_path))
     assert result.error is None, result.error
     return source, result
 
@@ -353,12 +362,9 @@ NO_OP = [
 
 
 @pytest.mark.parametrize("source, files, reason", NO_OP)
-def test_no_op(source, files, reason, tmp_path):
-    source, result = run(source, files, tmp_path)
-    assert result.output == source
-    if reason is None:
-        assert result.fixes == []
-    else:
+def test_leaves_alone(source, files, reason, tmp_path):
+    result = assert_leaves_alone("DO401", dedent(source), quiet=reason is None, context=build_context(files, tmp_path))
+    if reason is not None:
         (finding,) = result.fixes
         assert finding.is_finding and finding.safety is Safety.DISPLAY
         assert reason in finding.text
@@ -764,15 +770,10 @@ FIX = [
 
 
 @pytest.mark.parametrize("source, files, expected", FIX)
-def test_fix(source, files, expected, tmp_path):
-    _, result = run(source, files, tmp_path)
-    expected = textwrap.dedent(expected).lstrip("\n")
-    assert result.output == expected
+def test_fixes(source, files, expected, tmp_path):
+    result = assert_fixes("DO401", dedent(source), dedent(expected), context=build_context(files, tmp_path))
     (fix,) = result.applied
     assert fix.safety is Safety.UNSAFE and "unsafe" in fix.text
-    dockerfile.parse_string(result.output)
-    again = dockopt.fix(result.output, select=["DO401"], unsafe_fixes=True, context=(tmp_path / "ctx") if files else None)
-    assert again.output == result.output, "fixing twice must equal fixing once"
 
 
 def test_the_fix_is_left_out_without_unsafe_fixes(tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import dockopt
+from tests.rule_tables import assert_message, table_tests
 
 FROM = 'FROM node:20\n'
 
@@ -29,25 +29,10 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("body", NOOP)
-def test_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO284"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("body", "expected"), FIX)
-def test_fixes(body, expected):
-    result = dockopt.fix(FROM + body + "\n", select=["DO284"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == FROM + expected + "\n"
-    again = dockopt.fix(result.output, select=["DO284"], unsafe_fixes=True)
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO284", NOOP, FIX, prefix=FROM, suffix="\n")
 
 
 def test_message_and_safety():
-    result = dockopt.fix(FROM + 'RUN npm cache clean' + "\n", select=["DO284"], unsafe_fixes=True)
-    (fix,) = result.applied
-    assert fix.text == 'add `--force`: npm 5 and later refuse `npm cache clean` without it (unsafe: a build that failed there now runs on)'
-    assert fix.safety.value == 'unsafe'
+    assert_message("DO284", FROM + 'RUN npm cache clean' + "\n",
+                   'add `--force`: npm 5 and later refuse `npm cache clean` without it (unsafe: a build that failed there now runs on)',
+                   'unsafe')

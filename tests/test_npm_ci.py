@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import dockopt
+from tests.rule_tables import assert_fixes, assert_leaves_alone
 
 FROM = "FROM debian:bookworm\n"
 
@@ -15,11 +15,7 @@ NOOP = [
 
 @pytest.mark.parametrize("body", NOOP)
 def test_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO246"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
-
+    assert_leaves_alone("DO246", FROM + body + "\n")
 
 
 @pytest.mark.parametrize(
@@ -35,7 +31,7 @@ def test_leaves_alone(body):
 def test_with_lock_file_in_context(tmp_path, body, expected):
     (tmp_path / "package.json").write_text("{}")
     (tmp_path / "package-lock.json").write_text("{}")
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO246"], unsafe_fixes=True, context=tmp_path)
-    assert result.error is None
-    assert result.output == (source if expected is None else FROM + expected + "\n")
+    if expected is None:
+        assert_leaves_alone("DO246", FROM + body + "\n", context=tmp_path)
+    else:
+        assert_fixes("DO246", FROM + body + "\n", FROM + expected + "\n", context=tmp_path)

@@ -7,13 +7,11 @@ import pytest
 import dockopt
 from dockopt.context import BuildContext
 from dockopt.transform import Safety
+from tests.rule_tables import assert_stable, table_tests
 
 
 def fix(text: str, context=None):
-    result = dockopt.fix(text, select=["DO311"], unsafe_fixes=True, context=context)
-    assert result.error is None, result.error
-    assert dockopt.fix(result.output, select=["DO311"], unsafe_fixes=True, context=context).output == result.output
-    return result
+    return assert_stable("DO311", text, context=context)
 
 
 NO_OP = [
@@ -68,14 +66,7 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("text", NO_OP)
-def test_no_op(text):
-    assert fix(text).output == text
-
-
-@pytest.mark.parametrize(("text", "expected"), FIX)
-def test_fix(text, expected):
-    assert fix(text).output == expected
+test_leaves_alone, test_fixes = table_tests("DO311", NO_OP, FIX)
 
 
 def test_a_requirements_file_without_txt_is_found_in_the_context(tmp_path):

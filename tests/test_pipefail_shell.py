@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import dockopt
+from tests.rule_tables import assert_message, table_tests
 
 SHELL = 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]\n'
 
@@ -45,20 +46,7 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("source", NOOP)
-def test_leaves_alone(source):
-    result = dockopt.fix(source, select=["DO273"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("source", "expected"), FIX)
-def test_fixes(source, expected):
-    result = dockopt.fix(source, select=["DO273"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == expected
-    again = dockopt.fix(result.output, select=["DO273"], unsafe_fixes=True)
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO273", NOOP, FIX)
 
 
 def test_unknown_base_is_reported():
@@ -75,9 +63,8 @@ def test_not_applied_without_unsafe_fixes():
 
 
 def test_message_and_safety():
-    result = dockopt.fix("FROM debian\nRUN a | b\n", select=["DO273"], unsafe_fixes=True)
-    (fix,) = result.applied
-    assert fix.text == ('add `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` so a failing command on the left of a pipe fails '
-                        'the RUN (unsafe: a pipe whose first command fails now fails the build; later RUNs and a shell-form '
-                        'CMD run in bash, not sh)')
-    assert fix.safety.value == 'unsafe'
+    assert_message("DO273", "FROM debian\nRUN a | b\n",
+                   ('add `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` so a failing command on the left of a pipe fails '
+                    'the RUN (unsafe: a pipe whose first command fails now fails the build; later RUNs and a shell-form '
+                    'CMD run in bash, not sh)'),
+                   'unsafe')

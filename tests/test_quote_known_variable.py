@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import dockopt
+from tests.rule_tables import assert_message, table_tests
 
 FROM = 'FROM debian:bookworm\nENV APP_HOME=/srv/app\n'
 
@@ -39,25 +39,10 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("body", NOOP)
-def test_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO290"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("body", "expected"), FIX)
-def test_fixes(body, expected):
-    result = dockopt.fix(FROM + body + "\n", select=["DO290"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == FROM + expected + "\n"
-    again = dockopt.fix(result.output, select=["DO290"], unsafe_fixes=True)
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO290", NOOP, FIX, prefix=FROM, suffix="\n")
 
 
 def test_message_and_safety():
-    result = dockopt.fix(FROM + 'RUN ls $APP_HOME' + "\n", select=["DO290"], unsafe_fixes=True)
-    (fix,) = result.applied
-    assert fix.text == 'quote $APP_HOME: its value is one plain word, so quoting keeps it one argument for good (SC2086)'
-    assert fix.safety.value == 'safe'
+    assert_message("DO290", FROM + 'RUN ls $APP_HOME' + "\n",
+                   'quote $APP_HOME: its value is one plain word, so quoting keeps it one argument for good (SC2086)',
+                   'safe')

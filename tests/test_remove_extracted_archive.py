@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import dockopt
+from tests.rule_tables import assert_message, table_tests
 
 FROM = 'FROM debian:bookworm\n'
 
@@ -42,25 +42,10 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("body", NOOP)
-def test_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO282"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("body", "expected"), FIX)
-def test_fixes(body, expected):
-    result = dockopt.fix(FROM + body + "\n", select=["DO282"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == FROM + expected + "\n"
-    again = dockopt.fix(result.output, select=["DO282"], unsafe_fixes=True)
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO282", NOOP, FIX, prefix=FROM, suffix="\n")
 
 
 def test_message_and_safety():
-    result = dockopt.fix(FROM + 'RUN curl -fsSLo /a.tgz https://x.org/a.tgz && tar -xzf /a.tgz' + "\n", select=["DO282"], unsafe_fixes=True)
-    (fix,) = result.applied
-    assert fix.text == 'remove `/a.tgz` in the RUN that extracts it, so the archive does not stay in the layer (unsafe: the archive file is no longer in the image)'
-    assert fix.safety.value == 'unsafe'
+    assert_message("DO282", FROM + 'RUN curl -fsSLo /a.tgz https://x.org/a.tgz && tar -xzf /a.tgz' + "\n",
+                   'remove `/a.tgz` in the RUN that extracts it, so the archive does not stay in the layer (unsafe: the archive file is no longer in the image)',
+                   'unsafe')

@@ -5,13 +5,7 @@ from __future__ import annotations
 import pytest
 
 import dockopt
-
-
-def findings(text: str) -> list[int]:
-    result = dockopt.fix(text, select=["DO310"])
-    assert result.output == text
-    return [f.line for f in result.findings]
-
+from tests.rule_tables import finding_tests
 
 QUIET = [
     pytest.param("FROM python\nCOPY . .\nRUN python setup.py install\nCMD python app.py\n", id="setup-py-is-a-build-step"),
@@ -34,14 +28,7 @@ FOUND = [
 ]
 
 
-@pytest.mark.parametrize("text", QUIET)
-def test_quiet(text):
-    assert findings(text) == []
-
-
-@pytest.mark.parametrize(("text", "lines"), FOUND)
-def test_found(text, lines):
-    assert findings(text) == lines
+test_quiet, test_found = finding_tests("DO310", QUIET, FOUND)
 
 
 def test_the_message_suggests_cmd():

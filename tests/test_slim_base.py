@@ -6,6 +6,7 @@ import pytest
 
 import dockopt
 from dockopt.transforms.slim_base import slim_tag
+from tests.rule_tables import table_tests
 
 
 def fix(source, context=None):
@@ -51,13 +52,6 @@ NO_OP = [
 ]
 
 
-@pytest.mark.parametrize("source", NO_OP)
-def test_no_op(source):
-    result = fix(source)
-    assert result.error is None
-    assert result.output == source
-
-
 def test_digest_is_reported():
     result = fix("FROM python:3.11@sha256:" + "0" * 64 + "\n")
     assert any("pinned by digest" in f.text for f in result.fixes)
@@ -84,12 +78,7 @@ FIXES = [
 ]
 
 
-@pytest.mark.parametrize(("source", "expected"), FIXES)
-def test_fix(source, expected):
-    result = fix(source)
-    assert result.error is None
-    assert result.output == expected
-    assert fix(result.output).output == result.output
+test_leaves_alone, test_fixes = table_tests("DO501", NO_OP, FIXES)
 
 
 def test_fix_is_unsafe():

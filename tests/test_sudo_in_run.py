@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import dockopt
+from tests.rule_tables import assert_message, table_tests
 
 NOOP = [
     pytest.param('FROM debian\nUSER app\nRUN sudo make install\n', id='after a non-root USER'),
@@ -29,20 +30,7 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("source", NOOP)
-def test_leaves_alone(source):
-    result = dockopt.fix(source, select=["DO260"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("source", "expected"), FIX)
-def test_fixes(source, expected):
-    result = dockopt.fix(source, select=["DO260"], unsafe_fixes=True)
-    assert result.error is None
-    assert result.output == expected
-    again = dockopt.fix(result.output, select=["DO260"], unsafe_fixes=True)
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO260", NOOP, FIX)
 
 
 def test_unknown_base_says_why():
@@ -59,8 +47,7 @@ def test_a_run_above_every_from_is_reported_not_a_crash():
 
 
 def test_message_and_safety():
-    result = dockopt.fix("FROM debian\nRUN sudo make\n", select=["DO260"], unsafe_fixes=True)
-    (fix,) = result.applied
-    assert fix.text == ("drop `sudo`: this RUN already runs as root "
-                        "(unsafe: the command now sees the ENV and PATH that sudo reset, and runs where sudo is missing)")
-    assert fix.safety.value == "unsafe"
+    assert_message("DO260", "FROM debian\nRUN sudo make\n",
+                   ("drop `sudo`: this RUN already runs as root "
+                    "(unsafe: the command now sees the ENV and PATH that sudo reset, and runs where sudo is missing)"),
+                   "unsafe")

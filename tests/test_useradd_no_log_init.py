@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import dockopt
+from tests.rule_tables import assert_message, table_tests
 
 FROM = 'FROM debian:bookworm\n'
 
@@ -33,25 +33,10 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("body", NOOP)
-def test_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO271"])
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("body", "expected"), FIX)
-def test_fixes(body, expected):
-    result = dockopt.fix(FROM + body + "\n", select=["DO271"])
-    assert result.error is None
-    assert result.output == FROM + expected + "\n"
-    again = dockopt.fix(result.output, select=["DO271"])
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO271", NOOP, FIX, prefix=FROM, suffix="\n", unsafe_fixes=False)
 
 
 def test_message_and_safety():
-    result = dockopt.fix(FROM + 'RUN useradd -u 1000000 app' + "\n", select=["DO271"])
-    (fix,) = result.applied
-    assert fix.text == 'add `-l`: the image keeps no login-log records sized by the UID'
-    assert fix.safety.value == 'safe'
+    assert_message("DO271", FROM + 'RUN useradd -u 1000000 app' + "\n",
+                   'add `-l`: the image keeps no login-log records sized by the UID',
+                   'safe', unsafe_fixes=False)

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-import dockopt
-
-
-def findings(text: str) -> list[int]:
-    result = dockopt.fix(text, select=["DO312"])
-    assert result.output == text
-    return [f.line for f in result.findings]
-
+from tests.rule_tables import finding_tests
 
 QUIET = [
     pytest.param("FROM python\nCOPY . /code\nVOLUME /some_storage\n", id="seed-001-data-volume-elsewhere"),
@@ -32,11 +25,4 @@ FOUND = [
 ]
 
 
-@pytest.mark.parametrize("text", QUIET)
-def test_quiet(text):
-    assert findings(text) == []
-
-
-@pytest.mark.parametrize(("text", "lines"), FOUND)
-def test_found(text, lines):
-    assert findings(text) == lines
+test_quiet, test_found = finding_tests("DO312", QUIET, FOUND)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import dockopt
+from tests.rule_tables import assert_message, table_tests
 
 FROM = 'FROM debian:bookworm\n'
 
@@ -45,21 +46,7 @@ FIX = [
 ]
 
 
-@pytest.mark.parametrize("body", NOOP)
-def test_leaves_alone(body):
-    source = FROM + body + "\n"
-    result = dockopt.fix(source, select=["DO270"])
-    assert result.error is None
-    assert result.output == source
-
-
-@pytest.mark.parametrize(("body", "expected"), FIX)
-def test_fixes(body, expected):
-    result = dockopt.fix(FROM + body + "\n", select=["DO270"])
-    assert result.error is None
-    assert result.output == FROM + expected + "\n"
-    again = dockopt.fix(result.output, select=["DO270"])
-    assert again.output == result.output
+test_leaves_alone, test_fixes = table_tests("DO270", NOOP, FIX, prefix=FROM, suffix="\n", unsafe_fixes=False)
 
 
 def test_busybox_gets_quiet():
@@ -76,7 +63,6 @@ def test_unknown_base_is_reported_not_changed():
 
 
 def test_message_and_safety():
-    result = dockopt.fix(FROM + 'RUN wget https://x.org/a' + "\n", select=["DO270"])
-    (fix,) = result.applied
-    assert fix.text == 'add `--progress=dot:giga`: a build log needs no progress line per KiB'
-    assert fix.safety.value == 'safe'
+    assert_message("DO270", FROM + 'RUN wget https://x.org/a' + "\n",
+                   'add `--progress=dot:giga`: a build log needs no progress line per KiB',
+                   'safe', unsafe_fixes=False)

@@ -6,6 +6,7 @@ import pytest
 
 import dockopt
 from dockopt.transform import Safety
+from tests.rule_tables import assert_fixes, assert_leaves_alone
 
 
 def run(source: str, unsafe: bool = True):
@@ -36,15 +37,12 @@ FIXES = [
 
 @pytest.mark.parametrize("source", NO_OP)
 def test_leaves_alone(source):
-    result = run(source)
-    assert result.output == source
-    assert not result.fixes
+    assert_leaves_alone("DO112", source, quiet=True)
 
 
 @pytest.mark.parametrize("source, expected", FIXES)
-def test_rewrites(source, expected):
-    result = run(source, unsafe=False)
-    assert result.output == expected
+def test_fixes(source, expected):
+    result = assert_fixes("DO112", source, expected, unsafe_fixes=False)
     assert [f.safety for f in result.fixes] == [Safety.SAFE]
 
 

@@ -118,3 +118,10 @@ def test_a_node_build_with_dev_dependencies_waits_for_the_split(tmp_path, packag
     assert ("node:20-slim" in result.output) is swapped
     if not swapped:
         assert any("devDependencies" in f.text and "DO502" in f.text for f in result.fixes)
+
+
+def test_a_lock_file_of_another_shape_is_unsure_not_a_crash(tmp_path):
+    (tmp_path / "package.json").write_text('{"dependencies": {"bcrypt": "^5"}}')
+    (tmp_path / "package-lock.json").write_text("[]\n")
+    result = fix("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD [\"node\", \"server.js\"]\n", context=tmp_path)
+    assert result.error is None

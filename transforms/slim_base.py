@@ -213,7 +213,7 @@ def _node_lock_is_plain(ctx: Context) -> bool:
         lock = json.loads(text)
     except ValueError:
         return False
-    packages = lock.get("packages")
+    packages = lock.get("packages") if isinstance(lock, dict) else None  # valid JSON of another shape: unsure
     return isinstance(packages, dict) and not any(isinstance(p, dict) and p.get("hasInstallScript") for p in packages.values())
 
 

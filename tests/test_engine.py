@@ -256,3 +256,20 @@ def test_no_finding_speaks_of_an_instruction_another_fix_added():
     assert "RUN addgroup" in result.output
     assert not [item for item in result.fixes if item.code == "DO201"]
     assert dockopt.fix(source, select=["DO201"]).fixes == []  # nor does the rule alone find anything
+
+
+def test_an_unsafe_fix_left_out_carries_its_edits_in_the_user_s_file():
+    from dockopt.results import apply_text_edits
+
+    source = "FROM python:3.12\nCOPY app.py /app/\nCMD [\"python\", \"/app/app.py\"]\n"
+    (item,) = [found for found in dockopt.fix(source).fixes if found.code == "DO501"]
+    assert not item.applied and item.safety is Safety.UNSAFE
+    assert apply_text_edits(source, list(item.fix_edits)) == dockopt.fix(source, select=["DO501"], unsafe_fixes=True).output
+
+
+def test_an_unsafe_fix_computed_after_another_fix_carries_no_edits():
+    # DO211 (safe) moves `apt-get update` into the install first; DO213 then reads a text that is
+    # not the user's, so what it would do alone there cannot be told from it.
+    source = "FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n"
+    (item,) = [found for found in dockopt.fix(source).fixes if found.code == "DO213"]
+    assert not item.applied and item.fix_edits is None

@@ -29,6 +29,28 @@ def _inputs() -> list:
 
 
 @pytest.mark.parametrize("path, context", _inputs())
+def test_an_unsafe_fix_left_out_carries_the_edits_its_rule_alone_makes(path: Path, context: Path | None):
+    try:
+        source = path.read_bytes().decode("utf-8")
+        result = dockopt.fix(source, context=context)
+    except (DockoptError, UnicodeDecodeError):
+        pytest.skip("refused with a clear error (tested elsewhere)")
+    alone_runs: dict[str, dict[str, object]] = {}
+    for item in result.fixes:
+        if item.applied or not item.fix_edits:
+            continue
+        alone = apply_text_edits(source, list(item.fix_edits))
+        dockerfile.parse_string(alone)  # the fix alone gives a file Docker accepts
+        if item.code not in alone_runs:
+            rule = dockopt.fix(source, select=[item.code], unsafe_fixes=True, context=context)
+            alone_runs[item.code] = {found.ident: found for found in rule.applied}
+        same = alone_runs[item.code].get(item.ident)
+        assert same is not None, f"{item.ident} carries edits, but its rule alone makes no fix there"
+        if not same.together_with:
+            assert apply_text_edits(source, list(same.fix_edits or ())) == alone, f"{item.ident}: not the change its rule makes alone"
+
+
+@pytest.mark.parametrize("path, context", _inputs())
 def test_each_result_is_in_the_user_s_file_and_carries_its_own_edits(path: Path, context: Path | None):
     try:
         source = path.read_bytes().decode("utf-8")

@@ -177,6 +177,7 @@ class NonRootUser(Transform):
     severity = Severity.WARNING
     aliases = ("DL3002", "DS002", "AVD-DS-0002", "CKV_DOCKER_3", "CKV_DOCKER_8", "tally/user-created-but-never-used")
     order = 40
+    edits_when_left_out = False  # without --unsafe-fixes it skips reading the app (`_facts`): not its real edits
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         plan = doc.image.runtime()

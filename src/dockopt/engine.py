@@ -15,7 +15,7 @@ from dockopt.context import BuildContext
 from dockopt.document import BOM, Document, decode
 from dockopt.edits import Edit, apply_edits
 from dockopt.errors import DockerfileParseError, SelectorError
-from dockopt.ledger import Ledger
+from dockopt.ledger import Ledger, edits_on_the_user_s_text
 from dockopt.pragmas import Pragma, parse_pragmas, touched, unknown_selector
 from dockopt.registry import matching, selected, unknown_selectors
 from dockopt.results import FileEdit, Fix, Safety
@@ -152,7 +152,10 @@ def _run(
                 if item.is_finding and ledger.cites_new_text(item):
                     continue  # about an instruction another fix added, not about the user's file
                 if item.is_finding or item.safety is Safety.DISPLAY or (item.safety is Safety.UNSAFE and not unsafe_fixes):
-                    left_out.append(ledger.place(item, doc))
+                    placed = ledger.place(item, doc)
+                    if item.edits and item.safety is Safety.UNSAFE and doc.lines is original and kind.edits_when_left_out:
+                        placed = placed.replace(fix_edits=edits_on_the_user_s_text(item, doc))
+                    left_out.append(placed)
                     continue
                 if any(e.start < doc.directive_end for e in item.edits):
                     continue  # nothing goes above or over the parser directives

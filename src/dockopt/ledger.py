@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from dockopt.results import Fix, TextEdit
+from dockopt.edits import apply_edits
 from dockopt.text import line_body, split_lines
 
 if TYPE_CHECKING:
@@ -290,3 +291,16 @@ def _union(parent: list[int], a: int, b: int) -> None:
     root_a, root_b = _find(parent, a), _find(parent, b)
     if root_a != root_b:
         parent[max(root_a, root_b)] = min(root_a, root_b)
+
+
+def edits_on_the_user_s_text(item: Fix, doc: Document) -> tuple[TextEdit, ...]:
+    """The edits of a fix computed on the user's own text (no fix made before it), as the engine
+    would write them (the file's newline, its final newline or not): for a fix that is shown but
+    not made, an unsafe one left out. Computed on a text other fixes had changed, the same rule
+    may do otherwise on the user's file, so a fix computed there carries none."""
+    found = []
+    for edit in item.edits:
+        applied = apply_edits(doc.lines, [edit], doc.newline)
+        written = applied[edit.start : len(applied) - (len(doc.lines) - edit.stop)]
+        found.append(_text_edit(doc.lines, written, edit.start, edit.stop, list(range(len(written)))))
+    return tuple(found)

@@ -198,7 +198,7 @@ class SarifReporter(Reporter):
             fix = item.get("fix")
             if fix is not None and fix["together_with"]:
                 entry["properties"]["together_with"] = fix["together_with"]
-            if item["applied"] and fix is not None and (fix["edits"] or fix.get("files")):
+            if fix is not None and (fix["edits"] or (item["applied"] and fix.get("files"))):
                 title = fix["title"] + (f" (with {', '.join(fix['together_with'])}: they rewrite the same lines)" if fix["together_with"] else "")
                 changes = []
                 if fix["edits"]:

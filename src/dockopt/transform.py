@@ -56,6 +56,9 @@ class Transform:
     # Words (lower case) the file must contain for the rule to find anything at all: a file with
     # none of them is skipped without reading it (`("apt",)` for the apt rules). Empty: always read.
     needs: ClassVar[tuple[str, ...]] = ()
+    # An unsafe fix left out (no --unsafe-fixes) is shown with its edits, unless the rule then
+    # spares itself analysis (`ctx.unsafe_fixes` False) and its edits are not those it would make.
+    edits_when_left_out: ClassVar[bool] = True
 
     def check(self, doc: Document, ctx: Context) -> Iterable[Fix]:
         raise NotImplementedError

@@ -352,9 +352,9 @@ def _plan_go(doc: Document, ctx: Context | None, stage: Stage, site: BaseSite) -
         instruction = block.instruction
         cmd = instruction.cmd
         if index <= last and (cmd in ("RUN", "COPY", "ADD") or cmd in _BOTH or cmd == "USER"):
-            plan.add("builder", verbatim(block.body if cmd in _BOTH else block.comments + block.body), cmd)
+            plan.add("builder", verbatim(block.comments + block.body), cmd)  # its comments stay where they were
             if cmd in _BOTH or (keep_files and cmd in ("COPY", "ADD")):
-                _runtime_block(plan, block if cmd in _BOTH else type(block)(instruction, "", block.body))
+                _runtime_block(plan, type(block)(instruction, "", block.body))  # a copy: no comments twice
             elif cmd == "USER":
                 plan.add("runtime", verbatim(block.body), cmd)
         elif cmd == "CMD" and entry.cmd == "ENTRYPOINT" and not instruction.json:
@@ -531,9 +531,9 @@ def _plan_node(doc: Document, ctx: Context | None, stage: Stage, site: BaseSite)
         instruction = block.instruction
         cmd = instruction.cmd
         if index <= last and (cmd in ("RUN", "COPY", "ADD") or cmd in _BOTH):
-            plan.add("builder", verbatim(block.body if cmd in _BOTH else block.comments + block.body), cmd)
+            plan.add("builder", verbatim(block.comments + block.body), cmd)  # its comments stay where they were
             if cmd in _BOTH:
-                _runtime_block(plan, block)
+                _runtime_block(plan, type(block)(instruction, "", block.body))  # a copy: no comments twice
         else:
             _runtime_block(plan, block)
         if index == last:
@@ -668,9 +668,9 @@ def _plan_native(doc: Document, ctx: Context | None, stage: Stage, site: BaseSit
         instruction = block.instruction
         cmd = instruction.cmd
         if index <= last and (cmd in ("RUN", "COPY", "ADD") or cmd in _BOTH or cmd == "USER"):
-            plan.add("builder", verbatim(block.body if cmd in _BOTH else block.comments + block.body), cmd)
+            plan.add("builder", verbatim(block.comments + block.body), cmd)  # its comments stay where they were
             if cmd in _BOTH or cmd == "USER":
-                _runtime_block(plan, block)
+                _runtime_block(plan, type(block)(instruction, "", block.body))  # a copy: no comments twice
             elif cmd in ("COPY", "ADD") and not _only_sources(instruction):
                 _runtime_block(plan, type(block)(instruction, "", block.body))
         else:

@@ -51,3 +51,15 @@ def test_says_why_the_lists_stay(body, line, fragment):
 def test_dist_clean_removes_the_lists():
     source = FROM + "RUN apt-get update; apt-get install -y curl; apt-get dist-clean\n"
     assert dockopt.fix(source, select=["DO214"], unsafe_fixes=True).fixes == []
+
+
+def test_a_builder_stage_keeps_its_lists_and_the_image_s_stages_lose_theirs():
+    # As hadolint's DL3009: lists left in a stage the image is not built on never reach it.
+    from tests.rule_tables import assert_fixes
+
+    source = (
+        "FROM debian:bookworm AS build\nRUN apt-get update && apt-get install -y gcc\n"
+        "FROM debian:bookworm AS base\nRUN apt-get update && apt-get install -y curl\n"
+        "FROM base\nCOPY --from=build /usr/bin/gcc /usr/bin/gcc\n"
+    )
+    assert_fixes("DO214", source, source.replace("install -y curl", "install -y curl && rm -rf /var/lib/apt/lists/*"))

@@ -63,15 +63,16 @@ def measure(text: str, root: Path | None) -> Measure:
             run = classify_run(doc, instruction, image.workdir(instruction))
             if isinstance(run, InstallRun) and run.tools:
                 installs += 1
+        ships = image.ships(doc.stage_of(instruction))  # a cache left in a builder stage costs the image nothing
         if _APT_UPDATE.search(body):
-            if "/var/lib/apt/lists" not in body and "type=cache" not in body:
+            if "/var/lib/apt/lists" not in body and "type=cache" not in body and ships:
                 apt_left += 1
             view = doc.shell(instruction)
             if view is not None and len(view.commands) == 1:
                 lone_updates += 1
         if _PIP_INSTALL.search(body) and "--no-cache-dir" not in body and "type=cache" not in body:
             pip_left += 1
-        if _NPM_INSTALL.search(body) and "cache clean" not in body and "type=cache" not in body:
+        if _NPM_INSTALL.search(body) and "cache clean" not in body and "type=cache" not in body and ships:
             npm_left += 1
     final = doc.final_stage
     runtime = image.runtime(final)

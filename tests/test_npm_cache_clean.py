@@ -23,3 +23,11 @@ FIX = [
 
 
 test_leaves_alone, test_fixes = table_tests("DO245", NOOP, FIX, prefix=FROM, suffix="\n")
+
+
+def test_a_builder_stage_keeps_its_cache():
+    # As hadolint's DL3060: a cache left in a stage the image is not built on never reaches it.
+    from tests.rule_tables import assert_fixes
+
+    source = "FROM node:20 AS build\nRUN npm ci && npm run build\nFROM node:20-slim\nCOPY --from=build /app/dist /app\nRUN npm install -g serve\n"
+    assert_fixes("DO245", source, source.replace("npm install -g serve", "npm install -g serve && npm cache clean --force"))

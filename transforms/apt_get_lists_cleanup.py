@@ -31,7 +31,9 @@ class AptGetListsCleanup(Transform):
 
     ## What it does
     Appends `&& rm -rf /var/lib/apt/lists/*` to a RUN whose `&&` chain runs `apt-get update`,
-    as a new continuation line in the file's style (or on the same line for a one-line RUN).
+    as a new continuation line in the file's style (or on the same line for a one-line RUN),
+    in the stages the image is built from (the last stage and those it is built FROM): a builder
+    stage's layers never reach the image, so its lists cost nothing (as hadolint's DL3009 sees it).
     It is left out when the RUN already mentions `/var/lib/apt/lists`, when the lists live on a
     `--mount=type=cache` (removing them would only empty the cache), when a later RUN of the
     stage (or of a stage built on it) uses apt-get without its own `apt-get update`, or when the
@@ -76,6 +78,8 @@ class AptGetListsCleanup(Transform):
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
+            if not doc.image.ships(doc.stage_of(instruction)):
+                continue  # a builder stage: its lists never reach the image
             if mounting(ctx) and apt_plan(doc, instruction, view) is not None:
                 continue  # cache policy "mount": the mount pass keeps this cache out of the image
             text = text_of(doc, instruction)

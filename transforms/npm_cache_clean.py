@@ -34,7 +34,8 @@ class NpmCacheClean(Transform):
     ## What it does
     Appends `&& npm cache clean --force` to a RUN whose `&&` chain runs `npm install` (`npm ci`,
     `npm i`, `npm update`...), and `&& yarn cache clean` to one that runs `yarn`, `yarn install`
-    or `yarn add`. Left out when the RUN already cleans or configures the cache, mounts a cache
+    or `yarn add`, in the stages the image is built from (a builder stage's cache never reaches
+    the image, as hadolint's DL3060 sees it). Left out when the RUN already cleans or configures the cache, mounts a cache
     for npm or yarn, or a later RUN installs with `--offline` / `--prefer-offline`.
     With the cache policy "mount" it adds nothing to a RUN that `npm-cache-mount` (DO255) puts
     the cache on a cache mount.
@@ -67,6 +68,8 @@ class NpmCacheClean(Transform):
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         for instruction, view in doc.shell_views():
+            if not doc.image.ships(doc.stage_of(instruction)):
+                continue  # a builder stage: its cache never reaches the image
             if mounting(ctx) and npm_plan(doc, instruction, view) is not None:
                 continue  # cache policy "mount": the mount pass keeps this cache out of the image
             if _HANDLED_RE.search(text_of(doc, instruction)):

@@ -353,6 +353,13 @@ class Image:
             current = self.stage(current).parent
         return chain
 
+    def ships(self, stage: Stage | None) -> bool:
+        """Do the stage's layers reach the image: is it the final stage or one that stage is built
+        on? (A builder stage only passes on what COPY --from takes: a cache left in it costs
+        nothing, and hadolint's DL3009/DL3060 do not ask for its cleanup either.)"""
+        final = self.doc.final_stage
+        return stage is None or final is None or stage in self.chain(final)
+
     def descendants(self, stage: Stage) -> list[Stage]:
         """The stage and every later stage built FROM it, transitively."""
         family = [stage]

@@ -358,6 +358,29 @@ NO_OP = [
         None,
         id="a-hadolint-DL3002-pragma-suppresses-it",
     ),
+    pytest.param(
+        """
+        FROM ruby:3.2-slim
+        WORKDIR /myapp
+        COPY . /myapp
+        RUN bundle install
+        CMD ["bundle", "exec", "rails", "server", "-b", "0.0.0.0"]
+        """,
+        {"Gemfile": "gem 'rails'\n"},
+        "`rails` writes tmp/ (its pid file) and log/",
+        id="a-rails-server-writes-its-pid-file-and-logs-in-the-app-folder",
+    ),
+    pytest.param(
+        """
+        FROM ruby:3.2-slim
+        WORKDIR /app
+        COPY . .
+        ENTRYPOINT ["./entrypoint.sh"]
+        """,
+        {"entrypoint.sh": "#!/bin/sh\nset -e\nexec bundle exec puma -C config/puma.rb\n"},
+        "`puma` writes tmp/",
+        id="puma-started-by-an-entrypoint-script",
+    ),
 ]
 
 

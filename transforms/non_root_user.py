@@ -138,7 +138,10 @@ class NonRootUser(Transform):
     below 1024 (`app.run(port=80)`, `gunicorn -b :80`, or `EXPOSE 80` when nothing else tells),
     the entrypoint drops privileges itself (`gosu`, `su-exec`, `setpriv`, as the official postgres
     and redis images do), it runs nginx/httpd, docker-in-docker, systemd or another init, the app
-    changes its own uid or writes system folders, or the base image's tools are unknown.
+    changes its own uid or writes system folders, or the base image's tools are unknown. It
+    changes nothing, and says what to check, where the app writes what it cannot follow: a Node
+    app's writes, paths known only at run time, a Ruby app server (`rails server`, puma, unicorn,
+    sidekiq), which writes its pid file under tmp/ and its logs under log/ of the app folder.
 
     ## Why
     A process running as root in a container is root on the host's kernel: a container escape or
@@ -203,6 +206,10 @@ class NonRootUser(Transform):
             sites = ", ".join(str(site) for site in node_writes[:3])
             fix_plan = (f"the Node app writes files ({sites}): check that a non-root user may write them and add a "
                         "USER yourself, or let `dockopt fix --write --verify` build and test it")
+        ruby_server = _ruby_server(plan, ctx) if not isinstance(fix_plan, str) else None
+        if ruby_server:
+            fix_plan = (f"`{ruby_server}` writes tmp/ (its pid file) and log/ in the app folder: give a non-root user "
+                        "those folders (`chown -R`) and add the USER yourself, or let `dockopt fix --write --verify` build and test it")
         if isinstance(fix_plan, str):
             if ctx.unsafe_fixes:
                 yield self.fix(f"runs as root; not changed: {fix_plan}", at)
@@ -395,6 +402,21 @@ def _interactive(words: Sequence[str]) -> bool:
     program = posixpath.basename(words[0])
     rest = [w for w in words[1:] if w not in ("-a", "-i", "-l", "--login", "-il")]
     return not rest and re.fullmatch(INTERACTIVE, program) is not None
+
+
+# Ruby app servers write their pid file under tmp/ and logs under log/ of the app folder, which
+# COPY leaves owned by root: as another user they stop at start (Rails' own Dockerfile chowns them).
+_RUBY_SERVERS = frozenset({"rails", "puma", "pumactl", "unicorn", "unicorn_rails", "thin", "passenger", "rackup", "falcon", "sidekiq"})
+
+
+def _ruby_server(plan: Runtime, ctx: Context) -> str | None:
+    """The Ruby app server the image starts (`rails server`, `bundle exec puma`...), if any."""
+    for argv in _start_commands(plan, ctx):
+        for word in argv:
+            name = posixpath.basename(word)
+            if name in _RUBY_SERVERS:
+                return name
+    return None
 
 
 def _start_commands(plan: Runtime, ctx: Context) -> list[list[str]]:

@@ -35,16 +35,23 @@ _YAML_KEY_RE = re.compile(r"^(\s*)ignored\s*:\s*(.*)$")
 
 def root_of(start: str | Path) -> Path:
     """The repository folder `start` is in: the nearest one with `.git`, else `start` itself."""
-    folder = Path(os.path.abspath(start))
-    if folder.is_file():
-        folder = folder.parent
+    folder = os.path.abspath(start)
+    if os.path.isfile(folder):
+        folder = os.path.dirname(folder)
+    return Path(_root_of_folder(folder))
+
+
+@lru_cache(maxsize=1024)
+def _root_of_folder(folder: str) -> str:
+    """Looked for once per folder and run (`forget` starts over)."""
     candidate = folder
     for _ in range(MAX_LEVELS_UP + 1):
-        if (candidate / ".git").exists():
+        if os.path.exists(os.path.join(candidate, ".git")):
             return candidate
-        if candidate.parent == candidate:
+        parent = os.path.dirname(candidate)
+        if parent == candidate:
             break
-        candidate = candidate.parent
+        candidate = parent
     return folder
 
 
@@ -88,6 +95,7 @@ def _silenced(root: str) -> tuple[tuple[str, str, tuple[tuple[str, int], ...]], 
 def forget() -> None:
     """Read the repositories again on the next question (the language server, between edits)."""
     _silenced.cache_clear()
+    _root_of_folder.cache_clear()
 
 
 def _rules_in(path: str, config: bool) -> tuple[tuple[str, int], ...]:

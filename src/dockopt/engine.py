@@ -29,7 +29,7 @@ MAX_ROUNDS = 10
 class FixResult:
     source: str | bytes
     output: str | bytes
-    fixes: list[Fix] = field(default_factory=list)  # applied ones first, then those left out
+    fixes: list[Fix] = field(default_factory=list)  # applied and left out, top to bottom
     error: str | None = None  # an internal error: the output is then the source, unchanged
     skipped: str | None = None  # why the file was left alone on purpose (`# dockopt: skip-file`)
     # (line, message) about the file's pragmas: unknown codes, ignores that suppress nothing

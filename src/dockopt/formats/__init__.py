@@ -51,5 +51,5 @@ def fix_mark(item: dict[str, Any]) -> str:
 
 
 def ordered(fixes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A file's findings top to bottom, left to right (the engine lists applied fixes first)."""
+    """A file's findings top to bottom, left to right."""
     return sorted(fixes, key=lambda item: (item["line"], item.get("column", 1), item["code"]))

@@ -180,8 +180,11 @@ def measure_chunk(job) -> list[dict]:
         row["hadolint_before"] = Counter(code for code, _ in before.get("findings", ()))
         left = []
         texts = _instruction_texts(output)
+        builders = _builder_stage_lines(output)
         for code, line in after.get("findings", ()):
             why = [f"{c}: {text}" for start, end, c, text in reasons if start <= line <= end and code in aliases.get(c, ())]
+            if not why and code in _IMAGE_STAGES_ONLY and line in builders:
+                why = [f"{_IMAGE_STAGES_ONLY[code]}: a builder stage the image is not built on (its layers never reach it)"]
             wrong = [note for pattern, note in FALSE_POSITIVES.get(code, ()) if pattern.search(texts.get(line, ""))]
             left.append({"rule": code, "line": line, "reason": why[0] if why else None,
                          "false_positive": None if why or not wrong else wrong[0]})
@@ -204,6 +207,19 @@ def measure_chunk(job) -> list[dict]:
             row["tally_fixes_after_dockopt"] = safe_fixed(lint[d], fixed[d])
             row["tally_diff_after_dockopt"] = fixed[d].get("diff", "")
     return rows
+
+
+# hadolint asks for these cleanups in every stage a later FROM names; dockopt only where the image
+# gets the layers (the last stage and the stages it is built on).
+_IMAGE_STAGES_ONLY = {"DL3009": "DO214", "DL3060": "DO245", "DL3016": "DO245"}
+
+
+def _builder_stage_lines(output: bytes) -> set[int]:
+    """The lines (1-based) of instructions in stages whose layers do not reach the final image."""
+    from dockopt.document import Document, decode
+
+    doc = Document(decode(output))
+    return {item.start + 1 for item in doc.instructions if item.stage is not None and not doc.image.ships(doc.stage_of(item))}
 
 
 def _instruction_texts(output: bytes) -> dict[int, str]:

@@ -363,3 +363,27 @@ def test_fix_verify_takes_the_smoke_test_from_the_config(tmp_path: Path):
     assert with_table.returncode == without.returncode == 0
     assert re.search(r"\nsmoke test +PASS \(exit 0\) +PASS \(exit 0\)\n", with_table.stderr)
     assert re.search(r"\nsmoke test +- +-\n", without.stderr)
+
+
+def test_the_dockerignore_a_fix_proposes_is_committed_with_the_dockerfiles(tmp_path: Path):
+    # Two Dockerfiles of one context add to one new .dockerignore: the commit holds both additions,
+    # merged as `fix --write` merges them; the work tree stays as it was.
+    worker = NEEDS_FIXES.replace("app.py", "worker.py")
+    repo = make_repo(tmp_path / "svc", {"Dockerfile": NEEDS_FIXES, "worker.Dockerfile": worker, **APP_FILES})
+
+    done = dockopt("migrate", "svc", "--select", "DO330", "--unsafe-fixes", cwd=tmp_path)
+
+    assert done.returncode == 0, done.stderr
+    assert sorted(changed_files(repo)) == [".dockerignore"]
+    assert git(repo, "show", f"{BRANCH}:.dockerignore") == (
+        "# Never needed in the image (dockopt DO330)\n.git\n**/.env\nDockerfile\nworker.Dockerfile\n"
+    )
+    assert not (repo / ".dockerignore").exists() and git(repo, "status", "--porcelain") == ""
+
+
+def test_no_commit_writes_the_dockerignore_too(tmp_path: Path):
+    repo = make_repo(tmp_path / "svc", {"Dockerfile": NEEDS_FIXES, **APP_FILES})
+    done = dockopt("migrate", ".", "--no-commit", "--select", "DO330", "--unsafe-fixes", cwd=repo)
+    assert done.returncode == 0, done.stderr
+    assert git(repo, "status", "--porcelain") == "?? .dockerignore\n"
+    assert "**/.env\n" in (repo / ".dockerignore").read_text()

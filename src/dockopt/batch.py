@@ -43,6 +43,9 @@ class Task:
     severity: tuple[tuple[str, str], ...] = ()  # (code, level) overrides from the config
     trusted_registries: tuple[str, ...] | None = None
     cache: str = "clean"  # the cache policy: "clean" or "mount"
+    # With `data`: may the fixes change companion files beside the Dockerfile (`migrate` commits
+    # them with it)? Text from stdin has no folder to write them in.
+    companions: bool = False
 
 
 class CompanionChange(TypedDict):
@@ -139,7 +142,7 @@ def _fix_one(task: Task) -> FileResult:
         return FileResult(task.path, "error", error=str(exc))
     from dockopt.registry import severity_of
 
-    if task.data is not None and result.files:
+    if task.data is not None and result.files and not task.companions:
         # Text from stdin or from a commit (`migrate`): no folder beside it to write a companion
         # file in, so those fixes are not made.
         result.fixes = [item.replace(applied=False) if item.files else item for item in result.fixes]

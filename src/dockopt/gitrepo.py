@@ -195,7 +195,7 @@ class Repository:
         return DEFAULT_IDENTITY
 
     def tree_with(self, base: str, files: dict[str, bytes]) -> str:
-        """The tree of `base` with `files` (path → new bytes) replaced; files keep their mode."""
+        """The tree of `base` with `files` (path → new bytes) replaced or added; files keep their mode."""
         with tempfile.TemporaryDirectory(prefix="dockopt-index-") as scratch:
             index = {"GIT_INDEX_FILE": os.path.join(scratch, "index")}
             self.git("read-tree", base, extra_env=index)
@@ -203,7 +203,7 @@ class Repository:
                 listing = self.git("ls-tree", base, "--", path).decode("utf-8", "surrogateescape")
                 mode = listing.split(" ", 1)[0] if listing else "100644"  # keeps the executable bit
                 blob = self.git("hash-object", "-w", "--no-filters", "--stdin", data=data).decode().strip()
-                self.git("update-index", "--cacheinfo", f"{mode},{blob},{path}", extra_env=index)
+                self.git("update-index", "--add", "--cacheinfo", f"{mode},{blob},{path}", extra_env=index)  # --add: a new file too
             return self.git("write-tree", extra_env=index).decode().strip()
 
     def commit_tree(self, tree: str, parent: str, message: str, identity: tuple[str, str]) -> str:

@@ -377,6 +377,7 @@ def _task(repo: RepoOutcome, git: Repository, path: str, options: MigrateOptions
         want_bases=True,
         group=repo.root,
         data=before,
+        companions=True,
     )
     return FileOutcome(path, absolute, before, FileResult(path, "pending"), snapshot), task
 
@@ -391,8 +392,8 @@ def _fix(tasks: list[Task], owners: list[tuple[RepoOutcome, FileOutcome]], optio
     from dockopt.batch import run
 
     for (_repo, item), result in zip(owners, run(tasks, _jobs(options))):
-        if result.status == "changed" and result.output == item.before:
-            result.status = "ok"  # a fixed point that gives back the same bytes is no change
+        if result.status == "changed" and result.output == item.before and not result.files:
+            result.status = "ok"  # a fixed point that gives back the same bytes (and no companion file) is no change
         item.result = result
 
 
@@ -422,6 +423,7 @@ def _verify(items: list[FileOutcome], options: MigrateOptions) -> None:
                 item.verdict = verify(
                     Path(item.absolute), item.output.decode("utf-8"), Path(os.path.dirname(item.absolute)),
                     smoke, settings.get("build-args", []), settings.get("target"), timeout=timeout,
+                    ignore_file=next((c["after"] for c in item.result.files if c["path"].endswith(".dockerignore")), None),
                 )
             finally:
                 if lock:
@@ -474,7 +476,9 @@ def _finish(repo: RepoOutcome, options: MigrateOptions, identity: tuple[str, str
 
 def _commit(repo: RepoOutcome, git: Repository, options: MigrateOptions, identity: tuple[str, str] | None) -> None:
     assert repo.base_commit is not None  # _check read it
-    tree = git.tree_with(repo.base_commit, {item.path: item.output for item in repo.changed()})
+    files = {item.path: item.output for item in repo.changed()}
+    files.update(_companions(repo, git))
+    tree = git.tree_with(repo.base_commit, files)
     tip = git.branch_tip(options.branch)
     if tip is not None:
         info = git.commit_info(tip)
@@ -490,14 +494,46 @@ def _commit(repo: RepoOutcome, git: Repository, options: MigrateOptions, identit
     repo.status, repo.commit, repo.previous = "changed", commit, tip
 
 
+def _companions(repo: RepoOutcome, git: Repository) -> dict[str, bytes]:
+    """The companion files (`.dockerignore`) the changed Dockerfiles bring, as the commit holds
+    them: several Dockerfiles' additions to one file merged in order, as `fix --write` merges
+    them. One computed on a file that differs from the base commit's is left out."""
+    from dockopt.gitrepo import GitError
+    from dockopt.writeback import merged_addition
+
+    assert repo.base_commit is not None  # _check read it
+    texts: dict[str, str] = {}
+    for item in repo.changed():
+        for change in item.result.files:
+            path = _relative(change["path"], repo.root)
+            if path.startswith("../"):
+                continue  # outside the repository
+            if path not in texts:
+                try:
+                    committed: str | None = git.blob(repo.base_commit, path).decode("utf-8")
+                except (GitError, UnicodeDecodeError):
+                    committed = None
+                if committed != change["before"]:
+                    continue  # the work tree's file is not the commit's: the addition was computed on another text
+                texts[path] = change["after"]
+            elif change["after"].startswith(change["before"] or ""):
+                merged = merged_addition(texts[path], change["before"], change["after"])
+                texts[path] = merged if merged is not None else texts[path]
+    return {path: text.encode("utf-8") for path, text in texts.items()}
+
+
 def _write_work_tree(repo: RepoOutcome) -> None:
-    from dockopt.writeback import FileError, write
+    from dockopt.writeback import FileError, write, write_companion
 
     written = 0
+    done: dict[str, str] = {}  # companion files written so far: Dockerfiles may share one
     for item in repo.changed():
         assert item.snapshot is not None  # --no-commit read the work-tree file
         try:
-            write(item.absolute, item.output, item.snapshot)
+            if item.output != item.before:
+                write(item.absolute, item.output, item.snapshot)
+            for change in item.result.files:
+                write_companion(change["path"], change["before"], change["after"], done)
             item.result.written = True
             written += 1
         except FileError as exc:

@@ -112,7 +112,7 @@ def _keeping_lines(doc: Document, item: Instruction, logical: Logical, key: str,
     after = lines[rows[2]][last_column + 1 :] + "".join(lines[rows[2] + 1 :])
     text = f"{before}={quote}{middle}{quote}{after}"
     try:
-        check = Document("".join(doc.lines[: item.start]) + text + "".join(doc.lines[item.end + 1 :]))
+        check = Document("".join(doc.lines[: item.start]) + text + "".join(doc.lines[item.end + 1 :]), previous=doc, changes=[(item.start, item.end + 1, text.count("\n"))])
         again = check.instructions[item.index]
     except (DockoptError, IndexError):
         return None

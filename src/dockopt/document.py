@@ -13,13 +13,15 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from dockopt.errors import DockerfileParseError, InputError
 # line_body and same_case are part of what rules import from here (transforms/ do).
 from dockopt.text import line_body as line_body, same_case as same_case, split_lines
 
 if TYPE_CHECKING:
+    from dockerfile import Command
+
     from dockopt.image import Image
     from dockopt.shell import ShellView
 
@@ -157,7 +159,10 @@ class Logical:
 class Document:
     """A parsed Dockerfile. Read-only: transforms describe edits, the engine applies them."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, *, previous: Document | None = None, changes: Sequence[tuple[int, int, int]] | None = None):
+        """`previous`: a document this text was made from by editing some lines (the engine's
+        text after a pass), and `changes` where: (old start, old stop, new line count) in order.
+        Only the instructions the edits reached are parsed again."""
         self.bom = text.startswith(BOM)
         self.text = text[1:] if self.bom else text
         self.lines = split_lines(self.text)
@@ -165,7 +170,8 @@ class Document:
         self.directives = _parse_directives(self.lines)
         escape = self.directive("escape")
         self.escape = escape if escape in ("\\", "`") else "\\"
-        self.instructions = _parse_instructions(self.text)
+        self._commands = _commands_of(self, previous, changes)
+        self.instructions = _instructions(self._commands)
         self.stages = _assign_stages(self.instructions)
         self._logical: dict[int, Logical] = {}
         self._shell: dict[int, ShellView | None] = {}
@@ -330,13 +336,195 @@ def _parse_directives(lines: list[str]) -> list[Directive]:
     return found
 
 
-def _parse_instructions(text: str) -> list[Instruction]:
+# BuildKit's parse of whole texts, by text: a batch reads a sibling Dockerfile (DO330) and then
+# fixes it, and the engine parses its final text again for the pragma check. Bounded.
+_PARSED: dict[str, tuple[Command, ...]] = {}
+_PARSED_LIMIT = 1024  # a few MiB at most
+
+
+def _parse(text: str) -> tuple[Command, ...]:
+    """BuildKit's commands of a whole text."""
     import dockerfile  # BuildKit's parser (Go); imported late so `dockopt --help` stays fast
 
-    try:
-        commands = dockerfile.parse_string(text)
-    except dockerfile.GoParseError as exc:
-        raise DockerfileParseError(f"cannot parse: {exc}") from None
+    found = _PARSED.get(text)
+    if found is None:
+        try:
+            found = tuple(dockerfile.parse_string(text))
+        except dockerfile.GoParseError as exc:
+            raise DockerfileParseError(f"cannot parse: {exc}") from None
+        _remember(text, found)
+    return found
+
+
+def _remember(text: str, commands: tuple[Command, ...]) -> None:
+    if len(_PARSED) >= _PARSED_LIMIT:
+        _PARSED.clear()
+    _PARSED[text] = commands
+
+
+def _commands_of(doc: Document, previous: Document | None, changes: Sequence[tuple[int, int, int]] | None) -> tuple[Command, ...]:
+    if previous is not None and doc.text not in _PARSED:
+        spliced = _splice(previous, doc, changes)
+        if spliced is not None:
+            return spliced  # not remembered: an intermediate text is not read again
+    return _parse(doc.text)
+
+
+def _splice(previous: Document, doc: Document, changes: Sequence[tuple[int, int, int]] | None) -> tuple[Command, ...] | None:
+    """The commands of `doc` from those of `previous`, parsing again only around what changed;
+    None where that cannot be trusted (the directives changed, or a parse fails), for a whole
+    parse.
+
+    BuildKit's parser reads line by line and carries nothing from one instruction to the next
+    but the escape character. An old instruction is kept (moved) where its lines are unchanged,
+    and so is the gap before it when the instruction before it was kept too. Every other
+    stretch is parsed with the kept instruction on each side of it; that both come back as they
+    were shows the stretch begins and ends where the old text did (no continuation or heredoc
+    running across). `changes` (old start, old stop, new line count, in order) only say where
+    the old instructions landed: every kept line is compared, so a wrong hint costs speed only.
+    """
+    old, new = previous.lines, doc.lines
+    top = previous.directive_end
+    if previous.directives != doc.directives or previous.escape != doc.escape or doc.directive_end != top:
+        return None
+    commands = previous._commands
+    kept = [
+        (number, command, shift)
+        for number, (command, shift) in enumerate(zip(commands, _landing(commands, old, new, changes)))
+        if shift is not None and _same_lines(old, new, command.start_line - 1, command.end_line, shift)
+    ]
+    # First the plan: kept instructions placed as they are, and the stretches of the new text
+    # to parse between them (see _Stretch).
+    plan: list[Command | _Stretch] = []
+    before = -1  # index in `commands` of the last kept instruction placed
+    old_at = new_at = top  # 0-based lines just after what is placed, in each text
+    for number, command, shift in [*kept, (len(commands), None, 0)]:
+        moved = _moved(command, shift) if command is not None else None
+        old_next = command.start_line - 1 if command is not None else len(old)
+        new_next = old_next + shift if command is not None else len(new)
+        if number == before + 1 and new_next - new_at == old_next - old_at and old[old_at:old_next] == new[new_at:new_next]:
+            pass  # after the instruction placed last, through the same lines
+        elif before >= 0 and commands[before].end_line == len(old):
+            # The instruction placed last ended with the old file: it may run on into the
+            # lines that follow it now, so it is parsed again with them.
+            placed = plan.pop()
+            assert not isinstance(placed, _Stretch)  # a stretch is always followed by what it ends before
+            plan.append(_Stretch(placed.start_line - 1, new_next, placed))
+        else:
+            plan.append(_Stretch(new_at, new_next, None))
+        if moved is not None:
+            plan.append(moved)
+            before, old_at, new_at = number, moved.end_line - shift, moved.end_line
+    return _carry_out(plan, doc.escape, new)
+
+
+@dataclass(frozen=True)
+class _Stretch:
+    """Lines of the new text to parse: `begin` to `stop` (0-based, half-open), up to a kept
+    instruction or the end. A sentinel line parsed after it shows it ends there (a continuation
+    or an open heredoc would take the sentinel in). `first`: a kept instruction it starts with,
+    which must come back as it was."""
+
+    begin: int
+    stop: int
+    first: Command | None
+
+
+_SENTINEL = "ARG dockopt_stretch_end"
+
+
+def _carry_out(plan: list[Command | _Stretch], escape: str, lines: list[str]) -> tuple[Command, ...] | None:
+    """The commands of the plan: its stretches parsed in one call (the parser's cost is mostly
+    per call), each command put back on its own lines; None where a stretch does not end where
+    it should or does not give back its first instruction."""
+    import dockerfile
+
+    stretches = [item for item in plan if isinstance(item, _Stretch) and "".join(lines[item.begin : item.stop]).strip()]
+    pieces, starts = [f"# escape={escape}\n#\n"], []  # the file's escape; "#" ends the directives
+    line = 3  # 1-based line of the joined text where the next stretch starts
+    for item in stretches:
+        text = "".join(lines[item.begin : item.stop])
+        at_end = item.stop == len(lines)
+        if not at_end:
+            text += _SENTINEL + "\n"  # the stretch ends before a line of the file: show it does
+        starts.append(line)
+        pieces.append(text)
+        line += item.stop - item.begin + (0 if at_end else 1)
+    parsed: dict[int, list[Command]] = {id(item): [] for item in stretches}
+    if stretches:
+        try:
+            found = dockerfile.parse_string("".join(pieces))
+        except dockerfile.GoParseError:
+            return None
+        for command in found:
+            index = bisect_right(starts, command.start_line) - 1
+            item = stretches[index]
+            moved = starts[index] - 1 - item.begin  # joined line n is file line n - moved
+            if command.start_line - moved == item.stop + 1:
+                if command.original != _SENTINEL or command.end_line != command.start_line:
+                    return None
+                continue  # the sentinel, on its own line: the stretch ended before it
+            if command.end_line - moved > item.stop:
+                return None  # runs on past the stretch: not where the whole text has it
+            parsed[id(item)].append(command._replace(start_line=command.start_line - moved, end_line=command.end_line - moved))
+        for item in stretches:
+            if item.stop != len(lines):
+                sentinel = starts[stretches.index(item)] + item.stop - item.begin
+                if not any(c.start_line == sentinel and c.original == _SENTINEL for c in found):
+                    return None  # taken into the stretch's last instruction
+    result: list[Command] = []
+    for item in plan:
+        if isinstance(item, _Stretch):
+            got = parsed.get(id(item), [])
+            if item.first is not None and (not got or got[0] != item.first):
+                return None  # the kept instruction ran on into the changed lines
+            result.extend(got)
+        else:
+            result.append(item)
+    return tuple(result)
+
+
+def _landing(
+    commands: tuple[Command, ...], old: list[str], new: list[str], changes: Sequence[tuple[int, int, int]] | None
+) -> list[int | None]:
+    """How far each old instruction moved (new line - old line), or None where it was changed."""
+    if changes is None:
+        # No hint: the lines shared at the start stay, those shared at the end move together.
+        shortest = min(len(old), len(new))
+        first = next((i for i in range(shortest) if old[i] != new[i]), shortest)
+        same_end = 0
+        while same_end < shortest - first and old[len(old) - 1 - same_end] == new[len(new) - 1 - same_end]:
+            same_end += 1
+        changes = [(first, len(old) - same_end, len(new) - same_end - first)]
+    landed: list[int | None] = []
+    shift, pending = 0, list(changes)
+    for command in commands:
+        start, end = command.start_line - 1, command.end_line  # half-open
+        while pending and (pending[0][1] <= start if pending[0][0] < pending[0][1] else pending[0][0] <= start):
+            change = pending.pop(0)
+            shift += change[2] - (change[1] - change[0])
+        hit = any(
+            (change[0] < end and start < change[1]) if change[0] < change[1] else start < change[0] < end
+            for change in pending
+            if change[0] < end
+        )
+        landed.append(None if hit else shift)
+    return landed
+
+
+def _same_lines(old: list[str], new: list[str], start: int, stop: int, shift: int) -> bool:
+    return 0 <= start + shift and stop + shift <= len(new) and old[start:stop] == new[start + shift : stop + shift]
+
+
+def _moved(command: Command, shift: int) -> Command:
+    return command if not shift else command._replace(start_line=command.start_line + shift, end_line=command.end_line + shift)
+
+
+def _parse_instructions(text: str) -> list[Instruction]:
+    return _instructions(_parse(text))
+
+
+def _instructions(commands: tuple[Command, ...]) -> list[Instruction]:
     instructions = []
     for index, command in enumerate(commands):
         keyword = command.original.split(None, 1)[0] if command.original.strip() else command.cmd

@@ -19,7 +19,7 @@ from dockopt.ledger import Ledger, edits_on_the_user_s_text
 from dockopt.pragmas import Pragma, parse_pragmas, touched, unknown_selector
 from dockopt.registry import matching, selected, unknown_selectors
 from dockopt.results import FileEdit, Fix, Safety
-from dockopt.text import line_body
+from dockopt.text import line_body, split_lines
 from dockopt.transform import Context, Transform
 
 MAX_ROUNDS = 10
@@ -178,7 +178,7 @@ def _run(
             if new_text == doc.text:
                 continue
             try:
-                new_doc = Document((BOM if doc.bom else "") + new_text)
+                new_doc = Document((BOM if doc.bom else "") + new_text, previous=doc, changes=_changes(edits))
             except DockerfileParseError as exc:
                 return doc.render(), applied, _internal(kind, f"its output does not parse: {exc}"), None
             first = len(applied)
@@ -194,6 +194,11 @@ def _run(
     last = applied[-1] if applied else None
     culprit = f"{last.code} ({last.name})" if last else "a transform"
     return doc.render(), applied, f"internal error: rewrites did not settle after {MAX_ROUNDS} rounds (last: {culprit})", None
+
+
+def _changes(edits: list[Edit]) -> list[tuple[int, int, int]]:
+    """Where the edits changed the lines: (start, stop, new line count), in order."""
+    return sorted((edit.start, edit.stop, len(split_lines(edit.text))) for edit in edits)
 
 
 def _position(item: Fix) -> tuple[int, int, str]:

@@ -62,6 +62,12 @@ def make_unparseable(tmp: Path) -> str:
     return "Dockerfile"
 
 
+def make_lone_continuation(tmp: Path) -> str:
+    # BuildKit gives a command with no name for it; Docker says "line 3: unknown instruction:".
+    (tmp / "Dockerfile").write_bytes(b'FROM debian\nCMD ["a"]\n \\\n\n')
+    return "Dockerfile"
+
+
 def make_read_only(tmp: Path) -> str:
     path = tmp / "Dockerfile"
     path.write_bytes(GOOD)
@@ -94,6 +100,11 @@ CASES = [
     # The parser's own words may change; the shape of the line may not.
     pytest.param(make_comments_only, re.compile(r".*no instructions.*"), id="only-comments"),
     pytest.param(make_unparseable, re.compile(r".*FROBNICATE.*"), id="an-unparseable-dockerfile"),
+    pytest.param(
+        make_lone_continuation,
+        "line 3: unknown instruction: a line continuation with no instruction before it",
+        id="a-lone-line-continuation",
+    ),
     pytest.param(make_read_only, "read-only file (not written)", id="a-read-only-file-with-write"),
     pytest.param(make_huge, "file too large (5.3 MB; the limit is 1024 KiB)", id="a-5-mb-file"),
     pytest.param(make_fifo, "not a regular file", id="a-named-pipe"),

@@ -3,6 +3,8 @@ the result must always be what BuildKit's parser makes of the whole text."""
 
 from __future__ import annotations
 
+import random
+
 import dockerfile
 import pytest
 
@@ -30,19 +32,22 @@ EDITED = {
     "an instruction inserted between two": "FROM x\nRUN a\nUSER 1\n# c\nRUN b\nRUN <<EOF\necho\nEOF\nCMD x\n",
     "two distant changes": "FROM x\nRUN a\n# c\nRUN b && c\nRUN <<EOF\necho\nEOF\nCMD y\n",
     "an escape directive added": "# escape=`\n" + BEFORE.replace("RUN a", "RUN a `"),
+    "a directive repeated (an error)": "# syntax=docker/dockerfile:1\n# syntax=docker/dockerfile:1\n" + BEFORE,
     "a directive-like comment after the directives": "FROM x\n# escape=`\nRUN a\n# c\nRUN b\nRUN <<EOF\necho\nEOF\nCMD x\n",
 }
 
 
 @pytest.mark.parametrize("after", EDITED.values(), ids=EDITED.keys())
 def test_an_edited_text_parses_as_a_whole_parse_would(after: str):
-    assert _commands(Document(after, previous=Document(BEFORE))) == _whole(after)
+    before = Document(BEFORE)
+    assert _outcome(after, before) == _outcome(after)
 
 
 @pytest.mark.parametrize("after", EDITED.values(), ids=EDITED.keys())
 def test_a_wrong_hint_of_where_the_text_changed_costs_nothing_but_time(after: str):
     for changes in ([(0, 0, 0)], [(3, 4, 1)], [(1, 2, 5), (6, 6, 2)], [(9, 9, 0)], [(1, 2, 0), (2, 2, 1)], [(0, 9, 1)]):
-        assert _commands(Document(after, previous=Document(BEFORE), changes=changes)) == _whole(after)
+        before = Document(BEFORE)
+        assert _outcome(after, before, changes) == _outcome(after)
 
 
 @pytest.mark.parametrize(
@@ -115,3 +120,53 @@ def _commands(doc: Document) -> tuple:
 
 def _whole(text: str) -> tuple:
     return tuple(dockerfile.parse_string(text.lstrip("\ufeff")))
+
+
+EDITS = ("delete", "repeat", "insert a RUN", "continue", "open a heredoc", "insert a blank", "insert a comment")
+
+
+@pytest.mark.slow
+def test_random_edits_of_corpus_files_parse_as_a_whole_parse():
+    # Deleted, repeated and inserted lines, continuations and heredocs left open, with no hint,
+    # with the right hint and with a wrong one: the same commands as a whole parse, or the same error.
+    rows = corpus_rows()
+    if not rows:
+        pytest.skip(missing_reason(CORPUS))
+    rng = random.Random(11)
+    compared = 0
+    for row in rows:
+        try:
+            old = Document((CORPUS / row["stored_path"]).read_bytes().decode("utf-8"))
+        except (dockopt.DockoptError, UnicodeDecodeError):
+            continue
+        for _ in range(3):
+            new, changes = list(old.lines), []
+            for _ in range(rng.randint(1, 3)):
+                at, edit = rng.randrange(len(new) + 1), rng.choice(EDITS)
+                if at == len(new) and edit in ("delete", "repeat", "continue", "open a heredoc"):
+                    continue
+                if edit == "delete":
+                    del new[at]
+                elif edit == "repeat":
+                    new.insert(at, new[at])
+                elif edit in ("insert a RUN", "insert a blank", "insert a comment"):
+                    new.insert(at, {"insert a RUN": "RUN echo inserted\n", "insert a blank": "\n"}.get(edit, "# note\n"))
+                else:
+                    new[at] = new[at].rstrip("\r\n") + (" \\\n" if edit == "continue" else " <<EOF\n")
+                changes.append((at, at + 1, rng.randint(0, 2)))
+            text = "".join(new)
+            whole = _outcome(text)
+            for hint in (None, sorted(changes)):
+                document_module._PARSED.clear()
+                assert _outcome(text, old, hint) == whole, text
+                compared += 1
+    assert compared > 1000
+
+
+def _outcome(text: str, previous: Document | None = None, changes: list | None = None) -> object:
+    """The commands of `text` (parsed again from `previous` if given), or the error's words."""
+    document_module._PARSED.clear()
+    try:
+        return Document(text, previous=previous, changes=changes)._commands
+    except dockopt.DockerfileParseError as exc:
+        return str(exc)

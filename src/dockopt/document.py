@@ -376,17 +376,19 @@ def _splice(previous: Document, doc: Document, changes: Sequence[tuple[int, int,
     parse.
 
     BuildKit's parser reads line by line and carries nothing from one instruction to the next
-    but the escape character. An old instruction is kept (moved) where its lines are unchanged,
-    and so is the gap before it when the instruction before it was kept too. Every other
-    stretch is parsed with the kept instruction on each side of it; that both come back as they
-    were shows the stretch begins and ends where the old text did (no continuation or heredoc
-    running across). `changes` (old start, old stop, new line count, in order) only say where
-    the old instructions landed: every kept line is compared, so a wrong hint costs speed only.
+    but the escape character: an instruction ends on its own last line, whatever follows (one
+    that ended with the file is the exception, and is parsed again when lines follow it now).
+    An old instruction is kept (moved) where its lines are unchanged, and so is the gap before
+    it when the instruction before it was kept too. Every other stretch is parsed, followed by a
+    sentinel line that must come back as its own instruction: that shows the stretch ends where
+    the kept instruction after it starts (no continuation or heredoc running across).
+    `changes` (old start, old stop, new line count, in order) only say where the old
+    instructions landed: every kept line is compared, so a wrong hint costs speed only.
     """
     old, new = previous.lines, doc.lines
     top = previous.directive_end
-    if previous.directives != doc.directives or previous.escape != doc.escape or doc.directive_end != top:
-        return None
+    if old[: top + 1] != new[: top + 1]:
+        return None  # the directives, or the line that ends them (a repeated directive is an error)
     commands = previous._commands
     kept = [
         (number, command, shift)
@@ -527,6 +529,10 @@ def _parse_instructions(text: str) -> list[Instruction]:
 def _instructions(commands: tuple[Command, ...]) -> list[Instruction]:
     instructions = []
     for index, command in enumerate(commands):
+        if command.cmd is None or command.original is None:
+            # A lone line continuation where an instruction should start (Docker: "unknown
+            # instruction:" with no name).
+            raise DockerfileParseError(f"line {command.start_line}: unknown instruction: a line continuation with no instruction before it")
         keyword = command.original.split(None, 1)[0] if command.original.strip() else command.cmd
         cmd = command.cmd.upper()
         if cmd not in KNOWN_INSTRUCTIONS:

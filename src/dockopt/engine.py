@@ -3,7 +3,8 @@
 Each round runs every selected transform in pass order. For one pass: drop suppressed fixes,
 keep back unsafe ones unless asked, reject a fix whose edits overlap one already accepted (it is
 retried next round, on the new text), apply the accepted edits bottom-up, and re-parse with
-BuildKit's parser before the next pass. Rounds repeat until nothing changes.
+BuildKit's parser before the next pass (only the instructions the edits reached: see
+`Document(previous=)`). Rounds repeat until nothing changes.
 """
 
 from __future__ import annotations

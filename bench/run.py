@@ -200,15 +200,14 @@ def transform_costs(files: list[Path]) -> dict[str, float]:
     Whole-text parses are remembered by text: that memory is emptied first, so "parse" is the
     cost of parsing each file once.
     """
-    from dockopt import document
-    from dockopt.document import Document, decode
+    from dockopt.document import Document, decode, forget_parsed_texts
     from dockopt.errors import DockoptError
     from dockopt.registry import all_transforms
     from dockopt.transform import Context
 
     costs = {"parse": 0.0}
     transforms = [cls() for cls in all_transforms()]
-    document._PARSED.clear()
+    forget_parsed_texts()
     for path in files:
         start = time.perf_counter()
         try:

@@ -356,6 +356,11 @@ def _parse(text: str) -> tuple[Command, ...]:
     return found
 
 
+def forget_parsed_texts() -> None:
+    """Empty the memory of parsed texts (for measuring the parser's cost)."""
+    _PARSED.clear()
+
+
 def _remember(text: str, commands: tuple[Command, ...]) -> None:
     if len(_PARSED) >= _PARSED_LIMIT:
         _PARSED.clear()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -853,3 +857,23 @@ def test_the_whole_run_keeps_the_user_creation_a_step_of_its_own():
     source = "FROM debian:bookworm-slim\nRUN echo data > /data.txt\nCMD [\"cat\", \"/data.txt\"]\n"
     result = dockopt.fix(source, unsafe_fixes=True)
     assert "RUN groupadd --gid 10001 app && useradd --uid 10001 --gid app --no-log-init --create-home --shell /usr/sbin/nologin app\nRUN echo data > /data.txt\n" in result.output
+
+
+def test_a_batch_where_one_context_holds_another_reads_each_app_from_its_own_root(tmp_path):
+    # repo/Dockerfile's context holds app/notes.py; app/Dockerfile's context is app/. Read in one
+    # run (one process), the second gets what it gets alone: the data folder its app writes.
+    fixtures = Path(__file__).resolve().parent.parent / "fixtures" / "DO401"
+    before = (fixtures / "app-writes-data-folder.before.Dockerfile").read_bytes()
+    shutil.copytree(fixtures / "app-writes-data-folder.context", tmp_path / "app")
+    (tmp_path / "Dockerfile").write_bytes(before)
+    (tmp_path / "app" / "Dockerfile").write_bytes(before)
+
+    done = subprocess.run(
+        [sys.executable, "-m", "dockopt", "fix", "--write", "--unsafe-fixes", "--select", "DO401", "-j", "1", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "app" / "Dockerfile").read_bytes() == (fixtures / "app-writes-data-folder.after.Dockerfile").read_bytes()

@@ -337,8 +337,9 @@ class _Module:
 
 
 # Parsed modules, shared by every Dockerfile of one run that reads the same file: keyed by its
-# path, size and modification time, so an edited file is read again.
-_MODULES: dict[tuple[str, int, int], _Module | str] = {}
+# path, its path from the build context's root (one file can be read from two contexts, a folder
+# and its parent), size and modification time, so an edited file is read again.
+_MODULES: dict[tuple[str, str, int, int], _Module | str] = {}
 _MODULES_LIMIT = 4000
 
 
@@ -417,7 +418,7 @@ class _Analysis:
                 self.skipped.append(f"{rel}: over the analysis limits (bytes parsed)")
             return None
         self.parsed_bytes += size
-        key = (str(self.root / rel), size, mtime)
+        key = (str(self.root / rel), rel, size, mtime)  # rel too: the module names its sites by it
         module = _MODULES.get(key)
         if module is None:
             module = _MODULES[key] = _parse(self.root / rel, rel)

@@ -728,17 +728,17 @@ def _chained_companion_diffs(result: "FileResult", shown: dict[str, str]) -> str
     diffs left it: Dockerfiles sharing one `.dockerignore` then print diffs that apply one after
     the other (`git apply`), and that add up to what `--write` writes."""
     from dockopt.diffs import unified_diff
-    from dockopt.writeback import merged_addition
+    from dockopt.writeback import folded
 
     diff = result.diff or ""  # only results with a diff come here
     for change in result.files:
         key = os.path.realpath(change["path"])
         path, before, after = change["path"], change["before"], change["after"]
-        if key in shown and shown[key] != before and after.startswith(before or ""):
-            merged = merged_addition(shown[key], before, after)
-            again = unified_diff(path, shown[key], merged) if merged is not None else ""
+        combined = folded(shown[key], before, after) if key in shown else None
+        if combined is not None and shown[key] != before:
+            again = unified_diff(path, shown[key], combined) if combined != shown[key] else ""
             diff = diff.replace(unified_diff(path, before, after), again, 1)
-            after = merged if merged is not None else shown[key]
+            after = combined
         shown[key] = after
     return diff
 

@@ -499,7 +499,7 @@ def _companions(repo: RepoOutcome, git: Repository) -> dict[str, bytes]:
     them: several Dockerfiles' additions to one file merged in order, as `fix --write` merges
     them. One computed on a file that differs from the base commit's is left out."""
     from dockopt.gitrepo import GitError
-    from dockopt.writeback import merged_addition
+    from dockopt.writeback import folded
 
     assert repo.base_commit is not None  # _check read it
     texts: dict[str, str] = {}
@@ -516,9 +516,10 @@ def _companions(repo: RepoOutcome, git: Repository) -> dict[str, bytes]:
                 if committed != change["before"]:
                     continue  # the work tree's file is not the commit's: the addition was computed on another text
                 texts[path] = change["after"]
-            elif change["after"].startswith(change["before"] or ""):
-                merged = merged_addition(texts[path], change["before"], change["after"])
-                texts[path] = merged if merged is not None else texts[path]
+            else:
+                combined = folded(texts[path], change["before"], change["after"])
+                if combined is not None:  # an addition: merged as `fix --write` merges it
+                    texts[path] = combined
     return {path: text.encode("utf-8") for path, text in texts.items()}
 
 

@@ -122,6 +122,19 @@ def merged_addition(current: str, before: str | None, after: str) -> str | None:
     return head + newline.join(added) + newline
 
 
+def folded(current: str, before: str | None, after: str) -> str | None:
+    """A companion file's text after one Dockerfile's change (computed on `before`), once the
+    earlier Dockerfiles' changes made it `current`: `after` when nothing came between, else
+    `current` with the lines `after` adds (`current` itself when they are all there); None when
+    the change is not an addition to `before` and cannot be combined."""
+    if current == before:
+        return after
+    if not after.startswith(before or ""):
+        return None
+    merged = merged_addition(current, before, after)
+    return current if merged is None else merged
+
+
 def write_companion(path: str, before: str | None, after: str, done: dict[str, str]) -> None:
     """Write a companion file's new text (`before` None: create it), atomically.
 
@@ -139,12 +152,12 @@ def write_companion(path: str, before: str | None, after: str, done: dict[str, s
     except (OSError, UnicodeDecodeError) as exc:
         raise FileError(f"{path}: cannot read: {exc}") from None
     if current != before:
-        if key not in done or current != done[key] or not after.startswith(before or ""):
+        combined = folded(current, before, after) if key in done and current == done[key] else None
+        if combined is None:
             raise FileError(f"{path} changed while dockopt was working on it (not written)")
-        merged = merged_addition(current, before, after)
-        if merged is None:
-            return
-        after = merged
+        if combined == current:
+            return  # every line is there already
+        after = combined
     folder = os.path.dirname(key)
     if current is not None:
         check_writable(key)

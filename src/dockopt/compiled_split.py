@@ -122,7 +122,7 @@ class Walk:
 
 
 def _name(command: Command) -> str:
-    return posixpath.basename(command.name or "")
+    return (command.name or "").rpartition("/")[2]
 
 
 def _check_commands(walk: Walk, index: int, view: ShellView, allowed: list[str], why: str) -> None:

@@ -127,23 +127,26 @@ class Logical:
     """An instruction's text as BuildKit reads it: continuations joined, comment lines dropped.
 
     `segments` maps the text back to the file: each is (offset in `text`, line, column) of a run
-    of characters from one line. `body` is where the instruction's arguments start (after the
-    keyword and any `--flags`).
+    of characters from one line, the line counted from `first_line` (the instruction's first), so
+    one reading of an instruction's text serves it wherever it moves. `body` is where the
+    instruction's arguments start (after the keyword and any `--flags`).
     """
 
     text: str
     segments: tuple[tuple[int, int, int], ...]
     body: int
+    first_line: int = 0
+    _starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
 
     def position(self, offset: int) -> tuple[int, int]:
         """(line, column) in the file of character `offset` of the text."""
         index = max(bisect_right(self._starts, offset) - 1, 0)
         start, line, col = self.segments[index]
-        return line, col + offset - start
+        return self.first_line + line, col + offset - start
 
-    @cached_property
-    def _starts(self) -> list[int]:
-        return [segment[0] for segment in self.segments]
+    def at(self, first_line: int) -> Logical:
+        """The same text read from an instruction that starts on `first_line`."""
+        return self if first_line == self.first_line else Logical(self.text, self.segments, self.body, first_line, self._starts)
 
     @cached_property
     def positions(self) -> tuple[tuple[int, int], ...]:
@@ -153,7 +156,7 @@ class Logical:
     @property
     def lines(self) -> tuple[int, ...]:
         """The file lines the text comes from."""
-        return tuple(segment[1] for segment in self.segments)
+        return tuple(self.first_line + segment[1] for segment in self.segments)
 
 
 class Document:
@@ -166,7 +169,7 @@ class Document:
         self.bom = text.startswith(BOM)
         self.text = text[1:] if self.bom else text
         self.lines = split_lines(self.text)
-        self.newline = _detect_newline(self.lines)
+        self.newline = _detect_newline(self.text)
         self.directives = _parse_directives(self.lines)
         escape = self.directive("escape")
         self.escape = escape if escape in ("\\", "`") else "\\"
@@ -175,6 +178,7 @@ class Document:
         self.stages = _assign_stages(self.instructions)
         self._logical: dict[int, Logical] = {}
         self._shell: dict[int, ShellView | None] = {}
+        self._mentioned: dict[str, bool] = {}
 
     # -- rendering ---------------------------------------------------------------------------
 
@@ -210,6 +214,18 @@ class Document:
     def folded(self) -> str:
         """The text in lower case, for quick "does the file mention X at all?" checks."""
         return self.text.lower()
+
+    def mentions(self, words: tuple[str, ...]) -> bool:
+        """Does the text hold one of these lower-case words, in any case? (A quick "nothing to
+        look for here"; each word is looked up once per text, for every rule that names it.)"""
+        looked_up = self._mentioned
+        for word in words:
+            found = looked_up.get(word)
+            if found is None:
+                found = looked_up[word] = word in self.folded
+            if found:
+                return True
+        return False
 
     @cached_property
     def image(self) -> Image:
@@ -315,9 +331,9 @@ def parse(text: str) -> Document:
 # -- helpers -------------------------------------------------------------------------------------
 
 
-def _detect_newline(lines: list[str]) -> str:
-    crlf = sum(1 for line in lines if line.endswith("\r\n"))
-    lf = sum(1 for line in lines if line.endswith("\n")) - crlf
+def _detect_newline(text: str) -> str:
+    crlf = text.count("\r\n")  # every "\n" ends a line
+    lf = text.count("\n") - crlf
     return "\r\n" if crlf > lf else "\n"
 
 
@@ -586,39 +602,53 @@ def _assign_stages(instructions: list[Instruction]) -> list[Stage]:
     return stages
 
 
+# Logical texts by the instruction's raw lines: the engine's document after each pass holds
+# mostly instructions it read before, moved at most. Bounded like the parses.
+_LOGICALS: dict[tuple[str, str, bool], Logical] = {}
+_LOGICALS_LIMIT = 4096
+
+
 def _logical(doc: Document, instruction: Instruction) -> Logical:
+    key = ("".join(doc.lines[instruction.start : instruction.end + 1]), doc.escape, instruction.cmd == "ONBUILD")
+    found = _LOGICALS.get(key)
+    if found is None:
+        if len(_LOGICALS) >= _LOGICALS_LIMIT:
+            _LOGICALS.clear()
+        found = _LOGICALS[key] = _read_logical(key[0], doc.escape, key[2])
+    return found.at(instruction.start)
+
+
+def _read_logical(raw: str, escape: str, onbuild: bool) -> Logical:
+    """The logical text of an instruction's raw lines; segment lines count from its first."""
     pieces: list[str] = []
     segments: list[tuple[int, int, int]] = []
+    starts: list[int] = []
     length = 0
-    escape = doc.escape
-    line = instruction.start
-    first = True
-    while line <= instruction.end:
-        body = line_body(doc.lines[line])
-        stripped = body.strip(" \t")
-        if not first and (not stripped or stripped.startswith("#")):
-            line += 1  # BuildKit drops comment and blank lines inside a continuation
-            continue
-        start_col = len(body) - len(body.lstrip(" \t")) if first else 0
+    for line, text in enumerate(split_lines(raw)):
+        body = line_body(text)
+        if line:
+            stripped = body.strip(" \t")
+            if not stripped or stripped.startswith("#"):
+                continue  # BuildKit drops comment and blank lines inside a continuation
+        start_col = 0 if line else len(body) - len(body.lstrip(" \t"))
         trimmed = body.rstrip(" \t")
         continued = trimmed.endswith(escape)
         end_col = len(trimmed) - 1 if continued else len(body)
         segments.append((length, line, start_col))
+        starts.append(length)
         piece = body[start_col:end_col]
         pieces.append(piece)
         length += len(piece)
-        first = False
         if not continued:
             break
-        line += 1
     text = "".join(pieces)
-    return Logical(text, tuple(segments), _body_offset(text, instruction))
+    return Logical(text, tuple(segments), _body_offset(text, onbuild), 0, tuple(starts))
 
 
-def _body_offset(text: str, instruction: Instruction) -> int:
+def _body_offset(text: str, onbuild: bool) -> int:
     """Skip the keyword (and ONBUILD's inner keyword), then any `--flag[=value]` words."""
     pos = _skip_word(text, 0)
-    if instruction.cmd == "ONBUILD":
+    if onbuild:
         pos = _skip_word(text, _skip_space(text, pos))
     pos = _skip_space(text, pos)
     while text.startswith("--", pos):

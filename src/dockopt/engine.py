@@ -135,7 +135,7 @@ def _run(
             if kind in seen and seen[kind][0] is doc:  # the same text as last round: the same answer
                 left_out.extend(seen[kind][1])
                 continue
-            if kind.needs and not any(word in doc.folded for word in kind.needs):
+            if kind.needs and not doc.mentions(kind.needs):
                 seen[kind] = (doc, [])  # none of the words it looks for: nothing to find
                 continue
             first_left_out = len(left_out)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -102,7 +103,7 @@ class Scope:
     escape: str = "\\"
     declared: frozenset[str] = frozenset()  # the ENV names this file sets (not the base image's)
 
-    @property
+    @functools.cached_property  # a new Scope for every change (dataclasses.replace): never stale
     def variables(self) -> Mapping[str, str | None]:
         """What `$NAME` means in this instruction: ENV wins over an ARG of the same name."""
         return {**self.args, **self.env}

@@ -42,6 +42,8 @@ _WRAPPERS: dict[str, frozenset[str]] = {
 }
 _ASSIGNMENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*=")
 _VERSIONED_PIP_RE = re.compile(r"^pip[0-9]+(\.[0-9]+)?$")
+_PYTHON_RE = re.compile(r"python3?(\.\d+)?")
+_SHORT_S_RE = re.compile(r"-[a-zA-Z]*s[a-zA-Z]*")  # a cluster of short options with -s
 
 
 def _program_name(name: str) -> str:
@@ -77,15 +79,12 @@ class Invocation:
 
 def command_words(view: ShellView, command: Command) -> list[Word]:
     """The name and arguments of a simple command, each with its node."""
-    cache = view.memo.setdefault("command_words", {})
+    cache: dict[int, tuple[Word, ...]] | None = view.memo.get("command_words")
+    if cache is None:
+        cache = view.memo["command_words"] = {}
     words = cache.get(command.start)
     if words is None:
-        node = command.node
-        words = cache[command.start] = [
-            Word(view.word(child), child)
-            for index, child in enumerate(node.children)
-            if node.field_name_for_child(index) in ("name", "argument")
-        ]
+        words = cache[command.start] = tuple(Word(value, node) for value, node in command.words)
     return list(words)
 
 
@@ -119,10 +118,10 @@ def invocation(view: ShellView, command: Command, programs: Iterable[str]) -> In
         value = words[index].value
         if value is None:
             return None
-        name = _program_name(posixpath.basename(value))
+        name = _program_name(value.rpartition("/")[2])
         if name in programs:
             return Invocation(command, name, words[index], tuple(words[index + 1 :]), tuple(assignments))
-        if name in ("python", "python3") or re.fullmatch(r"python3?(\.\d+)?", name):
+        if name in ("python", "python3") or _PYTHON_RE.fullmatch(name):
             # `python -m pip ...`
             rest = [w.value for w in words[index + 1 : index + 3]]
             if len(rest) == 2 and rest[0] == "-m" and rest[1] is not None and _program_name(rest[1]) in programs:
@@ -388,7 +387,7 @@ _APT_SIMULATE = frozenset({"-s", "--simulate", "--just-print", "--dry-run", "--r
 def apt_simulates(call: Invocation) -> bool:
     """`apt-get install -s ...` only prints what it would do (often in an `if` that probes a package)."""
     return any(
-        value in _APT_SIMULATE or (value is not None and re.fullmatch(r"-[a-zA-Z]*s[a-zA-Z]*", value) is not None)
+        value in _APT_SIMULATE or (value is not None and _SHORT_S_RE.fullmatch(value) is not None)
         for value in call.values()
     )
 

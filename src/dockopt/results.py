@@ -15,7 +15,7 @@ replaces it atomically, next to the Dockerfile.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -120,7 +120,15 @@ class Fix:
         return f"{self.code}@{self.line}"
 
     def replace(self, **changes: Any) -> Fix:
-        return replace(self, **changes)
+        # The engine places and marks every result of every round: a copy of the fields, without
+        # dataclasses.replace's call of __init__ (Fix has no derived state to rebuild).
+        unknown = changes.keys() - _FIX_FIELDS
+        if unknown:
+            raise TypeError(f"Fix has no field {sorted(unknown)[0]!r}")
+        copied = object.__new__(Fix)
+        copied.__dict__.update(self.__dict__)
+        copied.__dict__.update(changes)
+        return copied
 
     def as_dict(self) -> dict[str, Any]:
         """The result for machine formats and for the batch workers' results."""
@@ -169,3 +177,6 @@ def apply_text_edits(text: str, edits: list[TextEdit]) -> str:
         start, end = offset(edit.line, edit.column), offset(edit.end_line, edit.end_column)
         text = text[:start] + edit.content + text[end:]
     return text
+
+
+_FIX_FIELDS = frozenset(item.name for item in fields(Fix))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from dockopt.shell import SHELL_STATE_BUILTINS
@@ -91,12 +92,12 @@ def read_body(doc: Document, instruction: Instruction) -> Body | None:
 
 def _body_facts(view: ShellView) -> dict[str, Any]:  # Body's fields
     nodes = view.nodes
-    ends_with_comment = any(node.type == "comment" for node in nodes)
+    ends_with_comment = bool(view.of_type("comment"))
     needs_group = _needs_group(view)
     unmergeable = None
     if view.root.has_error:
         unmergeable = "its shell text does not parse"
-    elif any(node.type == "&" for node in nodes) or any(_name(view, node) == "coproc" for node in nodes):
+    elif view.of_type("&") or any(command.name == "coproc" for command in view.commands):
         unmergeable = "it starts a background job"
     elif ends_with_comment and needs_group:
         unmergeable = "it ends with a shell comment"
@@ -108,7 +109,7 @@ def _body_facts(view: ShellView) -> dict[str, Any]:  # Body's fields
     return {
         "unmergeable": unmergeable,
         "shell_state_only": state_only,
-        "must_be_last": _must_be_last(view, nodes, ends_with_comment),
+        "must_be_last": _must_be_last(view, ends_with_comment),
         "leaks_state": any(_changes_shell(view, node) for node in nodes),
         "needs_group": needs_group,
         "ends_with_comment": ends_with_comment,
@@ -179,31 +180,30 @@ def _needs_group(view: ShellView) -> bool:
     return False
 
 
-def _must_be_last(view: ShellView, nodes: list[Node], ends_with_comment: bool) -> str | None:
+def _must_be_last(view: ShellView, ends_with_comment: bool) -> str | None:
     if ends_with_comment:
         return "it ends with a shell comment"
-    reason = _errexit_reason(view, nodes)
+    reason = _errexit_reason(view)
     if reason:
         return reason
-    for node in nodes:
-        name = _name(view, node)
-        if node.type == "command" and name is not None:
-            args = _args(view, node)
-            if name in _OUTLIVING_COMMANDS or name.startswith("/etc/init.d/") or _OUTLIVING_ARGS & set(args):
+    for command in view.commands:
+        name = command.name
+        if name is not None:
+            if name in _OUTLIVING_COMMANDS or name.startswith("/etc/init.d/") or _OUTLIVING_ARGS.intersection(command.args):
                 return f"`{name}` may leave a process running into the next RUN"
     if _PER_RUN_MOUNTS.search(view.script):
         return "it touches a file BuildKit mounts afresh for every RUN"
     return None
 
 
-def _errexit_reason(view: ShellView, nodes: list[Node]) -> str | None:
+def _errexit_reason(view: ShellView) -> str | None:
     """Why this body may turn on `set -e` (or an ERR trap), which POSIX ignores for every command
     on the left of `&&`: nothing may then follow the body's last part."""
-    for node in nodes:
-        name = _name(view, node)
-        if node.type != "command" or name is None:
+    for command in view.commands:
+        name = command.name
+        if name is None:
             continue
-        args = _args(view, node)
+        args = list(command.args)
         while name in ("command", "builtin") and args and args[0] is not None and not args[0].startswith("-"):
             name, args = args[0], args[1:]  # `command set -e` is `set -e`
         if (name == "eval" and _may_set_errexit(args)) or (name in ("command", "builtin") and args[:1] == [None]):
@@ -284,6 +284,7 @@ def _args(view: ShellView, node: Node) -> list[str | None]:
 # -- the SHELL each RUN runs in ---------------------------------------------------------------
 
 
+@lru_cache(maxsize=256)  # every RUN of a stage asks about the same SHELL, in every round
 def mergeable_shell(shell: tuple[str, ...]) -> bool:
     """A POSIX shell whose options leave `a && b` meaning what `a` then `b` meant (no `-e`)."""
     if len(shell) < 2 or posixpath.basename(shell[0]) not in _POSIX_SHELLS:
@@ -328,7 +329,7 @@ def append_blocker(doc: Document, instruction: Instruction, view: ShellView) -> 
         return "its body is not one `&&` chain"
     if not _runs_a_list(view, parts[-1]):
         return None
-    reason = _errexit_reason(view, view.nodes)
+    reason = _errexit_reason(view)
     if reason:
         return reason
     if not mergeable_shell(shell) or startup_code(doc):

@@ -51,6 +51,7 @@ class Command:
     start: int  # character offsets in the logical text
     end: int
     assignments: tuple[str, ...]  # `FOO=1 cmd` prefixes
+    words: tuple[tuple[str | None, Node], ...] = ()  # the name and the arguments: value and node
 
     def has_arg(self, *values: str) -> bool:
         return any(arg in values for arg in self.args)
@@ -107,6 +108,8 @@ class ShellView:
         return len(self._encoded[:byte_offset].decode("utf-8", errors="replace"))
 
     def text(self, node: Node) -> str:
+        if self._ascii:  # byte offsets are character offsets
+            return self.script[node.start_byte : node.end_byte]
         return self._encoded[node.start_byte : node.end_byte].decode("utf-8", errors="replace")
 
     def position(self, node_or_offset: Node | int) -> tuple[int, int]:
@@ -122,6 +125,12 @@ class ShellView:
 
     def statements(self) -> list[tuple[Node, str | None]]:
         """Top-level statements, each with the separator that follows it (`;`, `&`, or None)."""
+        found: list[tuple[Node, str | None]] | None = self.memo.get("statements")
+        if found is None:
+            found = self.memo["statements"] = self._statements()
+        return list(found)
+
+    def _statements(self) -> list[tuple[Node, str | None]]:
         result: list[tuple[Node, str | None]] = []
         for child in self.root.children:
             if child.type in _STATEMENT_SEPARATORS:
@@ -214,7 +223,12 @@ class ShellView:
         """Every node of the body, in source order (walked once per text, shared by every rule)."""
         found: list[Node] | None = self.memo.get("nodes")
         if found is None:
-            found = self.memo["nodes"] = list(self._walk(self.root))
+            found = self.memo["nodes"] = []
+            stack = [self.root]
+            while stack:  # as _walk, without a generator: this runs once for every new text
+                node = stack.pop()
+                found.append(node)
+                stack.extend(reversed(node.children))
         return found
 
     def of_type(self, *types: str) -> list[Node]:
@@ -246,12 +260,16 @@ class ShellView:
         name = None
         args: list[str | None] = []
         assignments: list[str] = []
+        words: list[tuple[str | None, Node]] = []
         for index, child in enumerate(node.children):
             field = node.field_name_for_child(index)
             if field == "name":
                 name = self.word(child)
+                words.append((name, child))
             elif field == "argument":
-                args.append(self.word(child))
+                value = self.word(child)
+                args.append(value)
+                words.append((value, child))
             elif child.type == "variable_assignment":
                 assignments.append(self.text(child))
         return Command(
@@ -261,6 +279,7 @@ class ShellView:
             start=self.char(node.start_byte),
             end=self.char(node.end_byte),
             assignments=tuple(assignments),
+            words=tuple(words),
         )
 
     def word(self, node: Node) -> str | None:

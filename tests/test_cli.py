@@ -493,3 +493,17 @@ def test_verify_applies_the_ignore_option_before_it_builds(run, dockerfile, monk
     code, out, err = run("verify", *DO101, "--ignore", "DO101", "Dockerfile")
     assert (code, err) == (0, "")
     assert out.decode() == "Dockerfile: dockopt makes no change: nothing to verify\n"
+
+
+def test_the_pool_hands_results_on_in_order_while_this_process_takes_chunks_back():
+    # Three workers' worth of chunks with two processes: the main process does the queued chunks
+    # no worker has started whenever the one it must hand on next is still running.
+    from dockopt import batch
+
+    texts = [f"from debian:bookworm\nrun apt-get install -y curl{index}\n".encode() for index in range(40)]
+    tasks = [batch.Task(path=f"svc{index}/Dockerfile", explicit=True, select=None, unsafe_fixes=False, context=None, data=text)
+             for index, text in enumerate(texts)]
+    pooled = list(batch._run_pool(tasks, len(tasks), 2))
+    assert [result.path for result in pooled] == [task.path for task in tasks]
+    alone = [batch.process(task) for task in tasks]
+    assert [(r.status, r.output, r.fixes) for r in pooled] == [(r.status, r.output, r.fixes) for r in alone]

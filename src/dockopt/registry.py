@@ -48,7 +48,12 @@ def matching(selector: str) -> list[type[Transform]]:
     `dockopt explain` all follow: an alias shared by two transforms (hadolint's DL3059 covers
     both chain-run and pip-install-merge) names both, everywhere.
     """
-    return sorted((t for t in all_transforms() if t.matches(selector)), key=lambda t: t.code)
+    return list(_matching(selector))
+
+
+@lru_cache(maxsize=1024)
+def _matching(selector: str) -> tuple[type[Transform], ...]:
+    return tuple(sorted((t for t in all_transforms() if t.matches(selector)), key=lambda t: t.code))
 
 
 def severity_of(code: str, overrides: tuple[tuple[str, str], ...] | dict[str, str] = ()) -> str:
@@ -62,6 +67,11 @@ def severity_of(code: str, overrides: tuple[tuple[str, str], ...] | dict[str, st
 
 def selected(select: list[str] | None, ignore: list[str] | None) -> list[type[Transform]]:
     """Transforms chosen by --select/--ignore; no --select means all of them."""
+    return list(_selected(None if select is None else tuple(select), tuple(ignore or ())))
+
+
+@lru_cache(maxsize=256)  # asked for every file of a batch, with the same selectors
+def _selected(select: tuple[str, ...] | None, ignore: tuple[str, ...]) -> tuple[type[Transform], ...]:
     chosen = []
     for transform in all_transforms():
         if select is not None and not any(transform.matches(s) for s in select):
@@ -69,7 +79,7 @@ def selected(select: list[str] | None, ignore: list[str] | None) -> list[type[Tr
         if ignore and any(transform.matches(s) for s in ignore):
             continue
         chosen.append(transform)
-    return chosen
+    return tuple(chosen)
 
 
 def unknown_selectors(selectors: list[str]) -> list[str]:

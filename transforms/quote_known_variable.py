@@ -115,11 +115,28 @@ def _is_argument(node: Node) -> bool:
     return index is not None and parent.field_name_for_child(index) == "argument"
 
 
-@lru_cache(maxsize=4096)
+_STATE_WORDS = "read|for|unset|export|declare|local|typeset|readonly|getopts|select"
+_ASSIGNED = re.compile(r"(?<![\w$])(\w+)=")
+_AFTER_STATE_WORD = re.compile(rf"\b(?:{_STATE_WORDS})\b([^;&|\n]*)")
+_NAME = re.compile(r"\w+")
+
+
 def _changed_in_run(script: str, name: str) -> bool:
-    """Could the RUN give VAR another value before using it?"""
+    """Could the RUN give VAR another value before using it? (`VAR=`, or VAR after `read`,
+    `for`, `export`... in the same command)"""
+    if _NAME.fullmatch(name):
+        return name in _names_changed(script)
     word = re.escape(name)
-    return re.search(
-        rf"(^|[^\w$]){word}=|\b(read|for|unset|export|declare|local|typeset|readonly|getopts|select)\b[^;&|\n]*\b{word}\b",
-        script,
-    ) is not None
+    return re.search(rf"(^|[^\w$]){word}=|\b({_STATE_WORDS})\b[^;&|\n]*\b{word}\b", script) is not None
+
+
+@lru_cache(maxsize=1024)
+def _names_changed(script: str) -> frozenset[str]:
+    """The names a script may change: one pass for all of them, instead of a pattern per name.
+
+    A name of word characters is `\bNAME\b` exactly where it is a whole run of word characters,
+    and the stretch after `export` (up to `;`, `&`, `|` or a line end) holds every later `export`'s."""
+    names = set(_ASSIGNED.findall(script))
+    for match in _AFTER_STATE_WORD.finditer(script):
+        names.update(_NAME.findall(match.group(1)))
+    return frozenset(names)

@@ -678,7 +678,19 @@ class Image:
 
 
 def _replace(scope: Scope, **changes: Any) -> Scope:  # Scope's fields
-    return dataclasses.replace(scope, **changes)
+    # Every ARG, ENV, WORKDIR, USER and SHELL of every document makes one: a copy of the fields
+    # (not of what `variables` worked out), without dataclasses.replace's call of __init__.
+    unknown = changes.keys() - _SCOPE_FIELDS
+    if unknown:
+        raise TypeError(f"Scope has no field {sorted(unknown)[0]!r}")
+    copied = object.__new__(Scope)
+    state = copied.__dict__
+    for name in _SCOPE_FIELDS:
+        state[name] = changes[name] if name in changes else scope.__dict__[name]
+    return copied
+
+
+_SCOPE_FIELDS = frozenset(item.name for item in dataclasses.fields(Scope))
 
 
 def _global_args(doc: Document) -> dict[str, str | None]:

@@ -495,9 +495,7 @@ def test_verify_applies_the_ignore_option_before_it_builds(run, dockerfile, monk
     assert out.decode() == "Dockerfile: dockopt makes no change: nothing to verify\n"
 
 
-def test_the_pool_hands_results_on_in_order_while_this_process_takes_chunks_back():
-    # Three workers' worth of chunks with two processes: the main process does the queued chunks
-    # no worker has started whenever the one it must hand on next is still running.
+def test_the_pool_hands_results_on_in_input_order_as_one_process_would_make_them():
     from dockopt import batch
 
     texts = [f"from debian:bookworm\nrun apt-get install -y curl{index}\n".encode() for index in range(40)]

@@ -2,8 +2,8 @@
 
 The `dockerfile` package runs a Go runtime inside the process, and a process that has loaded it
 must never fork (the child deadlocks silently). Worker processes are therefore *spawned*, import
-the engine once, and take files in chunks; this process takes chunks too while it waits. A handful
-of files is done in-process, where starting workers would cost more than it saves. Results come back in input order, with a bounded number of
+the engine once, and take files in chunks; a handful of files is done in-process, where starting
+workers would cost more than it saves. Results come back in input order, with a bounded number of
 chunks in flight, so memory stays flat over thousands of files. A file's failure is its result;
 it never stops the batch.
 """
@@ -231,55 +231,23 @@ def _run_pool(tasks: Iterable[Task], count: int, jobs: int) -> Iterator[FileResu
 
     # Chunks small enough to balance the load and show progress, large enough to amortise IPC.
     size = max(1, min(MAX_CHUNK, count // (jobs * 4)))
-    # This process works too (one worker fewer to start): whenever the chunk it must hand on next
-    # is still running, it takes back a queued chunk no worker has started and does it itself.
-    workers = max(1, min(jobs - 1, (count + size - 1) // size))
-    window = (workers + 1) * 3  # chunks in flight: enough queued for every worker and for this one
+    workers = min(jobs, (count + size - 1) // size)
     executor = ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up
     )
-    pending: deque[_Slot] = deque()
+    pending: deque[Future[list[FileResult]]] = deque()
+    chunks = _chunks(tasks, size)
     try:
-        for chunk in _chunks(tasks, size):
-            pending.append(_Slot(chunk, executor.submit(process_chunk, chunk)))
-            if len(pending) >= window:
-                yield from _next_results(pending)
+        for chunk in chunks:
+            pending.append(executor.submit(process_chunk, chunk))
+            if len(pending) >= workers * 3:
+                yield from pending.popleft().result()
         while pending:
-            yield from _next_results(pending)
+            yield from pending.popleft().result()
     except BaseException:
         executor.shutdown(wait=False, cancel_futures=True)
         raise
     executor.shutdown(wait=True)
-
-
-@dataclass
-class _Slot:
-    """A chunk in flight: sent to the workers, or done here (`results`)."""
-
-    chunk: list[Task]
-    future: Future[list[FileResult]] | None
-    results: list[FileResult] | None = None
-
-
-def _next_results(pending: deque[_Slot]) -> list[FileResult]:
-    """The results of the first chunk in flight, doing queued chunks here while it runs."""
-    head = pending[0]
-    while head.results is None:
-        assert head.future is not None
-        if head.future.done() or not _take_back(pending):
-            head.results = head.future.result()
-    pending.popleft()
-    return head.results
-
-
-def _take_back(pending: deque[_Slot]) -> bool:
-    """Do here the last chunk in flight that no worker has started; False when there is none."""
-    for slot in reversed(pending):
-        if slot.results is None and slot.future is not None and slot.future.cancel():
-            slot.future = None
-            slot.results = process_chunk(slot.chunk)
-            return True
-    return False
 
 
 def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
-import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from stat import S_ISREG
 
@@ -204,7 +203,15 @@ class _Tree:
         return cls(root, paths, folders)
 
     def named(self, name: str, *, folder: bool | None = None) -> list[str]:
-        return [p for p in self.paths if posixpath.basename(p) == name and (folder is None or (p in self.folders) == folder)]
+        return [p for p in self._by_name.get(name, ()) if folder is None or (p in self.folders) == folder]
+
+    @cached_property
+    def _by_name(self) -> dict[str, list[str]]:
+        """The paths by their last part, in walk order (a candidate is looked for by name)."""
+        found: dict[str, list[str]] = {}
+        for path in self.paths:
+            found.setdefault(path.rpartition("/")[2], []).append(path)
+        return found
 
 
 def _whole_copies(doc: Document) -> list[Instruction]:

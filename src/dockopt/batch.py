@@ -188,10 +188,13 @@ def process_chunk(tasks: list[Task]) -> list[FileResult]:
 
 def _warm_up() -> None:
     # Each worker pays for the imports and the transform registry once, not once per file.
+    import gc
+
     import dockopt.engine  # noqa: F401
     from dockopt.registry import all_transforms
 
     all_transforms()
+    gc.freeze()  # what lives as long as the worker: no collection need look at it again
 
 
 def run(tasks: list[Task], jobs: int) -> Iterator[FileResult]:

@@ -178,7 +178,7 @@ class Document:
         self.stages = _assign_stages(self.instructions)
         self._logical: dict[int, Logical] = {}
         self._shell: dict[int, ShellView | None] = {}
-        self._mentioned: dict[str, bool] = {}
+        self._present: dict[frozenset[str], frozenset[str]] = {}
 
     # -- rendering ---------------------------------------------------------------------------
 
@@ -215,17 +215,14 @@ class Document:
         """The text in lower case, for quick "does the file mention X at all?" checks."""
         return self.text.lower()
 
-    def mentions(self, words: tuple[str, ...]) -> bool:
-        """Does the text hold one of these lower-case words, in any case? (A quick "nothing to
-        look for here"; each word is looked up once per text, for every rule that names it.)"""
-        looked_up = self._mentioned
-        for word in words:
-            found = looked_up.get(word)
-            if found is None:
-                found = looked_up[word] = word in self.folded
-            if found:
-                return True
-        return False
+    def words_present(self, words: frozenset[str]) -> frozenset[str]:
+        """Which of these lower-case words the text holds, in any case (for the engine's quick
+        "nothing to look for here": looked up once per text for all the rules that ran)."""
+        found = self._present.get(words)
+        if found is None:
+            folded = self.folded
+            found = self._present[words] = frozenset(word for word in words if word in folded)
+        return found
 
     @cached_property
     def image(self) -> Image:

@@ -127,6 +127,7 @@ def _run(
     left_out: list[Fix] = []
     ledger = Ledger.of(original)
     seen: dict[type, tuple[Document, list[Fix]]] = {}  # what each pass left out on the text it last read
+    needed = frozenset(word for transform in transforms for word in type(transform).needs)
     for _ in range(MAX_ROUNDS):
         changed = False
         left_out = []
@@ -135,7 +136,7 @@ def _run(
             if kind in seen and seen[kind][0] is doc:  # the same text as last round: the same answer
                 left_out.extend(seen[kind][1])
                 continue
-            if kind.needs and not doc.mentions(kind.needs):
+            if kind.needs and doc.words_present(needed).isdisjoint(kind.needs):
                 seen[kind] = (doc, [])  # none of the words it looks for: nothing to find
                 continue
             first_left_out = len(left_out)

@@ -13,8 +13,7 @@ for), whether it is still that line unchanged, and which fix wrote it. From it c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
 
 from dockopt.results import Fix, TextEdit
 from dockopt.edits import apply_edits
@@ -33,8 +32,7 @@ _Run = tuple[int, list[int]]
 _LINE_REFERENCE = re.compile(r"\blines? \d+(?:(?:, | and )\d+)*")
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):  # one for every line of every text a pass wrote: a tuple builds fastest
     origin: int  # the user's line (0-based) it is, or stands in for
     kept: bool  # the user's line itself, unchanged and in its place
     writer: int | None = None  # the applied fix (its index) that wrote it
@@ -148,6 +146,8 @@ class Ledger:
     # -- each fix's own edits in the user's file ------------------------------------------------------
 
     def attach_edits(self, applied: list[Fix], original: list[str], final: list[str]) -> list[Fix]:
+        if not applied:
+            return []
         parent = self.parent + list(range(len(self.parent), len(applied)))
         pieces = [piece for orig, written in self._gaps(len(original)) for piece in _split_gap(orig, written, self, parent)]
         edits: dict[int, list[tuple[int, int, list[int]]]] = {}  # group -> (user's start, stop, final lines)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import re
-
-_LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")
-
 
 def split_lines(text: str) -> list[str]:
-    """Lines with their own endings; joining them gives `text` back exactly."""
-    return _LINE_RE.findall(text)
+    """Lines with their own endings; joining them gives `text` back exactly.
+
+    Only "\n" ends a line ("\r\n" keeps its "\r"), as in BuildKit; str.splitlines would also
+    split at a lone "\r", a form feed or U+2028."""
+    lines = text.split("\n")
+    last = lines.pop()
+    found = [line + "\n" for line in lines]
+    if last:
+        found.append(last)
+    return found
 
 
 def same_case(word: str, like: str) -> str:

@@ -423,11 +423,17 @@ def _dependencies_only(doc: Document, instruction: Instruction) -> set[str]:
     view = doc.shell(instruction)
     if view is None:
         return set()
-    flags = {spec.no_project_flag: spec.tool for spec in PROJECT_INSTALLERS.values() if spec.no_project_flag}
-    tools = {flags[arg] for command in view.commands for arg in command.args if arg in flags}
-    if any(command.name == "go" and list(command.args or ())[:2] == ["mod", "download"] for command in view.commands):
-        tools.add("go")  # the modules are already downloaded from go.mod alone
-    return tools
+    found: frozenset[str] | None = view.memo.get("dependencies_only")  # the text alone decides
+    if found is None:
+        flags = _NO_PROJECT_FLAGS
+        tools = {flags[arg] for command in view.commands for arg in command.args if arg in flags}
+        if any(command.name == "go" and list(command.args or ())[:2] == ["mod", "download"] for command in view.commands):
+            tools.add("go")  # the modules are already downloaded from go.mod alone
+        found = view.memo["dependencies_only"] = frozenset(tools)
+    return set(found)
+
+
+_NO_PROJECT_FLAGS = {spec.no_project_flag: spec.tool for spec in PROJECT_INSTALLERS.values() if spec.no_project_flag}
 
 
 def _single_files(instruction: Instruction, cwd: str) -> set[tuple[str, str]]:

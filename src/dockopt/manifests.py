@@ -264,9 +264,10 @@ def classify_run(doc: Document, instruction: Instruction, cwd: str) -> InstallRu
     for flag in instruction.flags_named("mount"):
         if "type=bind" in flag or not any(f"type={kind}" in flag for kind in ("cache", "secret", "ssh", "tmpfs")):
             return NotInstall("it mounts files from the build context")
-    for node in view.of_type(*_FORBIDDEN_NODES):
-        if not (node.type == "variable_assignment" and node.parent is not None and node.parent.type == "command"):
-            return NotInstall("it does more than install packages")
+    for kind in _FORBIDDEN_NODES:  # any one of them will do: no need for them in source order
+        for node in view.of_type(kind):
+            if not (kind == "variable_assignment" and node.parent is not None and node.parent.type == "command"):
+                return NotInstall("it does more than install packages")
     run = InstallRun()
     for command in view.commands:
         args = [arg for arg in command.args if arg is not None]

@@ -123,6 +123,20 @@ def test_logical_text_joins_continuations_and_drops_comment_lines():
     assert doc.comment_lines(run) == ["    # refresh\n"]
 
 
+def test_one_reading_of_an_instruction_s_text_serves_it_wherever_it_stands():
+    # The logical text is kept by raw text: two equal RUNs, and the same RUN moved by an edit
+    # above it, each map their characters to their own lines.
+    run = "RUN apt-get update \\\n    && apt-get install -y curl\n"
+    doc = Document("FROM d\n" + run + "ENV A=1\n" + run)
+    first, second = doc.instructions[1], doc.instructions[3]
+    at = doc.logical(first).text.index("apt-get install")
+    assert doc.logical(first).position(at) == (2, 7)
+    assert doc.logical(second).position(at) == (5, 7)
+    assert doc.logical(second).lines == (4, 5)
+    moved = Document("FROM d\nLABEL a=b\n" + run + "ENV A=1\n" + run, previous=doc, changes=[(1, 1, 1)])
+    assert [moved.logical(i).position(at) for i in (moved.instructions[2], moved.instructions[4])] == [(3, 7), (6, 7)]
+
+
 def test_logical_text_under_a_backtick_escape():
     doc = Document("# escape=`\nFROM d\nRUN echo a `\n  b\n")
     assert doc.logical(doc.instructions[1]).text == "RUN echo a   b"

@@ -6,8 +6,8 @@ from __future__ import annotations
 def split_lines(text: str) -> list[str]:
     """Lines with their own endings; joining them gives `text` back exactly.
 
-    Only "\n" ends a line ("\r\n" keeps its "\r"), as in BuildKit; str.splitlines would also
-    split at a lone "\r", a form feed or U+2028."""
+    Only a line feed ends a line (CRLF keeps its CR), as in BuildKit; str.splitlines would also
+    split at a lone CR, a form feed or U+2028."""
     lines = text.split("\n")
     last = lines.pop()
     found = [line + "\n" for line in lines]

@@ -333,3 +333,13 @@ def test_parsed_modules_are_shared_until_the_file_changes(tmp_path):
     assert key in app_facts._MODULES and len(app_facts._MODULES) == 1
     (tmp_path / "app.py").write_text("open('/b', 'w')  # longer now\n")
     assert writes(analyse(tmp_path)) == {("file", "/b")}
+
+
+def test_the_app_s_own_escape_warnings_are_neither_printed_nor_taken_for_errors(tmp_path, recwarn):
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # as `python -W error` would make them SyntaxErrors
+        facts = facts_for(tmp_path, {"app.py": 'import os\nPATTERN = "\\_"\nos.makedirs("/data/cache")\n'})
+    assert ("dir", "/data/cache") in writes(facts)
+    assert not recwarn.list

@@ -23,6 +23,7 @@ import os
 import posixpath
 import re
 import shlex
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Protocol, Sequence, Union, cast, overload
@@ -448,7 +449,11 @@ def _dotted(rel: str) -> str:
 def _parse(path: Path, rel: str) -> _Module | str:
     """The module with its imports and assignments, or why it could not be read."""
     try:
-        tree = ast.parse(path.read_bytes(), filename=rel)
+        with warnings.catch_warnings():
+            # The app's own `"\_"` and the like: Python warns about them when it compiles the app,
+            # not for dockopt to print (nor, under `-W error`, to take for a module that does not parse).
+            warnings.simplefilter("ignore")
+            tree = ast.parse(path.read_bytes(), filename=rel)
     except (SyntaxError, ValueError, OSError, RecursionError, MemoryError) as exc:  # Python 2 code, bad bytes
         return f"does not parse ({type(exc).__name__})"
     module = _Module(rel, _dotted(rel), tree)

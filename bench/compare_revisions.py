@@ -20,7 +20,6 @@ few percent show; slow (about a minute per 300 files).
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import re
 import shutil
@@ -32,8 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus" / "dockerfiles"
+from run import CORPUS, REPO, corpus_files  # bench/run.py, beside this script
 
 
 def main() -> int:
@@ -83,15 +81,6 @@ def main() -> int:
 
 def revision_name(label: str, args: argparse.Namespace) -> str:
     return args.old if label == "old" else args.new
-
-
-def corpus_files(corpus: Path, limit: int) -> list[Path]:
-    manifest = corpus / "manifest.tsv"
-    if not manifest.is_file():
-        return []
-    with manifest.open(newline="", encoding="utf-8") as handle:
-        files = [corpus / row["stored_path"] for row in csv.DictReader(handle, delimiter="\t")]
-    return files[:limit] if limit else files
 
 
 def checkout(revision: str, where: Path) -> Path:

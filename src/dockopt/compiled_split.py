@@ -14,12 +14,12 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from dockopt.base_images import ImageRef, slim_data, slim_tag
 from dockopt.build_needs import exec_names
 from dockopt.commands import exec_words
-from dockopt.shell import parse_script
+from dockopt.shell import parse_script, walk_tree
 from dockopt.stage_split import (
     STARTS_AS_ROOT,
     Block,
@@ -31,8 +31,6 @@ from dockopt.stage_split import (
 from dockopt.words import process_word
 
 if TYPE_CHECKING:
-    from tree_sitter import Node
-
     from dockopt.base_images import BaseSite
     from dockopt.document import Document, Instruction, Stage
     from dockopt.shell import Command, ShellView
@@ -199,7 +197,7 @@ def _program(walk: Walk, entry: Instruction, words: list[str] | None) -> str | N
     else:
         names = exec_names(entry)  # shell form: its first command
         root = parse_script(entry.args[0]).root_node
-        first = next((n for n in _walk(root) if n.type == "command_name"), None)
+        first = next((n for n in walk_tree(root) if n.type == "command_name"), None)
         program = (first.text or b"").decode() if first is not None else None  # a parsed tree keeps its text
         if not names or program is None or "$" in program:
             return None
@@ -210,14 +208,6 @@ def _program(walk: Walk, entry: Instruction, words: list[str] | None) -> str | N
     if not program.startswith("/") and workdir is None:
         return None
     return posixpath.normpath(posixpath.join(workdir or "/", program))
-
-
-def _walk(node: Node) -> Iterator[Node]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
 
 
 def _match_output(program: str | None, outputs: list[str]) -> str | None:

@@ -36,6 +36,15 @@ def _parser() -> Parser:
     return _PARSER
 
 
+def walk_tree(node: Node) -> Iterator[Node]:
+    """The nodes of `node`'s subtree, `node` first, in source order."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(current.children))
+
+
 def parse_script(script: str) -> Tree:
     """Parse a shell script; returns the tree-sitter tree (for text that is not a RUN body)."""
     return _parser().parse(script.encode("utf-8"))
@@ -223,12 +232,7 @@ class ShellView:
         """Every node of the body, in source order (walked once per text, shared by every rule)."""
         found: list[Node] | None = self.memo.get("nodes")
         if found is None:
-            found = self.memo["nodes"] = []
-            stack = [self.root]
-            while stack:  # as _walk, without a generator: this runs once for every new text
-                node = stack.pop()
-                found.append(node)
-                stack.extend(reversed(node.children))
+            found = self.memo["nodes"] = list(walk_tree(self.root))
         return found
 
     def of_type(self, *types: str) -> list[Node]:
@@ -246,15 +250,7 @@ class ShellView:
         """The nodes of `node`'s subtree (default: the whole body), in source order."""
         if node is None:
             return iter(self.nodes)
-        return self._walk(node)
-
-    @staticmethod
-    def _walk(node: Node) -> Iterator[Node]:
-        stack = [node]
-        while stack:
-            current = stack.pop()
-            yield current
-            stack.extend(reversed(current.children))
+        return walk_tree(node)
 
     def _command(self, node: Node) -> Command:
         name = None

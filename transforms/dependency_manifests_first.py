@@ -40,7 +40,8 @@ class DependencyManifestsFirst(Transform):
     `Pipfile.lock`, `package.json` + lock file and `.npmrc`, `go.mod` + `go.sum`, `Gemfile` +
     `Gemfile.lock`), runs the installs, and then copies the rest. RUNs that install packages by
     name (`RUN pip install fastapi`, `RUN apt-get install ...`) and read nothing from the source move
-    up with them. `uv sync`, `poetry install` and `pdm install` are split: dependencies first
+    up with them, and each manifest is copied just above the first install that reads it, so an
+    edit to `requirements.txt` does not re-run the `apt-get` above it. `uv sync`, `poetry install` and `pdm install` are split: dependencies first
     (`--no-install-project`, `--no-root`, `--no-self`), the project after the full copy. A Go
     stage that copies the source and then runs `go build` gets `COPY go.mod go.sum` and
     `RUN go mod download` in front of the copy.
@@ -147,14 +148,18 @@ class _Plan:
             self.findings.append(self._finding(item, f"{path} is not in the build context, so the install cannot move above the copy"))
             return
         precopy: list[str] = []
-        for _, run in runs:
-            precopy.extend(item for item in self._precopy(run, single_files) if item not in precopy)
+        first_read: dict[int, list[str]] = {}  # install RUN's index -> the manifests it is the first to read
+        for item, run in runs:
+            fresh = [path for path in self._precopy(run, single_files) if path not in precopy]
+            precopy.extend(fresh)
+            if fresh:
+                first_read[item.index] = fresh
         if any(run.splits for _, run in runs):
             self.unsafe_reason = self.unsafe_reason or "the project is now installed in a second step after the full copy"
         rewrites = next((run.rewrites_manifest for _, run in runs if run.rewrites_manifest), None)
         if rewrites:
             self.unsafe_reason = self.unsafe_reason or rewrites
-        self._render(block, runs, precopy)
+        self._render(block, runs, precopy, first_read)
 
     # -- which instructions move -----------------------------------------------------------------
 
@@ -354,28 +359,67 @@ class _Plan:
 
     # -- the edit ----------------------------------------------------------------------------------
 
-    def _render(self, block: list[Instruction], runs: list[tuple[Instruction, InstallRun]], precopy: list[str]) -> None:
-        doc, instruction = self.doc, self.instruction
-        indent = doc.indent(instruction.start)
-        keyword = doc.keyword("COPY")
+    def _anchor(self, install: Instruction) -> int:
+        """The line the manifest COPY goes above: the install's own comment lines stay with it.
+
+        It stays on the line after the source COPY when nothing but blank lines and comments lie
+        between, and when the move could change the folder the COPY creates: a WORKDIR between
+        may create it first (as root, or as USER), and with `--chown`/`--chmod` (any flag, to be
+        safe) the COPY that creates the folder decides its owner and mode."""
+        doc, first = self.doc, self.instruction.end + 1
+        passed = [item for item in doc.instructions if first <= item.start < install.start]
+        if not passed or self.instruction.flags or any(item.cmd == "WORKDIR" for item in passed):
+            return first
+        line = install.start
+        while line > first and line_body(doc.lines[line - 1]).lstrip(" \t").startswith("#"):
+            line -= 1
+        return line
+
+    def _copy_lines(self, manifests: list[str]) -> list[str]:
+        """COPY lines of these context files, one per destination folder, as the source COPY writes them."""
+        instruction = self.instruction
+        indent = self.doc.indent(instruction.start)
+        keyword = self.doc.keyword("COPY")
         flags = "".join(flag + " " for flag in instruction.flags)
-        lines = []
         by_dest: dict[str, list[str]] = {}
-        for relative in precopy:
+        for relative in manifests:
             placed = self.copy.dest_for(relative)
             if placed is not None:
                 dest, source = placed
                 by_dest.setdefault(dest, []).append(source)
+        lines = []
         for dest, sources in by_dest.items():
             if any(" " in item or '"' in item for item in [*sources, dest]):
                 lines.append(f"{indent}{keyword} {flags}{json.dumps([*sources, dest])}\n")
             else:
                 lines.append(f"{indent}{keyword} {flags}{' '.join(sources)} {dest}\n")
+        return lines
+
+    def _render(
+        self,
+        block: list[Instruction],
+        runs: list[tuple[Instruction, InstallRun]],
+        precopy: list[str],
+        first_read: dict[int, list[str]],
+    ) -> None:
+        doc, instruction = self.doc, self.instruction
+        # Each manifest is copied just above the first install that reads it, so the RUNs above
+        # that (`apt-get install`, `pip install gunicorn`) stay cached when only the manifest
+        # changes. Those RUNs read nothing from the source, so where the manifest lands between
+        # them changes nothing they do. When only blank lines and comments lie between the source
+        # COPY and that install, the manifests take the COPY's own line (the smallest diff).
+        copies_at: dict[int, list[str]] = {}
+        for item, _ in runs:
+            if item.index in first_read:
+                anchor = self._anchor(item)
+                copies_at.setdefault(anchor, []).extend(self._copy_lines(first_read[item.index]))
+        lines = copies_at.pop(instruction.end + 1, [])
         last = block[-1]
         splits = {item.index: run.splits for item, run in runs if run.splits}
         between = []
         line = instruction.end + 1
         while line <= last.end:
+            between.extend(copies_at.pop(line, []))
             item = doc.instruction_at(line)
             if item is not None and item.index in splits and line == item.start:
                 between.append(_with_flags(doc, item, splits[item.index]))
@@ -383,6 +427,8 @@ class _Plan:
                 continue
             between.append(line_body(doc.lines[line]) + "\n")
             line += 1
+        for pending in copies_at.values():  # not reached above (never expected): the old place, at the top
+            lines.extend(pending)
         after = [_text(doc, instruction.start, instruction.end)]
         after.extend(_project_step(doc, item, run) for item, run in runs if run.splits)
         self.fix_text = "".join(lines + between + after)

@@ -409,10 +409,10 @@ class _Plan:
         # them changes nothing they do. When only blank lines and comments lie between the source
         # COPY and that install, the manifests take the COPY's own line (the smallest diff).
         copies_at: dict[int, list[str]] = {}
-        for item, _ in runs:
-            if item.index in first_read:
-                anchor = self._anchor(item)
-                copies_at.setdefault(anchor, []).extend(self._copy_lines(first_read[item.index]))
+        for install, _ in runs:
+            if install.index in first_read:
+                anchor = self._anchor(install)
+                copies_at.setdefault(anchor, []).extend(self._copy_lines(first_read[install.index]))
         lines = copies_at.pop(instruction.end + 1, [])
         last = block[-1]
         splits = {item.index: run.splits for item, run in runs if run.splits}

@@ -123,6 +123,12 @@ FIX = [
     pytest.param(PY + "COPY . .\nRUN pip install gunicorn\n\n# the app's packages\n# (pinned)\nRUN pip install -r requirements.txt\n", REQ,
                  PY + "RUN pip install gunicorn\n\nCOPY requirements.txt ./\n# the app's packages\n# (pinned)\nRUN pip install -r requirements.txt\nCOPY . .\n",
                  id="the-install-keeps-its-comment-lines"),
+    pytest.param(PY + "\nCOPY . .\n\nRUN apt-get install -y gcc\nRUN pip install -r requirements.txt\n", REQ,
+                 PY + "\nRUN apt-get install -y gcc\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY . .\n",
+                 id="the-copy-s-line-between-two-blank-lines-leaves-one-blank-line"),
+    pytest.param(PY + "\nCOPY . .\n\nRUN pip install flask\n", REQ,
+                 PY + "\nRUN pip install flask\nCOPY . .\n",
+                 id="an-install-by-name-moves-up-and-one-blank-line-stays"),
     pytest.param("FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nRUN pip install -r requirements.txt\n",
                  {**REQ, "package.json": "{}", "package-lock.json": "{}"},
                  "FROM node:20\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY requirements.txt ./\n"

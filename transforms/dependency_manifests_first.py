@@ -418,6 +418,8 @@ class _Plan:
         splits = {item.index: run.splits for item, run in runs if run.splits}
         between = []
         line = instruction.end + 1
+        if not lines and _blank(doc, instruction.start - 1) and _blank(doc, line) and line < last.start:
+            line += 1  # the COPY's line goes away between two blank lines: one blank line stays
         while line <= last.end:
             between.extend(copies_at.pop(line, []))
             item = doc.instruction_at(line)
@@ -499,6 +501,10 @@ def _single_files(instruction: Instruction, cwd: str) -> set[tuple[str, str]]:
             found.add((join(cwd, dest), relative))
             found.add((join(join(cwd, dest), posixpath.basename(relative)), relative))  # dest may be a folder
     return found
+
+
+def _blank(doc: Document, line: int) -> bool:
+    return 0 <= line < len(doc.lines) and not doc.lines[line].strip()
 
 
 def _text(doc: Document, start: int, end: int) -> str:

@@ -54,6 +54,8 @@ class RunAppAsBuildStep(Transform):
     safety = Safety.DISPLAY
     severity = Severity.WARNING
     order = 400
+    # What `_starts_app` can recognise at all: a server, a command that serves, or Python.
+    needs = tuple(sorted({*_SERVERS, *_SERVER_SUBCOMMANDS, "python"}))
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Fix]:
         cwds = doc.image.workdirs

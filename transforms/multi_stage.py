@@ -297,6 +297,7 @@ def _plan(doc: Document, ctx: Context, stage: Stage) -> Plan | None:
     apt_at = min([*apt_indexes[:1], venv_at]) if needs.runtime or not apt_indexes else apt_indexes[0]
 
     runtime_cmds: list[str] = []
+    moved_comments: list[str] = []  # above an apt RUN the builder now makes: they go with it
     for index, current in enumerate([*stage_blocks, None]):
         if index == apt_at and runtime_packages and (index not in apt_indexes):
             plan.runtime.append({"kind": "apt", "packages": runtime_packages})
@@ -310,14 +311,19 @@ def _plan(doc: Document, ctx: Context, stage: Stage) -> Plan | None:
         if kind == "pip":
             continue
         if kind == "apt":
-            if current.comments:
+            here = index == apt_at and bool(runtime_packages)
+            if current.comments and not here and build_packages:
+                moved_comments.append(current.comments)  # no RUN follows them in the runtime stage
+            elif current.comments:
                 plan.runtime.append(verbatim(current.comments))
-            if index == apt_at and runtime_packages:
+            if here:
                 plan.runtime.append({"kind": "apt", "packages": runtime_packages})
                 runtime_cmds.append("RUN")
             continue
         plan.runtime.append(verbatim(current.comments + current.body))
         runtime_cmds.append(current.instruction.cmd)
+    if moved_comments:
+        plan.builder.insert(0, verbatim("".join(moved_comments)))  # the builder's first step is its apt RUN
     plan.expected = [builder_cmds, install_cmds, runtime_cmds]
     return plan
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import dockopt
@@ -273,3 +275,18 @@ def test_an_unsafe_fix_computed_after_another_fix_carries_no_edits():
     source = "FROM debian:bookworm\nRUN apt-get update\nRUN apt-get install -y curl\n"
     (item,) = [found for found in dockopt.fix(source).fixes if found.code == "DO213"]
     assert not item.applied and item.fix_edits is None
+
+
+def test_a_fix_on_a_copy_another_fix_made_is_placed_on_the_user_s_line_and_said_once():
+    # DO502 repeats `ENV PYTHONUNBUFFERED 1` in the runtime stage; DO107 then rewrites both copies.
+    # Both stand for line 3 of the user's file, where one result says it once (it was said twice,
+    # and the copy's result sat on lines 18-19: a blank line and EXPOSE).
+    case = Path(__file__).resolve().parents[1] / "fixtures" / "DO502" / "apt-comment-goes-with-the-builder"
+    source = case.with_name(case.name + ".before.Dockerfile").read_text(encoding="utf-8")
+    result = dockopt.fix(source, unsafe_fixes=True, context=case.with_name(case.name + ".context"))
+    assert result.output.count("ENV PYTHONUNBUFFERED=1") == 2
+    assert [(item.line, item.end_line) for item in result.fixes if item.code == "DO107"] == [(3, 3)]
+    idents = [item.ident for item in result.fixes]
+    assert len(idents) == len(set(idents))
+    for item in result.fixes:
+        assert item.ident not in item.together_with and len(item.together_with) == len(set(item.together_with))

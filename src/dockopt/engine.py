@@ -192,7 +192,7 @@ def _run(
             changed = True
         if not changed:
             applied = ledger.attach_edits(applied, original, doc.lines)
-            return doc.render(), sorted(applied + left_out, key=_position), None, None
+            return doc.render(), _distinct(sorted(applied + left_out, key=_position)), None, None
     last = applied[-1] if applied else None
     culprit = f"{last.code} ({last.name})" if last else "a transform"
     return doc.render(), applied, f"internal error: rewrites did not settle after {MAX_ROUNDS} rounds (last: {culprit})", None
@@ -205,6 +205,26 @@ def _changes(edits: list[Edit]) -> list[tuple[int, int, int]]:
 
 def _position(item: Fix) -> tuple[int, int, str]:
     return item.line, item.column, item.code
+
+
+def _distinct(results: list[Fix]) -> list[Fix]:
+    """One result where a rule said the same thing at the same place twice: it fixed a line and
+    the copy another fix made of it (the ENV a stage split repeats), and both copies stand for
+    the same line of the user's file. A result with edits of its own is never merged away."""
+    kept: dict[tuple[object, ...], int] = {}
+    found: list[Fix] = []
+    for item in results:
+        key = (item.code, item.line, item.column, item.end_line, item.end_column, item.message, item.title,
+               item.applied, item.safety)
+        at = kept.get(key)
+        if at is not None and item.fix_edits in (None, found[at].fix_edits) and item.files == found[at].files:
+            continue
+        kept.setdefault(key, len(found))
+        found.append(item)
+    if len(found) == len(results):
+        return results
+    return [item.replace(together_with=tuple(dict.fromkeys(name for name in item.together_with if name != item.ident)))
+            if item.together_with else item for item in found]
 
 
 def pragma_warnings(original: Document, output: str, transforms: list[Transform], ctx: Context, used: set[tuple[str, str]]) -> list[tuple[int, str]]:

@@ -123,17 +123,21 @@ class Ledger:
         return self.lines[max(low, 0) : min(high, len(self.lines))]
 
     def _written(self, old_lines: list[str], edit: Edit, fix: int, replaced: list[Line]) -> list[Line]:
-        """Lines an edit writes: a line it keeps (moved or not) stands for the same user's line; a
-        new one for the old line at the same place in the region, or the line it goes in front of."""
+        """Lines an edit writes: a line it keeps (moved or not) stands for the same user's line, and
+        so does a second copy of it (the ENV a stage split repeats in the runtime stage); a new
+        one for the old line at the same place in the region, or the line it goes in front of."""
         new = [line_body(line) for line in split_lines(edit.text)]
         old = [line_body(line) for line in old_lines[edit.start : edit.stop]]
         unused: dict[str, list[int]] = {}
         for offset, text in enumerate(old):
             unused.setdefault(text, []).append(offset)
+        first = {text: offsets[0] for text, offsets in unused.items()}
         found = []
         for index, text in enumerate(new):
             if text.strip() and unused.get(text):
                 origin = replaced[unused[text].pop(0)].origin
+            elif text.strip() and text in first:
+                origin = replaced[first[text]].origin
             elif replaced:
                 origin = replaced[min(index, len(replaced) - 1)].origin
             else:

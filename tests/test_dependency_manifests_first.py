@@ -123,6 +123,14 @@ FIX = [
     pytest.param(PY + "COPY . .\nRUN pip install gunicorn\n\n# the app's packages\n# (pinned)\nRUN pip install -r requirements.txt\n", REQ,
                  PY + "RUN pip install gunicorn\n\nCOPY requirements.txt ./\n# the app's packages\n# (pinned)\nRUN pip install -r requirements.txt\nCOPY . .\n",
                  id="the-install-keeps-its-comment-lines"),
+    pytest.param(PY + "\n# Copy the app into the image\nCOPY . .\n\n# Dependencies\nRUN pip install -r requirements.txt\n\nEXPOSE 80\n",
+                 REQ,
+                 PY + "\nCOPY requirements.txt ./\n\n# Dependencies\nRUN pip install -r requirements.txt\n"
+                 "\n# Copy the app into the image\nCOPY . .\n\nEXPOSE 80\n",
+                 id="the-source-copy-keeps-its-comment-lines-set-off-as-the-file-set-it-off"),
+    pytest.param(PY + "# hadolint ignore=DL3045\nCOPY . .\nRUN pip install -r requirements.txt\n", REQ,
+                 PY + "COPY requirements.txt ./\nRUN pip install -r requirements.txt\n# hadolint ignore=DL3045\nCOPY . .\n",
+                 id="a-pragma-above-the-source-copy-stays-with-it"),
     pytest.param(PY + "\nCOPY . .\n\nRUN apt-get install -y gcc\nRUN pip install -r requirements.txt\n", REQ,
                  PY + "\nRUN apt-get install -y gcc\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY . .\n",
                  id="the-copy-s-line-between-two-blank-lines-leaves-one-blank-line"),
@@ -227,6 +235,14 @@ def test_go_build_gets_an_unsafe_module_download_step(tmp_path):
     assert result.output == ("FROM golang:1.22\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\n"
                              "COPY . .\nRUN go build -o /app .\n")
     assert [fix.safety for fix in result.applied] == [Safety.UNSAFE]
+
+
+def test_go_module_download_goes_above_the_copy_s_comment_lines(tmp_path):
+    files = {"go.mod": "module m\n", "main.go": ""}
+    text = "FROM golang:1.22\nWORKDIR /src\n# the source\nCOPY . .\nRUN go build -o /app .\n"
+    assert run(text, files, tmp_path).output == (
+        "FROM golang:1.22\nWORKDIR /src\nCOPY go.mod ./\nRUN go mod download\n# the source\nCOPY . .\nRUN go build -o /app .\n"
+    )
 
 
 def test_go_build_without_a_context_is_left_alone_as_go_mod_may_not_exist(tmp_path):

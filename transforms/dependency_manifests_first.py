@@ -41,7 +41,8 @@ class DependencyManifestsFirst(Transform):
     `Gemfile.lock`), runs the installs, and then copies the rest. RUNs that install packages by
     name (`RUN pip install fastapi`, `RUN apt-get install ...`) and read nothing from the source move
     up with them, and each manifest is copied just above the first install that reads it, so an
-    edit to `requirements.txt` does not re-run the `apt-get` above it. `uv sync`, `poetry install` and `pdm install` are split: dependencies first
+    edit to `requirements.txt` does not re-run the `apt-get` above it. Comment lines stay with
+    the instruction they sit on: `# Copy the source` goes down with `COPY . .`. `uv sync`, `poetry install` and `pdm install` are split: dependencies first
     (`--no-install-project`, `--no-root`, `--no-self`), the project after the full copy. A Go
     stage that copies the source and then runs `go build` gets `COPY go.mod go.sum` and
     `RUN go mod download` in front of the copy.
@@ -350,9 +351,10 @@ class _Plan:
         indent = self.doc.indent(instruction.start)
         copy_kw, run_kw = self.doc.keyword("COPY"), self.doc.keyword("RUN")
         flags = "".join(flag + " " for flag in instruction.flags)
+        top = _comments_above(self.doc, instruction)  # the COPY's comment lines stay with it
         self.fix_text = (f"{indent}{copy_kw} {flags}{' '.join(sources)} {dest}\n{indent}{run_kw} go mod download\n"
-                         + _text(self.doc, instruction.start, instruction.end))
-        self.edit = Edit.replace(instruction.start, instruction.end, self.fix_text)
+                         + _text(self.doc, top, instruction.end))
+        self.edit = Edit.replace(top, instruction.end, self.fix_text)
         self.unsafe_reason = "adds `go mod download`, so the module cache holds every module go.mod needs, not only those built"
         self.message = (f"copy {', '.join(sources)} and run `go mod download` before `{_short(self.doc, instruction)}`, "
                         f"so a source edit does not re-download modules (unsafe: {self.unsafe_reason})")
@@ -370,10 +372,7 @@ class _Plan:
         passed = [item for item in doc.instructions if first <= item.start < install.start]
         if not passed or self.instruction.flags or any(item.cmd == "WORKDIR" for item in passed):
             return first
-        line = install.start
-        while line > first and line_body(doc.lines[line - 1]).lstrip(" \t").startswith("#"):
-            line -= 1
-        return line
+        return max(first, _comments_above(doc, install))
 
     def _copy_lines(self, manifests: list[str]) -> list[str]:
         """COPY lines of these context files, one per destination folder, as the source COPY writes them."""
@@ -416,10 +415,16 @@ class _Plan:
         lines = copies_at.pop(instruction.end + 1, [])
         last = block[-1]
         splits = {item.index: run.splits for item, run in runs if run.splits}
+        # The COPY's own comment lines (`# Copy the source`, a pragma) go down with it; set off by a
+        # blank line, as the file set off what followed the COPY.
+        top = _comments_above(doc, instruction)
+        comments = [line_body(doc.lines[line]) + "\n" for line in range(top, instruction.start)]
+        if comments and _blank(doc, instruction.end + 1):
+            comments.insert(0, "\n")
         between = []
         line = instruction.end + 1
-        if not lines and _blank(doc, instruction.start - 1) and _blank(doc, line) and line < last.start:
-            line += 1  # the COPY's line goes away between two blank lines: one blank line stays
+        if not lines and _blank(doc, top - 1) and _blank(doc, line) and line < last.start:
+            line += 1  # the COPY's lines go away between two blank lines: one blank line stays
         while line <= last.end:
             between.extend(copies_at.pop(line, []))
             item = doc.instruction_at(line)
@@ -431,10 +436,10 @@ class _Plan:
             line += 1
         for pending in copies_at.values():  # not reached above (never expected): the old place, at the top
             lines.extend(pending)
-        after = [_text(doc, instruction.start, instruction.end)]
+        after = [*comments, _text(doc, instruction.start, instruction.end)]
         after.extend(_project_step(doc, item, run) for item, run in runs if run.splits)
         self.fix_text = "".join(lines + between + after)
-        self.edit = Edit.replace(instruction.start, last.end, self.fix_text)
+        self.edit = Edit.replace(top, last.end, self.fix_text)
         copied = ", ".join(precopy)
         source = _short(doc, instruction)
         if copied:
@@ -501,6 +506,16 @@ def _single_files(instruction: Instruction, cwd: str) -> set[tuple[str, str]]:
             found.add((join(cwd, dest), relative))
             found.add((join(join(cwd, dest), posixpath.basename(relative)), relative))  # dest may be a folder
     return found
+
+
+def _comments_above(doc: Document, instruction: Instruction) -> int:
+    """The first of the comment lines just above an instruction (no blank line between), or its
+    own first line when there are none."""
+    floor = doc.instructions[instruction.index - 1].end + 1 if instruction.index else doc.directive_end
+    line = instruction.start
+    while line > floor and line_body(doc.lines[line - 1]).lstrip(" \t").startswith("#"):
+        line -= 1
+    return line
 
 
 def _blank(doc: Document, line: int) -> bool:

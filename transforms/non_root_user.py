@@ -698,9 +698,12 @@ def _writable(plan: Runtime, facts: AppFacts | None, fix: _Plan, base_family: st
                 continue
             return f"the app writes to {folder}, a system folder ({write.site})"
         folders.setdefault(folder, str(write.site))
+    recursive: set[str] = set()  # folders given with everything in them (`chown -R`)
     for folder in sorted(folders, key=len):
-        if any(folder.startswith(done + "/") for done in fix.writable if done in folders):
-            continue  # already inside a folder we give
+        if any(folder.startswith(done + "/") for done in recursive):
+            continue  # already inside a folder we give whole
+        # Inside an app folder that is only chowned itself, a folder a root RUN made (`mkdir -p
+        # uploads` after the COPY) stays root's: it is given on its own, below.
         if folder in app_folders:
             copy = app_folders[folder]
             if copy.chown is None:
@@ -710,6 +713,7 @@ def _writable(plan: Runtime, facts: AppFacts | None, fix: _Plan, base_family: st
             fix.prepare.append(f"mkdir -p {folder} && chown {fix.owner} {folder}")
         else:
             fix.prepare.append(f"mkdir -p {folder} && chown -R {fix.owner} {folder}")
+            recursive.add(folder)
         fix.writable.append(folder)
     for path, _site in sorted(files.items()):
         fix.prepare.append(f"touch {path} && chown {fix.owner} {path}")

@@ -36,6 +36,12 @@ CASES = [
         ["--smoke", "python bot.py"],
         id="an-app-that-writes-into-its-folder-can-still-write-it",
     ),
+    pytest.param(
+        FIXTURES / "app-writes-a-folder-a-run-made.before.Dockerfile",
+        FIXTURES / "app-writes-a-folder-a-run-made.context",
+        ["--smoke", "python -c \"import app; r = app.app.test_client().get('/'); assert r.status_code == 200, r.status_code\""],
+        id="an-app-that-writes-into-a-folder-a-root-run-made-can-still-write-it",
+    ),
 ]
 
 

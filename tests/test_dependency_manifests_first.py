@@ -131,6 +131,9 @@ FIX = [
     pytest.param(PY + "# hadolint ignore=DL3045\nCOPY . .\nRUN pip install -r requirements.txt\n", REQ,
                  PY + "COPY requirements.txt ./\nRUN pip install -r requirements.txt\n# hadolint ignore=DL3045\nCOPY . .\n",
                  id="a-pragma-above-the-source-copy-stays-with-it"),
+    pytest.param(PY + "# --- the app ---\nCOPY . .\nRUN pip install -r requirements.txt\n", REQ,
+                 PY + "# --- the app ---\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY . .\n",
+                 id="a-comment-heading-a-paragraph-that-goes-on-past-the-copy-stays-at-its-head"),
     pytest.param(PY + "\nCOPY . .\n\nRUN apt-get install -y gcc\nRUN pip install -r requirements.txt\n", REQ,
                  PY + "\nRUN apt-get install -y gcc\nCOPY requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY . .\n",
                  id="the-copy-s-line-between-two-blank-lines-leaves-one-blank-line"),
@@ -239,9 +242,9 @@ def test_go_build_gets_an_unsafe_module_download_step(tmp_path):
 
 def test_go_module_download_goes_above_the_copy_s_comment_lines(tmp_path):
     files = {"go.mod": "module m\n", "main.go": ""}
-    text = "FROM golang:1.22\nWORKDIR /src\n# the source\nCOPY . .\nRUN go build -o /app .\n"
+    text = "FROM golang:1.22\nWORKDIR /src\n# the source\nCOPY . .\n\nRUN go build -o /app .\n"
     assert run(text, files, tmp_path).output == (
-        "FROM golang:1.22\nWORKDIR /src\nCOPY go.mod ./\nRUN go mod download\n# the source\nCOPY . .\nRUN go build -o /app .\n"
+        "FROM golang:1.22\nWORKDIR /src\nCOPY go.mod ./\nRUN go mod download\n# the source\nCOPY . .\n\nRUN go build -o /app .\n"
     )
 
 

@@ -22,6 +22,7 @@ from dockopt.manifests import (
     requirement_files,
     source_copy,
 )
+from dockopt.pragmas import parse_pragmas
 from dockopt.results import Fix
 from dockopt.transform import Context, Safety, Severity, Transform
 
@@ -42,7 +43,9 @@ class DependencyManifestsFirst(Transform):
     name (`RUN pip install fastapi`, `RUN apt-get install ...`) and read nothing from the source move
     up with them, and each manifest is copied just above the first install that reads it, so an
     edit to `requirements.txt` does not re-run the `apt-get` above it. Comment lines stay with
-    the instruction they sit on: `# Copy the source` goes down with `COPY . .`. `uv sync`, `poetry install` and `pdm install` are split: dependencies first
+    the instruction they sit on: `# Copy the source` goes down with a `COPY . .` set off by a
+    blank line (and an ignore pragma always does), while a comment heading a paragraph that goes
+    on past the COPY stays at its head. `uv sync`, `poetry install` and `pdm install` are split: dependencies first
     (`--no-install-project`, `--no-root`, `--no-self`), the project after the full copy. A Go
     stage that copies the source and then runs `go build` gets `COPY go.mod go.sum` and
     `RUN go mod download` in front of the copy.
@@ -351,7 +354,7 @@ class _Plan:
         indent = self.doc.indent(instruction.start)
         copy_kw, run_kw = self.doc.keyword("COPY"), self.doc.keyword("RUN")
         flags = "".join(flag + " " for flag in instruction.flags)
-        top = _comments_above(self.doc, instruction)  # the COPY's comment lines stay with it
+        top = _own_comments(self.doc, instruction)  # the COPY's own comment lines stay with it
         self.fix_text = (f"{indent}{copy_kw} {flags}{' '.join(sources)} {dest}\n{indent}{run_kw} go mod download\n"
                          + _text(self.doc, top, instruction.end))
         self.edit = Edit.replace(top, instruction.end, self.fix_text)
@@ -417,7 +420,7 @@ class _Plan:
         splits = {item.index: run.splits for item, run in runs if run.splits}
         # The COPY's own comment lines (`# Copy the source`, a pragma) go down with it; set off by a
         # blank line, as the file set off what followed the COPY.
-        top = _comments_above(doc, instruction)
+        top = _own_comments(doc, instruction)
         comments = [line_body(doc.lines[line]) + "\n" for line in range(top, instruction.start)]
         if comments and _blank(doc, instruction.end + 1):
             comments.insert(0, "\n")
@@ -516,6 +519,19 @@ def _comments_above(doc: Document, instruction: Instruction) -> int:
     while line > floor and line_body(doc.lines[line - 1]).lstrip(" \t").startswith("#"):
         line -= 1
     return line
+
+
+def _own_comments(doc: Document, instruction: Instruction) -> int:
+    """The first of the comment lines that go with the source COPY when it moves: those just above
+    it when it stands as a paragraph of its own (a blank line follows it), else only when they hold
+    an ignore pragma (it applies to the instruction below it). A comment that heads a paragraph
+    going on past the COPY (`# --- dependencies ---`) heads what now comes first."""
+    top = _comments_above(doc, instruction)
+    if top == instruction.start or _blank(doc, instruction.end + 1):
+        return top
+    if any(top <= entry.line < instruction.start and not entry.is_global for entry in parse_pragmas(doc).entries):
+        return top
+    return instruction.start
 
 
 def _blank(doc: Document, line: int) -> bool:

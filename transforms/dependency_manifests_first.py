@@ -45,8 +45,9 @@ class DependencyManifestsFirst(Transform):
     edit to `requirements.txt` does not re-run the `apt-get` above it. Comment lines stay with
     the instruction they sit on: `# Copy the source` goes down with a `COPY . .` set off by a
     blank line (and an ignore pragma always does), while a comment heading a paragraph that goes
-    on past the COPY stays at its head. `uv sync`, `poetry install` and `pdm install` are split: dependencies first
-    (`--no-install-project`, `--no-root`, `--no-self`), the project after the full copy. A Go
+    on past the COPY stays at its head. `uv sync`, `poetry install` and `pdm install` are split:
+    dependencies first (`--no-install-project`, `--no-root`, `--no-self`), the project after the
+    full copy. A Go
     stage that copies the source and then runs `go build` gets `COPY go.mod go.sum` and
     `RUN go mod download` in front of the copy.
 

@@ -47,9 +47,8 @@ class DependencyManifestsFirst(Transform):
     blank line (and an ignore pragma always does), while a comment heading a paragraph that goes
     on past the COPY stays at its head. `uv sync`, `poetry install` and `pdm install` are split:
     dependencies first (`--no-install-project`, `--no-root`, `--no-self`), the project after the
-    full copy. A Go
-    stage that copies the source and then runs `go build` gets `COPY go.mod go.sum` and
-    `RUN go mod download` in front of the copy.
+    full copy. A Go stage that copies the source and then runs `go build` gets
+    `COPY go.mod go.sum` and `RUN go mod download` in front of the copy.
 
     It reads the build context: a manifest must exist and not be `.dockerignore`d. The move is left
     out, with the reason, when the install needs the source: a requirements line such as `-e .`,

@@ -365,7 +365,8 @@ class _Plan:
     # -- the edit ----------------------------------------------------------------------------------
 
     def _anchor(self, install: Instruction) -> int:
-        """The line the manifest COPY goes above: the install's own comment lines stay with it.
+        """The line the manifest COPY goes above: the install itself, under the comment lines that
+        head its step (see `_step_start`).
 
         It stays on the line after the source COPY when nothing but blank lines and comments lie
         between, and when the move could change the folder the COPY creates: a WORKDIR between
@@ -375,7 +376,7 @@ class _Plan:
         passed = [item for item in doc.instructions if first <= item.start < install.start]
         if not passed or self.instruction.flags or any(item.cmd == "WORKDIR" for item in passed):
             return first
-        return max(first, _comments_above(doc, install))
+        return max(first, _step_start(doc, install))
 
     def _copy_lines(self, manifests: list[str]) -> list[str]:
         """COPY lines of these context files, one per destination folder, as the source COPY writes them."""
@@ -415,17 +416,26 @@ class _Plan:
             if install.index in first_read:
                 anchor = self._anchor(install)
                 copies_at.setdefault(anchor, []).extend(self._copy_lines(first_read[install.index]))
-        lines = copies_at.pop(instruction.end + 1, [])
+        line = instruction.end + 1
+        set_off = _blank(doc, line)  # a blank line follows the COPY: the file sets it off
+        lines = copies_at.pop(line, [])
         last = block[-1]
+        if lines and set_off and not any(line <= item.start < block[0].start for item in doc.instructions):
+            # Only blank lines and comments lie between the COPY and the install: the two swap
+            # places, the manifests go with the install, and the blank line that set the COPY
+            # off goes down with it (`COPY req.txt` `RUN pip install` | `COPY . .`).
+            while _blank(doc, line):
+                line += 1
+            copies_at.setdefault(_step_start(doc, block[0]), [])[:0] = lines
+            lines = []
         splits = {item.index: run.splits for item, run in runs if run.splits}
         # The COPY's own comment lines (`# Copy the source`, a pragma) go down with it; set off by a
         # blank line, as the file set off what followed the COPY.
         top = _own_comments(doc, instruction)
         comments = [line_body(doc.lines[line]) + "\n" for line in range(top, instruction.start)]
-        if comments and _blank(doc, instruction.end + 1):
+        if set_off and (comments or line > instruction.end + 1):
             comments.insert(0, "\n")
         between = []
-        line = instruction.end + 1
         if not lines and _blank(doc, top - 1) and _blank(doc, line) and line < last.start:
             line += 1  # the COPY's lines go away between two blank lines: one blank line stays
         while line <= last.end:
@@ -519,6 +529,16 @@ def _comments_above(doc: Document, instruction: Instruction) -> int:
     while line > floor and line_body(doc.lines[line - 1]).lstrip(" \t").startswith("#"):
         line -= 1
     return line
+
+
+def _step_start(doc: Document, install: Instruction) -> int:
+    """Where the manifest COPY joins the install's step: just above the install, so the comment
+    lines that head it (`# Install dependencies`) head the COPY too; above those lines when they
+    hold an ignore pragma, which applies to the instruction right below it."""
+    top = _comments_above(doc, install)
+    if any(top <= entry.line < install.start and not entry.is_global for entry in parse_pragmas(doc).entries):
+        return top
+    return install.start
 
 
 def _own_comments(doc: Document, instruction: Instruction) -> int:

@@ -505,3 +505,28 @@ def test_the_pool_hands_results_on_in_input_order_as_one_process_would_make_them
     assert [result.path for result in pooled] == [task.path for task in tasks]
     alone = [batch.process(task) for task in tasks]
     assert [(r.status, r.output, r.fixes) for r in pooled] == [(r.status, r.output, r.fixes) for r in alone]
+
+
+POOL_SCRIPT = """
+import sys
+{preload}
+from dockopt import batch
+
+if __name__ == "__main__":
+    method = batch._start_method().get_start_method()
+    texts = [f"from debian:bookworm\\nrun apt-get install -y curl{{index}}\\n".encode() for index in range(40)]
+    tasks = [batch.Task(path=f"svc{{index}}/Dockerfile", explicit=True, select=None, unsafe_fixes=False, context=None, data=text)
+             for index, text in enumerate(texts)]
+    pooled = [(r.path, r.status, r.output, r.fixes) for r in batch._run_pool(tasks, len(tasks), 2)]
+    alone = [(r.path, r.status, r.output, r.fixes) for r in map(batch.process, tasks)]
+    print(method, pooled == alone)
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux" or sys.version_info < (3, 11), reason="workers are forked only on Linux, from Python 3.11")
+def test_workers_are_forked_from_a_process_that_has_not_loaded_the_parser_and_spawned_from_one_that_has(tmp_path):
+    for preload, method in (("", "fork"), ("import dockerfile", "spawn")):
+        script = tmp_path / "pool.py"
+        script.write_text(POOL_SCRIPT.format(preload=preload))
+        done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+        assert (done.returncode, done.stdout, done.stderr) == (0, f"{method} True\n", "")

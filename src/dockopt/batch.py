@@ -1,9 +1,12 @@
 """Running the engine over many files: one plain result per file, in parallel when it pays.
 
 The `dockerfile` package runs a Go runtime inside the process, and a process that has loaded it
-must never fork (the child deadlocks silently). Worker processes are therefore *spawned*, import
-the engine once, and take files in chunks; a handful of files is done in-process, where starting
-workers would cost more than it saves. Results come back in input order, with a bounded number of
+must never fork (the child deadlocks silently). The CLI's main process never parses a Dockerfile
+itself, so on Linux it imports the engine once and *forks* its workers, which inherit it (a
+spawned worker starts an interpreter and imports everything again: a quarter of a second of CPU
+each). A process that has loaded the parser, or runs other threads, *spawns* them instead. Workers
+take files in chunks; a handful of files is done in-process, where starting workers would cost
+more than it saves. Results come back in input order, with a bounded number of
 chunks in flight, so memory stays flat over thousands of files. A file's failure is its result;
 it never stops the batch.
 """
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator, TypedDict
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
+    from multiprocessing.context import BaseContext
 
     from dockopt.engine import FixResult
 
@@ -229,15 +233,12 @@ def _input_bytes(tasks: list[Task]) -> int:
 
 
 def _run_pool(tasks: Iterable[Task], count: int, jobs: int) -> Iterator[FileResult]:
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # Chunks small enough to balance the load and show progress, large enough to amortise IPC.
     size = max(1, min(MAX_CHUNK, count // (jobs * 4)))
     workers = min(jobs, (count + size - 1) // size)
-    executor = ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_warm_up
-    )
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_start_method(), initializer=_warm_up)
     pending: deque[Future[list[FileResult]]] = deque()
     chunks = _chunks(tasks, size)
     try:
@@ -251,6 +252,22 @@ def _run_pool(tasks: Iterable[Task], count: int, jobs: int) -> Iterator[FileResu
         executor.shutdown(wait=False, cancel_futures=True)
         raise
     executor.shutdown(wait=True)
+
+
+def _start_method() -> BaseContext:
+    """Fork where that is safe, else spawn (see the module's docstring).
+
+    Python 3.11 is the first whose pool starts all its forked workers before its own thread.
+    Elsewhere than Linux, a forked child may break system libraries (macOS).
+    """
+    import multiprocessing
+    import sys
+    import threading
+
+    if sys.platform == "linux" and sys.version_info >= (3, 11) and "dockerfile" not in sys.modules and threading.active_count() == 1:
+        _warm_up()  # the imports every forked worker inherits
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:

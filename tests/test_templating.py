@@ -35,6 +35,10 @@ def test_values_that_could_change_the_structure_are_refused(value):
         pytest.param("RUN apt-get install {{ v|sh }}\n", "libpq5", "RUN apt-get install libpq5\n", id="plain-words-stay-plain"),
         pytest.param("RUN echo {{ v|sh }}\n", "a b; rm -rf /", "RUN echo 'a b; rm -rf /'\n", id="shell-values-are-quoted"),
         pytest.param('COPY [{{ v|json }}, "/app/"]\n', 'a"b', 'COPY ["a\\"b", "/app/"]\n', id="exec-form-values-are-json"),
+        pytest.param('COPY {{ [v, "/app/"]|copy_arguments }}\n', "/app/server", "COPY /app/server /app/\n", id="copy-paths-stay-plain-words"),
+        pytest.param('COPY {{ [v, "/app/"]|copy_arguments }}\n', "my app", 'COPY ["my app", "/app/"]\n', id="a-path-with-a-space-takes-the-json-form"),
+        pytest.param('COPY {{ [v, "/app/"]|copy_arguments }}\n', "it's", 'COPY ["it\'s", "/app/"]\n', id="a-quote-too"),
+        pytest.param('COPY {{ [v, "/app/"]|copy_arguments }}\n', "[x]", 'COPY ["[x]", "/app/"]\n', id="a-path-that-starts-like-a-json-array-too"),
     ],
 )
 def test_filters_render_values_as_data(template, value, expected):

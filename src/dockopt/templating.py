@@ -61,6 +61,15 @@ def _json_string(value: object) -> str:
     return Verbatim(json.dumps(safe_value(value), ensure_ascii=False))
 
 
+def _copy_arguments(values: list[object]) -> str:
+    """COPY's sources and destination as a person writes them: plain words, or the JSON form when
+    one of them holds a space, a quote, an escape character or starts like a JSON array."""
+    words = [safe_value(value) for value in values]
+    if all(word and not word.startswith("[") and not any(ch.isspace() or ch in "\"'\\`" for ch in word) for word in words):
+        return Verbatim(" ".join(words))
+    return Verbatim("[" + ", ".join(json.dumps(word, ensure_ascii=False) for word in words) + "]")
+
+
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     import jinja2  # imported late: most runs never render a template
@@ -76,6 +85,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["sh"] = _shell_quote
     env.filters["json"] = _json_string
+    env.filters["copy_arguments"] = _copy_arguments
     return env
 
 

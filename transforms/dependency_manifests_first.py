@@ -433,11 +433,11 @@ class _Plan:
         # blank line, as the file set off what followed the COPY.
         top = _own_comments(doc, instruction)
         comments = [line_body(doc.lines[line]) + "\n" for line in range(top, instruction.start)]
-        if set_off and (comments or line > instruction.end + 1):
-            comments.insert(0, "\n")
-        between = []
         if not lines and _blank(doc, top - 1) and _blank(doc, line) and line < last.start:
-            line += 1  # the COPY's lines go away between two blank lines: one blank line stays
+            line += 1  # a paragraph of its own goes away between two blank lines: one blank line stays
+        if set_off and (comments or line > instruction.end + 1):
+            comments.insert(0, "\n")  # ... and the COPY stays a paragraph of its own where it lands
+        between = []
         while line <= last.end:
             between.extend(copies_at.pop(line, []))
             item = doc.instruction_at(line)

@@ -42,10 +42,11 @@ class DependencyManifestsFirst(Transform):
     `Gemfile.lock`), runs the installs, and then copies the rest. RUNs that install packages by
     name (`RUN pip install fastapi`, `RUN apt-get install ...`) and read nothing from the source move
     up with them, and each manifest is copied just above the first install that reads it, so an
-    edit to `requirements.txt` does not re-run the `apt-get` above it. Comment lines stay with
-    the instruction they sit on: `# Copy the source` goes down with a `COPY . .` set off by a
-    blank line (and an ignore pragma always does), while a comment heading a paragraph that goes
-    on past the COPY stays at its head. `uv sync`, `poetry install` and `pdm install` are split:
+    edit to `requirements.txt` does not re-run the `apt-get` above it. The file's paragraphs and
+    comment lines stay as they were: a `COPY . .` set off by blank lines stays a paragraph of its
+    own below the installs, `# Copy the source` goes down with it (and an ignore pragma always
+    does), a comment heading a paragraph that goes on past the COPY stays at its head, and the
+    comment lines above an install (`# Install dependencies`) head its manifest copy too. `uv sync`, `poetry install` and `pdm install` are split:
     dependencies first (`--no-install-project`, `--no-root`, `--no-self`), the project after the
     full copy. A Go stage that copies the source and then runs `go build` gets
     `COPY go.mod go.sum` and `RUN go mod download` in front of the copy.

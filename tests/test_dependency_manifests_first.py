@@ -260,6 +260,14 @@ def test_go_module_download_goes_above_the_copy_s_comment_lines(tmp_path):
     )
 
 
+def test_go_module_download_makes_its_own_paragraph_above_a_copy_that_stands_as_one(tmp_path):
+    files = {"go.mod": "module m\n", "main.go": ""}
+    text = "FROM golang:1.22\nWORKDIR /src\n\nCOPY . .\n\nRUN go build -o /app .\n"
+    assert run(text, files, tmp_path).output == (
+        "FROM golang:1.22\nWORKDIR /src\n\nCOPY go.mod ./\nRUN go mod download\n\nCOPY . .\n\nRUN go build -o /app .\n"
+    )
+
+
 def test_go_build_without_a_context_is_left_alone_as_go_mod_may_not_exist(tmp_path):
     # `go build` works without a go.mod (GOPATH mode): `COPY go.mod` would then break the build.
     assert run(GO_BUILD, None, tmp_path).output == GO_BUILD

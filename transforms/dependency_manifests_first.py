@@ -356,8 +356,10 @@ class _Plan:
         copy_kw, run_kw = self.doc.keyword("COPY"), self.doc.keyword("RUN")
         flags = "".join(flag + " " for flag in instruction.flags)
         top = _own_comments(self.doc, instruction)  # the COPY's own comment lines stay with it
+        # A COPY that stands as a paragraph of its own stays one: the download makes its own above it.
+        apart = "\n" if _blank(self.doc, top - 1) and _blank(self.doc, instruction.end + 1) else ""
         self.fix_text = (f"{indent}{copy_kw} {flags}{' '.join(sources)} {dest}\n{indent}{run_kw} go mod download\n"
-                         + _text(self.doc, top, instruction.end))
+                         + apart + _text(self.doc, top, instruction.end))
         self.edit = Edit.replace(top, instruction.end, self.fix_text)
         self.unsafe_reason = "adds `go mod download`, so the module cache holds every module go.mod needs, not only those built"
         self.message = (f"copy {', '.join(sources)} and run `go mod download` before `{_short(self.doc, instruction)}`, "

@@ -88,6 +88,33 @@ def test_builder_copies_only_the_requirements_file(tmp_path):
     assert "libmariadb3" in out
 
 
+MANIFEST_FIRST = "FROM python:3.11\nWORKDIR /srv\n# dependencies\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n{between}COPY . .\nCMD [\"python\", \"app.py\"]\n"
+
+
+def test_a_manifest_copy_only_the_moved_install_read_goes_to_the_builder_with_its_comment(tmp_path):
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    out = fix(MANIFEST_FIRST.format(between=""), context=tmp_path).output
+    builder, runtime = out.split("\n\nFROM ", 1)
+    assert builder.endswith("# dependencies\nCOPY requirements.txt /srv/requirements.txt\nRUN pip install -r requirements.txt")
+    assert "requirements" not in runtime and "# dependencies" not in runtime and "COPY . .\n" in runtime
+
+
+@pytest.mark.parametrize(
+    ("source", "why"),
+    [
+        (MANIFEST_FIRST.format(between="RUN python -c 'print(open(\"requirements.txt\").read())'\n"), "a-runtime-run-may-read-it"),
+        (MANIFEST_FIRST.format(between="").replace("COPY requirements.txt", "COPY --chown=1000 requirements.txt"), "flags-on-the-copy"),
+        (MANIFEST_FIRST.format(between="").replace("COPY . .", "COPY app.py ."), "no-later-copy-brings-it"),
+        (MANIFEST_FIRST.format(between="").replace("COPY requirements.txt .", "COPY requirements.txt app.py ."), "it-copies-more"),
+    ],
+)
+def test_a_manifest_copy_stays_in_the_runtime_stage(tmp_path, source, why):
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    (tmp_path / "app.py").write_text("print(1)\n")
+    runtime = fix(source, context=tmp_path).output.split("\n\nFROM ", 1)[1]
+    assert "requirements.txt" in runtime, why
+
+
 def test_fix_is_unsafe():
     source = "FROM python:3.11\nRUN pip install flask\n"
     assert dockopt.fix(source, select=["DO502"]).output == source

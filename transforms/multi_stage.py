@@ -6,12 +6,14 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from dockopt.base_images import BaseSite, ImageRef, base_site, slim_data, slim_tag
 from dockopt.build_needs import Needs, PipInstall, located, pip_installs, pip_needs
 from dockopt.compiled_split import plan_for
 from dockopt.document import Document, Instruction, Stage
 from dockopt.edits import Edit
+from dockopt.image import clean_source, is_glob
 from dockopt.results import Fix
 from dockopt.shell import ShellView
 from dockopt.stage_split import (
@@ -228,6 +230,37 @@ class MultiStage(Transform):
         yield self.fix(plan.message, at, [Edit.replace(at.start, stage.instructions[-1].end, text)], reason=_RUNTIME_LOSES)
 
 
+def _covered_manifest_copies(
+    doc: Document, stage_blocks: list[Block], kinds: list[str], manifests: list[tuple[str, str, Instruction, Instruction]], root: Path | None
+) -> set[Instruction]:
+    """The runtime stage's `COPY requirements.txt .` lines that only fed the installs the builder
+    now runs, and that a later copy of the context lays over with the same files (`COPY . .`):
+    left in place they copy the file twice. A COPY with flags, one that copies more than those
+    manifests, and one a RUN kept in the runtime stage could read before the later copy, stay."""
+    wanted: dict[Instruction, dict[str, str]] = {}  # COPY -> container path -> context path
+    for source, dest, copy, _ in manifests:
+        wanted.setdefault(copy, {})[posixpath.normpath(dest)] = source
+    last = stage_blocks[-1].instruction
+    covered: set[Instruction] = set()
+    for copy, files in wanted.items():
+        found = doc.image.copy_of(copy)
+        if copy.flags or found is None or not found.from_context:
+            continue
+        targets = {found.container_path(clean_source(source)) for source in found.sources if not is_glob(clean_source(source))}
+        if len(targets) != len(found.sources) or targets != set(files):
+            continue  # a glob, or more than the manifests the builder reads
+        later = [doc.image.provider(last, dest, root) for dest in files]
+        if any(item is None or item[0] != files[dest] or item[1].instruction.index <= copy.index or item[1].instruction.flags
+               for dest, item in zip(files, later)):
+            continue
+        until = min(item[1].instruction.index for item in later if item is not None)
+        if any(kind == "runtime" and block.instruction.cmd == "RUN" and copy.index < block.instruction.index < until
+               for block, kind in zip(stage_blocks, kinds)):
+            continue
+        covered.add(copy)
+    return covered
+
+
 def _plan(doc: Document, ctx: Context, stage: Stage) -> Plan | None:
     stage_blocks = blocks(doc, stage)
     root = ctx.build.root if ctx.build is not None else None
@@ -278,11 +311,15 @@ def _plan(doc: Document, ctx: Context, stage: Stage) -> Plan | None:
         builder_cmds.append("RUN")
     install_cmds: list[str] = []
     manifests = [m for m in manifests if m[2] not in providers]
+    covered = _covered_manifest_copies(doc, stage_blocks, kinds, manifests, root)
+    comments_of = {block.instruction: "".join(line for line in block.comments.splitlines(True) if line.strip()) for block in stage_blocks}
     for index, block in enumerate(stage_blocks[: last_pip + 1]):
         instruction = block.instruction
         if kinds[index] == "pip":
-            for source, dest, _, run in manifests:
+            for source, dest, manifest_copy, run in manifests:
                 if run is instruction and {"kind": "copy", "src": source, "dest": dest} not in plan.install:
+                    if manifest_copy in covered and comments_of[manifest_copy]:
+                        plan.install.append(verbatim(comments_of.pop(manifest_copy)))  # the COPY they head moves here
                     plan.install.append({"kind": "copy", "src": source, "dest": dest})
                     install_cmds.append("COPY")
             plan.install.append(verbatim(block.comments + block.body))
@@ -320,6 +357,8 @@ def _plan(doc: Document, ctx: Context, stage: Stage) -> Plan | None:
                 plan.runtime.append({"kind": "apt", "packages": runtime_packages})
                 runtime_cmds.append("RUN")
             continue
+        if current.instruction in covered:
+            continue  # the builder copies it; the runtime stage's later copy brings it
         plan.runtime.append(verbatim(current.comments + current.body))
         runtime_cmds.append(current.instruction.cmd)
     if moved_comments:

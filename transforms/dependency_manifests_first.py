@@ -46,9 +46,9 @@ class DependencyManifestsFirst(Transform):
     comment lines stay as they were: a `COPY . .` set off by blank lines stays a paragraph of its
     own below the installs, `# Copy the source` goes down with it (and an ignore pragma always
     does), a comment heading a paragraph that goes on past the COPY stays at its head, and the
-    comment lines above an install (`# Install dependencies`) head its manifest copy too. `uv sync`, `poetry install` and `pdm install` are split:
-    dependencies first (`--no-install-project`, `--no-root`, `--no-self`), the project after the
-    full copy. A Go stage that copies the source and then runs `go build` gets
+    comment lines above an install (`# Install dependencies`) head its manifest copy too.
+    `uv sync`, `poetry install` and `pdm install` are split: dependencies first
+    (`--no-install-project`, `--no-root`, `--no-self`), the project after the full copy. A Go stage that copies the source and then runs `go build` gets
     `COPY go.mod go.sum` and `RUN go mod download` in front of the copy.
 
     It reads the build context: a manifest must exist and not be `.dockerignore`d. The move is left

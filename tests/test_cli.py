@@ -507,6 +507,19 @@ def test_the_pool_hands_results_on_in_input_order_as_one_process_would_make_them
     assert [(r.status, r.output, r.fixes) for r in pooled] == [(r.status, r.output, r.fixes) for r in alone]
 
 
+def test_the_workers_start_when_run_is_called_so_a_progress_bar_s_thread_comes_after_them(monkeypatch):
+    import multiprocessing
+
+    from dockopt import batch
+
+    monkeypatch.setattr(batch, "IN_PROCESS_BYTES", 0)
+    tasks = [batch.Task(path=f"svc{index}/Dockerfile", explicit=True, select=None, unsafe_fixes=False, context=None,
+                        data=b"FROM debian:bookworm\nRUN apt-get install -y curl\n") for index in range(20)]
+    results = batch.run(tasks, 2)
+    assert len(multiprocessing.active_children()) == 2
+    assert [result.path for result in results] == [task.path for task in tasks]
+
+
 POOL_SCRIPT = """
 import sys
 {preload}
@@ -524,8 +537,9 @@ if __name__ == "__main__":
 
 
 @pytest.mark.skipif(sys.platform != "linux" or sys.version_info < (3, 11), reason="workers are forked only on Linux, from Python 3.11")
-def test_workers_are_forked_from_a_process_that_has_not_loaded_the_parser_and_spawned_from_one_that_has(tmp_path):
-    for preload, method in (("", "fork"), ("import dockerfile", "spawn")):
+def test_workers_are_forked_from_a_process_that_has_not_loaded_the_parser_and_spawned_from_one_that_has_or_runs_threads(tmp_path):
+    thread = "import threading, time\nthreading.Thread(target=time.sleep, args=(30,), daemon=True).start()"
+    for preload, method in (("", "fork"), ("import dockerfile", "spawn"), (thread, "spawn")):
         script = tmp_path / "pool.py"
         script.write_text(POOL_SCRIPT.format(preload=preload))
         done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import os
 from collections import deque
+from itertools import islice
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, TypedDict
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
     from multiprocessing.context import BaseContext
 
     from dockopt.engine import FixResult
@@ -202,12 +203,11 @@ def _warm_up() -> None:
 
 
 def run(tasks: list[Task], jobs: int) -> Iterator[FileResult]:
-    """Results in the order of `tasks`."""
+    """Results in the order of `tasks`. Worker processes start in this call, not at the first
+    result: a caller may then start threads (a progress bar's) without stopping the fork."""
     if jobs <= 1 or len(tasks) < IN_PROCESS_LIMIT or _input_bytes(tasks) < IN_PROCESS_BYTES:
-        for task in tasks:
-            yield process(task)
-        return
-    yield from _run_pool(tasks, len(tasks), jobs)
+        return (process(task) for task in tasks)
+    return _run_pool(tasks, len(tasks), jobs)
 
 
 def default_jobs() -> int:
@@ -242,10 +242,20 @@ def _run_pool(tasks: Iterable[Task], count: int, jobs: int) -> Iterator[FileResu
     pending: deque[Future[list[FileResult]]] = deque()
     chunks = _chunks(tasks, size)
     try:
-        for chunk in chunks:
+        for chunk in islice(chunks, workers * 3):  # the first submit starts every worker
             pending.append(executor.submit(process_chunk, chunk))
-            if len(pending) >= workers * 3:
-                yield from pending.popleft().result()
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    return _results(executor, pending, chunks)
+
+
+def _results(executor: ProcessPoolExecutor, pending: deque[Future[list[FileResult]]], chunks: Iterator[list[Task]]) -> Iterator[FileResult]:
+    """The pool's results in order, with as many chunks in flight as were submitted first."""
+    try:
+        for chunk in chunks:
+            yield from pending.popleft().result()
+            pending.append(executor.submit(process_chunk, chunk))
         while pending:
             yield from pending.popleft().result()
     except BaseException:

@@ -684,11 +684,12 @@ def _run_fix(options: FixOptions, streams: "Streams") -> int:
     summary = Summary()
     reporter.start()
     _missing(plan, reporter, summary)
+    results = run(plan.tasks, _jobs(options))  # the workers start before the progress bar's thread
     progress = _progress(streams, options, len(plan.tasks), IN_PROCESS_LIMIT)
     companions: dict[str, str] = {}  # companion files written so far: Dockerfiles may share one
     shown: dict[str, str] = {}  # companion files as the diffs printed so far leave them
     try:
-        for result in run(plan.tasks, _jobs(options)):
+        for result in results:
             if result.files and result.diff:
                 result.diff = _chained_companion_diffs(result, shown)
             if options.write and not options.verify and result.files and result.status == "changed" and not result.stdin:
@@ -773,9 +774,10 @@ def _run_check(options: CheckOptions, streams: "Streams") -> int:
     reporter.start()
     _missing(plan, reporter, summary)
     failing = 0
+    results = run(plan.tasks, _jobs(options))  # the workers start before the progress bar's thread
     progress = _progress(streams, options, len(plan.tasks), IN_PROCESS_LIMIT)
     try:
-        for settings, result in zip(plan.settings, run(plan.tasks, _jobs(options))):
+        for settings, result in zip(plan.settings, results):
             summary.add(result)
             _warn(streams, result, options.quiet)
             reporter.file(result)

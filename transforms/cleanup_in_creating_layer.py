@@ -70,9 +70,7 @@ class CleanupInCreatingLayer(Transform):
                     yield self._move(doc, creator, cleanup)
 
     def _move(self, doc: Document, creator: Instruction, cleanup: Instruction) -> Fix:
-        comments_start = cleanup.start
-        while comments_start - 1 > creator.end and line_body(doc.lines[comments_start - 1]).lstrip().startswith("#"):
-            comments_start -= 1
+        comments_start = doc.comments_above(cleanup)
         leading = _leading_operator_style(doc, creator)
         indent = _continuation_indent(doc, creator)
         escape = doc.escape

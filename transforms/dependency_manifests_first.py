@@ -48,8 +48,9 @@ class DependencyManifestsFirst(Transform):
     does), a comment heading a paragraph that goes on past the COPY stays at its head, and the
     comment lines above an install (`# Install dependencies`) head its manifest copy too.
     `uv sync`, `poetry install` and `pdm install` are split: dependencies first
-    (`--no-install-project`, `--no-root`, `--no-self`), the project after the full copy. A Go stage that copies the source and then runs `go build` gets
-    `COPY go.mod go.sum` and `RUN go mod download` in front of the copy.
+    (`--no-install-project`, `--no-root`, `--no-self`), the project after the full copy. A Go
+    stage that copies the source and then runs `go build` gets `COPY go.mod go.sum` and
+    `RUN go mod download` in front of the copy.
 
     It reads the build context: a manifest must exist and not be `.dockerignore`d. The move is left
     out, with the reason, when the install needs the source: a requirements line such as `-e .`,
@@ -524,24 +525,17 @@ def _single_files(instruction: Instruction, cwd: str) -> set[tuple[str, str]]:
     return found
 
 
-def _comments_above(doc: Document, instruction: Instruction) -> int:
-    """The first of the comment lines just above an instruction (no blank line between), or its
-    own first line when there are none."""
-    floor = doc.instructions[instruction.index - 1].end + 1 if instruction.index else doc.directive_end
-    line = instruction.start
-    while line > floor and line_body(doc.lines[line - 1]).lstrip(" \t").startswith("#"):
-        line -= 1
-    return line
-
-
 def _step_start(doc: Document, install: Instruction) -> int:
     """Where the manifest COPY joins the install's step: just above the install, so the comment
     lines that head it (`# Install dependencies`) head the COPY too; above those lines when they
     hold an ignore pragma, which applies to the instruction right below it."""
-    top = _comments_above(doc, install)
-    if any(top <= entry.line < install.start and not entry.is_global for entry in parse_pragmas(doc).entries):
-        return top
-    return install.start
+    top = doc.comments_above(install)
+    return top if _ignore_pragma_in(doc, top, install.start) else install.start
+
+
+def _ignore_pragma_in(doc: Document, start: int, stop: int) -> bool:
+    """Do lines `start` to `stop` (exclusive) hold an ignore pragma for the instruction below?"""
+    return any(start <= entry.line < stop and not entry.is_global for entry in parse_pragmas(doc).entries)
 
 
 def _own_comments(doc: Document, instruction: Instruction) -> int:
@@ -549,10 +543,8 @@ def _own_comments(doc: Document, instruction: Instruction) -> int:
     it when it stands as a paragraph of its own (a blank line follows it), else only when they hold
     an ignore pragma (it applies to the instruction below it). A comment that heads a paragraph
     going on past the COPY (`# --- dependencies ---`) heads what now comes first."""
-    top = _comments_above(doc, instruction)
-    if top == instruction.start or _blank(doc, instruction.end + 1):
-        return top
-    if any(top <= entry.line < instruction.start and not entry.is_global for entry in parse_pragmas(doc).entries):
+    top = doc.comments_above(instruction)
+    if top == instruction.start or _blank(doc, instruction.end + 1) or _ignore_pragma_in(doc, top, instruction.start):
         return top
     return instruction.start
 

@@ -783,8 +783,5 @@ def _user_line(doc: Document, stage: Stage) -> int:
             last_fs = index
     for instruction in instructions[last_fs + 1 :]:
         if instruction.cmd in ("CMD", "ENTRYPOINT"):
-            line = instruction.start
-            while line - 1 > instructions[last_fs].end and doc.lines[line - 1].lstrip().startswith("#"):
-                line -= 1  # keep a comment with the instruction it explains
-            return line
+            return doc.comments_above(instruction)  # keep a comment with the instruction it explains
     return instructions[last_fs].end + 1

@@ -257,6 +257,15 @@ class Document:
         """Does this line end with the escape character (a line continuation)?"""
         return line_body(self.lines[line]).rstrip(" \t").endswith(self.escape)
 
+    def comments_above(self, instruction: Instruction) -> int:
+        """The first of the comment lines just above an instruction (no blank line between: the
+        comment that explains it), or its own first line when there are none."""
+        floor = self.instructions[instruction.index - 1].end + 1 if instruction.index else self.directive_end
+        line = instruction.start
+        while line > floor and line_body(self.lines[line - 1]).lstrip(" \t").startswith("#"):
+            line -= 1
+        return line
+
     def comment_lines(self, instruction: Instruction) -> list[str]:
         """Comment lines inside a continued instruction (BuildKit drops them), as written.
 

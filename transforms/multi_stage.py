@@ -312,7 +312,9 @@ def _plan(doc: Document, ctx: Context, stage: Stage) -> Plan | None:
     install_cmds: list[str] = []
     manifests = [m for m in manifests if m[2] not in providers]
     covered = _covered_manifest_copies(doc, stage_blocks, kinds, manifests, root)
-    comments_of = {block.instruction: "".join(line for line in block.comments.splitlines(True) if line.strip()) for block in stage_blocks}
+    # the comment lines above each such COPY (not its blank lines) go with it to the builder
+    comments_of = {block.instruction: "".join(line for line in block.comments.splitlines(True) if line.strip())
+                   for block in stage_blocks if block.instruction in covered}
     for index, block in enumerate(stage_blocks[: last_pip + 1]):
         instruction = block.instruction
         if kinds[index] == "pip":

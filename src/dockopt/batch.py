@@ -6,17 +6,17 @@ itself, so on Linux it imports the engine once and *forks* its workers, which in
 spawned worker starts an interpreter and imports everything again: a quarter of a second of CPU
 each). A process that has loaded the parser, or runs other threads, *spawns* them instead. Workers
 take files in chunks; a handful of files is done in-process, where starting workers would cost
-more than it saves. Results come back in input order, with a bounded number of
-chunks in flight, so memory stays flat over thousands of files. A file's failure is its result;
-it never stops the batch.
+more than it saves. Results come back in input order, with a bounded number of chunks in flight,
+so memory stays flat over thousands of files. A file's failure is its result; it never stops the
+batch.
 """
 
 from __future__ import annotations
 
 import os
 from collections import deque
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, TypedDict
 
 if TYPE_CHECKING:

@@ -188,7 +188,20 @@ def _fix_one(task: Task) -> FileResult:
 
 
 def process_chunk(tasks: list[Task]) -> list[FileResult]:
-    return [process(task) for task in tasks]
+    """A worker's share. Its garbage collector runs between files, not during them (see
+    `_warm_up`): at the end of a file, what the file built is garbage and is looked at once."""
+    import gc
+
+    results = []
+    for task in tasks:
+        results.append(process(task))
+        _done[0] += 1
+        gc.collect(2 if _done[0] % FULL_COLLECTION_EVERY == 0 else 1 if _done[0] % 16 == 0 else 0)
+    return results
+
+
+_done = [0]  # files this worker has processed
+FULL_COLLECTION_EVERY = 256
 
 
 def _warm_up() -> None:
@@ -200,6 +213,17 @@ def _warm_up() -> None:
 
     all_transforms()
     gc.freeze()  # what lives as long as the worker: no collection need look at it again
+
+
+def _start_worker() -> None:
+    import gc
+
+    _warm_up()
+    # Collections during a file walk the model it is still using, over and over, and promote it
+    # to older generations walked again later: 14% of a worker's CPU over the corpus. Collected
+    # after each file instead (`process_chunk`), its cycles are found once, when all are garbage.
+    # A file's garbage is bounded by the file (the engine stops after MAX_ROUNDS rounds).
+    gc.disable()
 
 
 def run(tasks: list[Task], jobs: int) -> Iterator[FileResult]:
@@ -238,7 +262,7 @@ def _run_pool(tasks: Iterable[Task], count: int, jobs: int) -> Iterator[FileResu
     # Chunks small enough to balance the load and show progress, large enough to amortise IPC.
     size = max(1, min(MAX_CHUNK, count // (jobs * 4)))
     workers = min(jobs, (count + size - 1) // size)
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_start_method(), initializer=_warm_up)
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_start_method(), initializer=_start_worker)
     pending: deque[Future[list[FileResult]]] = deque()
     chunks = _chunks(tasks, size)
     try:

@@ -544,3 +544,26 @@ def test_workers_are_forked_from_a_process_that_has_not_loaded_the_parser_and_sp
         script.write_text(POOL_SCRIPT.format(preload=preload))
         done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
         assert (done.returncode, done.stdout, done.stderr) == (0, f"{method} True\n", "")
+
+
+def test_a_message_names_a_line_another_fix_adds_as_that_fix_s(run, tmp_path):
+    """The stage split adds `RUN npm prune` after the user's build RUN, and chain-run merges the
+    two: its message names the user's line 9 and the line DO502 adds, not the user's blank line 10."""
+    (tmp_path / "Dockerfile").write_text(
+        "FROM node:20\n\nWORKDIR /app\n\nCOPY package.json package-lock.json ./\nCOPY tsconfig.json ./\n"
+        "COPY src ./src\nRUN npm install\nRUN npm run build\n\nEXPOSE 3000\nCMD [\"node\", \"dist/index.js\"]\n"
+    )
+    (tmp_path / "package.json").write_text(
+        '{"name": "app", "scripts": {"build": "tsc"}, "dependencies": {"express": "^4.18.0"},'
+        ' "devDependencies": {"typescript": "^5.0.0"}}\n'
+    )
+    (tmp_path / "package-lock.json").write_text("{}\n")
+    (tmp_path / "tsconfig.json").write_text("{}\n")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "index.ts").write_text("console.log('up')\n")
+    code, out, _ = run("check", "--unsafe-fixes", "--format", "json", "Dockerfile")
+    results = {item["code"]: item for item in json.loads(out)["files"][0]["fixes"]}
+    assert code == 1
+    assert {"DO502", "DO201"} <= set(results)
+    assert results["DO201"]["fix"]["title"] == "2 consecutive RUN instructions (line 9 and a line DO502 adds) can be one layer"
+    assert results["DO201"]["line"] == 9

@@ -154,7 +154,7 @@ def _run(
                 if item.is_finding and ledger.cites_new_text(item):
                     continue  # about an instruction another fix added, not about the user's file
                 if item.is_finding or item.safety is Safety.DISPLAY or (item.safety is Safety.UNSAFE and not unsafe_fixes):
-                    placed = ledger.place(item, doc)
+                    placed = ledger.place(item, doc, applied)
                     if item.edits and item.safety is Safety.UNSAFE and doc.lines is original and kind.edits_when_left_out:
                         placed = placed.replace(fix_edits=edits_on_the_user_s_text(item, doc))
                     left_out.append(placed)
@@ -170,7 +170,7 @@ def _run(
                 # passes and rounds read them as changed through `ctx.files`.
                 for item in accepted:
                     ctx.files.update((change.path, change.after) for change in item.files)
-                applied.extend(ledger.place(item, doc).replace(applied=True) for item in accepted if not item.edits)
+                applied.extend(ledger.place(item, doc, applied).replace(applied=True) for item in accepted if not item.edits)
                 accepted = [item for item in accepted if item.edits]
                 edits = [edit for item in accepted for edit in item.edits]
             if not accepted:
@@ -184,7 +184,7 @@ def _run(
             except DockerfileParseError as exc:
                 return doc.render(), applied, _internal(kind, f"its output does not parse: {exc}"), None
             first = len(applied)
-            applied.extend(ledger.place(item, doc).replace(applied=True) for item in accepted)
+            applied.extend([ledger.place(item, doc, applied).replace(applied=True) for item in accepted])
             owned = [(edit, first + number) for number, item in enumerate(accepted) for edit in item.edits]
             ledger = ledger.after(doc, owned)
             doc = new_doc

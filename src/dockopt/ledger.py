@@ -13,7 +13,7 @@ for), whether it is still that line unchanged, and which fix wrote it. From it c
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple, Sequence
 
 from dockopt.results import Fix, TextEdit
 from dockopt.edits import apply_edits
@@ -40,14 +40,15 @@ class Line(NamedTuple):  # one for every line of every text a pass wrote: a tupl
 
 
 class Ledger:
-    def __init__(self, lines: list[Line], removed: dict[int, int], parent: list[int]):
+    def __init__(self, lines: list[Line], removed: dict[int, int], parent: list[int], original: list[str]):
         self.lines = lines
         self.removed = removed  # the user's line -> the fix that replaced or deleted it
         self.parent = parent  # union-find over applied fixes: fixes that cannot be separated
+        self.original = original  # the user's lines
 
     @classmethod
     def of(cls, original: list[str]) -> Ledger:
-        return cls([Line(index, True) for index in range(len(original))], {}, [])
+        return cls([Line(index, True) for index in range(len(original))], {}, [], original)
 
     # -- results in the user's coordinates --------------------------------------------------------
 
@@ -56,8 +57,9 @@ class Ledger:
             return 0
         return self.lines[min(max(index, 0), len(self.lines) - 1)].origin
 
-    def place(self, item: Fix, doc: Document) -> Fix:
-        """The result with its range, and the lines its message names, in the user's file."""
+    def place(self, item: Fix, doc: Document, writers: Sequence[Fix] = ()) -> Fix:
+        """The result with its range, and the lines its message names, in the user's file.
+        `writers`: the fixes applied so far (the ledger's lines name them by index)."""
         start = item.line - 1
         end = (item.end_line or item.line) - 1
         lines = doc.lines
@@ -70,11 +72,40 @@ class Ledger:
         end_column = item.end_column
         if end_column == 0 or end_line is None or not end_line.kept:
             end_column = len(line_body(lines[end])) + 1 if end_line is not None and end_line.kept and 0 <= end < len(lines) else 0
-        message = _LINE_REFERENCE.sub(lambda m: re.sub(r"\d+", lambda n: str(self.origin(int(n.group(0)) - 1) + 1), m.group(0)), item.message)
-        title = item.title and _LINE_REFERENCE.sub(lambda m: re.sub(r"\d+", lambda n: str(self.origin(int(n.group(0)) - 1) + 1), m.group(0)), item.title)
+        message = _LINE_REFERENCE.sub(lambda m: self._cited(m.group(0), lines, writers), item.message)
+        title = item.title and _LINE_REFERENCE.sub(lambda m: self._cited(m.group(0), lines, writers), item.title)
         first, last = self.origin(start) + 1, self.origin(end) + 1
         return item.replace(line=first, end_line=max(last, first), column=column, end_column=end_column,
                             message=message, title=title)
+
+    def _cited(self, reference: str, lines: list[str], writers: Sequence[Fix]) -> str:
+        """`lines 9, 10` of the text a message was computed on, as lines of the user's file. A line
+        another fix wrote with an instruction the user's line it stands in for does not hold (the
+        `RUN npm prune` a stage split adds) is said to be that fix's: `line 9 and a line DO502 adds`.
+        Where every line named is such a line, each is named by the user's line it stands for."""
+        mapped: list[int] = []
+        added: dict[str, int] = {}
+        for number in map(int, re.findall(r"\d+", reference)):
+            index = number - 1
+            line = self.lines[index] if 0 <= index < len(self.lines) and index < len(lines) else None
+            if line is not None and line.writer is not None and line.writer < len(writers) and not line.kept \
+                    and not self._same_keyword(lines[index], line.origin):
+                writer = writers[line.writer].code
+                added[writer] = added.get(writer, 0) + 1
+            elif self.origin(index) + 1 not in mapped:
+                mapped.append(self.origin(index) + 1)
+        if not mapped or not added:
+            return re.sub(r"\d+", lambda n: str(self.origin(int(n.group(0)) - 1) + 1), reference)
+        said = f"line{'s' if len(mapped) > 1 else ''} {', '.join(map(str, mapped))}"
+        for code, count in added.items():
+            said += f" and {'a line' if count == 1 else f'{count} lines'} {code} adds"
+        return said
+
+    def _same_keyword(self, text: str, origin: int) -> bool:
+        """Does the user's line `origin` start with the instruction keyword `text` starts with?"""
+        words = line_body(text).split(None, 1)
+        theirs = line_body(self.original[origin]).split(None, 1) if 0 <= origin < len(self.original) else []
+        return bool(words and theirs) and words[0].upper() == theirs[0].upper()
 
     def cites_new_text(self, item: Fix) -> bool:
         """Does the message name a line that another fix inserted? Then it speaks of an instruction
@@ -110,7 +141,7 @@ class Ledger:
             lines.extend(self._written(doc.lines, edit, fix, replaced))
             position = max(position, edit.stop)
         lines.extend(self.lines[position:])
-        return Ledger(lines, removed, parent)
+        return Ledger(lines, removed, parent, self.original)
 
     def _instruction_lines(self, doc: Document, edit: Edit) -> list[Line]:
         """The ledger lines of the instructions an edit changes (an insertion changes none)."""

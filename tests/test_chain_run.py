@@ -290,7 +290,8 @@ def test_a_hadolint_config_that_ignores_dl3059_keeps_runs_apart(tmp_path):
 
 
 def test_the_repository_is_read_once_per_run_and_again_after_forget(tmp_path):
-    from dockopt.repository import forget, ignored_rules
+    from dockopt.repository import ignored_rules
+    from dockopt.run_memory import forget
 
     (tmp_path / ".git").mkdir()
     other = tmp_path / "worker.Dockerfile"

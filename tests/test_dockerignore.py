@@ -113,6 +113,26 @@ def test_a_sibling_edited_between_two_runs_is_read_again(tmp_path):
     assert ".git\n" not in change.after
 
 
+def test_a_batch_lists_the_folder_once_and_the_next_batch_sees_an_edit(tmp_path):
+    from dockopt.batch import Task, run
+    from dockopt.registry import all_transforms
+
+    lister = next(t for t in all_transforms() if t.code == "DO330").__module__
+    listed = sys.modules[lister]._dockerfiles_at
+    names = ["Dockerfile", "api.Dockerfile", "worker.Dockerfile"]
+    for name in names:
+        project(tmp_path, name=name)
+
+    def batch() -> list[str]:
+        tasks = [Task(str(tmp_path / name), True, ("DO330",), True, None) for name in names]
+        return [result.files[0]["after"] for result in run(tasks, jobs=1)]
+
+    assert all(".git\n" in after for after in batch())
+    assert listed.cache_info().misses == 1  # three Dockerfiles, one listing
+    (tmp_path / "release.Dockerfile").write_text("FROM debian:12\nCOPY . /src\nRUN cd /src && git describe --tags\n")
+    assert all(".git\n" not in after for after in batch())  # a new run lists the folder again
+
+
 def test_the_project_takes_its_version_from_git(tmp_path):
     path = project(tmp_path, **{"pyproject.toml": "[build-system]\nrequires = [\"setuptools\", \"setuptools-scm\"]\n"})
     (change,) = fix_at(path).files

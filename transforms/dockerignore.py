@@ -16,6 +16,7 @@ from dockopt.document import Document, Instruction
 from dockopt.errors import DockoptError
 from dockopt.image import clean_source
 from dockopt.results import FileEdit, Fix, Safety
+from dockopt.run_memory import per_run
 from dockopt.transform import Context, Transform
 
 # Folders whose insides never decide anything here: walked past, not into.
@@ -242,30 +243,41 @@ def _siblings(root: Path, dockerfile: Path | None, target: Path) -> list[_Needs]
     """What the other Dockerfiles at the context root that read the same ignore file read."""
     if target != root / ".dockerignore":
         return []
-    found = []
-    try:
-        names = sorted(os.listdir(root))
-    except OSError:
-        return []
     try:
         mine = os.stat(dockerfile) if dockerfile is not None else None
     except OSError:
         mine = None
+    found = []
+    for path, device, inode, size, mtime in _dockerfiles_at(str(root)):
+        if mine is not None and (device, inode) == (mine.st_dev, mine.st_ino):
+            continue  # this Dockerfile (or a link to it)
+        needs = _sibling_needs(path, size, mtime)
+        if needs is not None:
+            found.append(needs)
+    return found
+
+
+@per_run(maxsize=256)
+def _dockerfiles_at(root: str) -> tuple[tuple[str, int, int, int, int], ...]:
+    """The Dockerfiles at a context root that read its ignore file (none of their own): path,
+    device, inode, size, mtime. Listed once per run: each of a folder's N Dockerfiles asks."""
+    try:
+        names = sorted(os.listdir(root))
+    except OSError:
+        return ()
     present = set(names)
+    found = []
     for name in names:
         if not is_dockerfile_name(name) or name + ".dockerignore" in present:
             continue  # not a Dockerfile, or one with its own ignore file
         path = os.path.join(root, name)
         try:
-            stat = os.stat(path)  # one stat answers: a file? this Dockerfile (a link to it too)?
+            stat = os.stat(path)  # one stat answers: a file? which one (a link to this Dockerfile)?
         except OSError:
             continue
-        if not S_ISREG(stat.st_mode) or (mine is not None and (stat.st_dev, stat.st_ino) == (mine.st_dev, mine.st_ino)):
-            continue
-        needs = _sibling_needs(path, stat.st_size, stat.st_mtime_ns)
-        if needs is not None:
-            found.append(needs)
-    return found
+        if S_ISREG(stat.st_mode):
+            found.append((path, stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
 
 
 @lru_cache(maxsize=4096)

@@ -106,7 +106,7 @@ def _process(task: Task) -> FileResult:
 
 def _fix_one(task: Task) -> FileResult:
     from dockopt.context import BuildContext
-    from dockopt.engine import fix
+    from dockopt.engine import fix_in_run as fix
     from dockopt.errors import DockoptError
     from dockopt.writeback import FileError, read, write
 
@@ -228,7 +228,11 @@ def _start_worker() -> None:
 
 def run(tasks: list[Task], jobs: int) -> Iterator[FileResult]:
     """Results in the order of `tasks`. Worker processes start in this call, not at the first
-    result: a caller may then start threads (a progress bar's) without stopping the fork."""
+    result: a caller may then start threads (a progress bar's) without stopping the fork.
+    The run reads the files around the Dockerfiles afresh, and each of them once (`run_memory`)."""
+    from dockopt.run_memory import forget
+
+    forget()  # before the fork: the workers start from what the files are now
     if jobs <= 1 or len(tasks) < IN_PROCESS_LIMIT or _input_bytes(tasks) < IN_PROCESS_BYTES:
         return (process(task) for task in tasks)
     return _run_pool(tasks, len(tasks), jobs)

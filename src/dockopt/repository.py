@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import os
 import re
-from functools import lru_cache
 from pathlib import Path
 
 from dockopt.discovery import SKIP_DIRS, is_dockerfile_name
+from dockopt.run_memory import per_run
 
 MAX_LEVELS_UP = 8
 MAX_FOLDERS = 2000
@@ -41,9 +41,9 @@ def root_of(start: str | Path) -> Path:
     return Path(_root_of_folder(folder))
 
 
-@lru_cache(maxsize=1024)
+@per_run(maxsize=1024)
 def _root_of_folder(folder: str) -> str:
-    """Looked for once per folder and run (`forget` starts over)."""
+    """Looked for once per folder and run (`run_memory.forget` starts over)."""
     candidate = folder
     for _ in range(MAX_LEVELS_UP + 1):
         if os.path.exists(os.path.join(candidate, ".git")):
@@ -67,11 +67,11 @@ def ignored_rules(start: str | Path, *, besides: str | Path | None = None) -> di
     return found
 
 
-@lru_cache(maxsize=64)
+@per_run(maxsize=64)
 def _silenced(root: str) -> tuple[tuple[str, str, tuple[tuple[str, int], ...]], ...]:
     """What each file of the repository silences (path, path from the root, rules with their
     lines), in walk order: read once per root and run, not once per Dockerfile fixed there
-    (`forget` starts over, for a long-lived process)."""
+    (`run_memory.forget` starts over, for a long-lived process)."""
     found: list[tuple[str, str, tuple[tuple[str, int], ...]]] = []
     read = 0
     for visited, (folder, dirs, names) in enumerate(os.walk(root)):
@@ -90,12 +90,6 @@ def _silenced(root: str) -> tuple[tuple[str, str, tuple[tuple[str, int], ...]], 
             path = os.path.join(folder, name)
             found.append((path, where, _rules_in(path, config)))
     return tuple(found)
-
-
-def forget() -> None:
-    """Read the repositories again on the next question (the language server, between edits)."""
-    _silenced.cache_clear()
-    _root_of_folder.cache_clear()
 
 
 def _rules_in(path: str, config: bool) -> tuple[tuple[str, int], ...]:

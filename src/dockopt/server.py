@@ -52,12 +52,12 @@ def analyse(uri: str, text: str) -> Analysis:
     from dockopt.batch import Task, process
     from dockopt.config import config_for, settings_for
     from dockopt.config_model import ConfigError
-    from dockopt.repository import forget
+    from dockopt.run_memory import forget
 
     path = _path(uri)
     folder = os.path.dirname(path) if path != "-" else None
     config_for.cache_clear()  # the config may have been edited since the last analysis
-    forget()  # so may the repository's other Dockerfiles
+    forget()  # so may the other Dockerfiles of its folder and repository
     try:
         config = config_for(folder) if folder else None
         settings = settings_for(path, config, None, [], None)

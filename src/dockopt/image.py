@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import enum
 import functools
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from dockopt.base_images import base_config
 from dockopt.commands import unwrap, unwrap_shell
+from dockopt.run_memory import is_folder
 from dockopt.text import unquote
 from dockopt.words import expand, process_word
 
@@ -170,7 +172,7 @@ class Copy:
                     return True
                 if root is not None and any(path.is_dir() for path in root.glob(clean)):
                     return True
-            elif root is not None and (root / clean).is_dir():
+            elif root is not None and is_folder(os.path.join(root, clean)):
                 return True
         return False
 
@@ -221,7 +223,7 @@ class Copy:
             if clean == ".":
                 is_dir = True
             elif root is not None:
-                is_dir = (root / clean).is_dir()
+                is_dir = is_folder(os.path.join(root, clean))
             else:
                 is_dir = source.rstrip().endswith("/") or "." not in posixpath.basename(clean)
             if is_dir:

@@ -14,6 +14,7 @@ Nothing here executes anything from the build context.
 from __future__ import annotations
 
 import json
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
 from dockopt.image import is_under, join
+from dockopt.run_memory import is_folder
 from dockopt.package_managers import (
     PIP_OPTIONS_WITH_VALUE,
     PIP_PATH_OPTIONS,
@@ -132,7 +134,7 @@ def _is_folder(build: BuildContext | None, path: str) -> bool:
     """A folder of the context; without the context, a name with no extension (`COPY front-end .`)."""
     if build is None:
         return "." not in posixpath.basename(path)
-    return (build.root / path).is_dir()
+    return is_folder(os.path.join(build.root, path))
 
 
 def present(build: BuildContext, relative: str) -> bool:

@@ -8,6 +8,7 @@ analysis, since any of those files may have been edited in between.
 
 from __future__ import annotations
 
+import os
 from functools import _lru_cache_wrapper, lru_cache
 from typing import Callable, TypeVar
 
@@ -31,3 +32,10 @@ def forget() -> None:
     """Read the neighbours again on the next question."""
     for cache in _CACHES:
         cache.cache_clear()
+
+
+@per_run(maxsize=8192)
+def is_folder(path: str) -> bool:
+    """Is `path` a folder (following links)? Rules ask it of the same context paths again and
+    again: each round, each COPY a path may come from, each folder of PATH."""
+    return os.path.isdir(path)

@@ -59,12 +59,26 @@ def ignored_rules(start: str | Path, *, besides: str | Path | None = None) -> di
     """Rule IDs (upper case) the repository of `start` silences somewhere, each with where; a
     Dockerfile named by `besides` (the one being fixed, which speaks for itself) is not read."""
     skip = os.path.abspath(besides) if besides is not None else None
-    found: dict[str, str] = {}
-    for path, where, rules in _silenced(str(root_of(start))):
-        if path != skip:
-            for rule, line in rules:
-                found.setdefault(rule, f"{where}:{line}")
-    return found
+    chosen = []
+    for rule, places in _places(str(root_of(start))).items():
+        place = next((place for place in places if place[2] != skip), None)
+        if place is not None:
+            chosen.append((place, rule))
+    return {rule: where for (_, _, _, where), rule in sorted(chosen)}
+
+
+@per_run(maxsize=64)
+def _places(root: str) -> dict[str, tuple[tuple[int, int, str, str], ...]]:
+    """Each rule's first place (file, entry, path, `where:line`) in each of the first two files
+    that silence it: whichever file is left out, the first of the others is there. Built once
+    per root and run; a batch asks once per Dockerfile."""
+    found: dict[str, list[tuple[int, int, str, str]]] = {}
+    for order, (path, where, rules) in enumerate(_silenced(root)):
+        for entry, (rule, line) in enumerate(rules):
+            places = found.setdefault(rule, [])
+            if len(places) < 2 and all(place[2] != path for place in places):
+                places.append((order, entry, path, f"{where}:{line}"))
+    return {rule: tuple(places) for rule, places in found.items()}
 
 
 @per_run(maxsize=64)

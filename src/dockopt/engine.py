@@ -18,7 +18,7 @@ from dockopt.edits import Edit, apply_edits
 from dockopt.errors import DockerfileParseError, SelectorError
 from dockopt.ledger import Ledger, edits_on_the_user_s_text
 from dockopt.pragmas import Pragma, parse_pragmas, touched, unknown_selector
-from dockopt.registry import matching, selected, unknown_selectors
+from dockopt.registry import matching, needs_of, selected, unknown_selectors
 from dockopt.results import FileEdit, Fix, Safety
 from dockopt.run_memory import forget
 from dockopt.text import line_body, split_lines
@@ -144,7 +144,7 @@ def _run(
     left_out: list[Fix] = []
     ledger = Ledger.of(original)
     seen: dict[type, tuple[Document, list[Fix]]] = {}  # what each pass left out on the text it last read
-    needed = frozenset(word for transform in transforms for word in type(transform).needs)
+    needed = needs_of(tuple(type(transform) for transform in transforms))
     for _ in range(MAX_ROUNDS):
         changed = False
         left_out = []

@@ -35,10 +35,23 @@ def all_transforms() -> tuple[type[Transform], ...]:
 
 
 def by_code(code: str) -> type[Transform] | None:
-    for transform in all_transforms():
-        if transform.code == code.upper() or transform.name == code.lower():
-            return transform
-    return None
+    """The transform with this code or name (any case)."""
+    return _by_code_or_name().get(code.upper()) or _by_code_or_name().get(code.lower())
+
+
+@lru_cache(maxsize=1)
+def _by_code_or_name() -> dict[str, type[Transform]]:
+    found: dict[str, type[Transform]] = {}
+    for transform in reversed(all_transforms()):  # the first in pass order wins, as a search would find it
+        found[transform.name] = transform
+        found[transform.code] = transform
+    return found
+
+
+@lru_cache(maxsize=256)
+def needs_of(transforms: tuple[type[Transform], ...]) -> frozenset[str]:
+    """Every word these transforms look for (`Transform.needs`), for the engine's quick check."""
+    return frozenset(word for transform in transforms for word in transform.needs)
 
 
 def matching(selector: str) -> list[type[Transform]]:

@@ -268,7 +268,7 @@ def _run_pool(tasks: Iterable[Task], count: int, jobs: int) -> Iterator[FileResu
     workers = min(jobs, (count + size - 1) // size)
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=_start_method(), initializer=_start_worker)
     pending: deque[Future[list[FileResult]]] = deque()
-    chunks = _chunks(tasks, size)
+    chunks = _chunks(tasks, size, count, workers)
     try:
         for chunk in islice(chunks, workers * 3):  # the first submit starts every worker
             pending.append(executor.submit(process_chunk, chunk))
@@ -308,11 +308,15 @@ def _start_method() -> BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _chunks(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+def _chunks(tasks: Iterable[Task], size: int, count: int, jobs: int) -> Iterator[list[Task]]:
+    """Chunks of `size` tasks, smaller towards the end (a quarter of each worker's share of what
+    is left), so the workers finish together instead of one waiting on another's last chunk."""
     chunk: list[Task] = []
+    left = count
     for task in tasks:
         chunk.append(task)
-        if len(chunk) == size:
+        if len(chunk) >= min(size, max(1, left // (jobs * 4))):
+            left -= len(chunk)
             yield chunk
             chunk = []
     if chunk:

@@ -46,7 +46,9 @@ def read(path: str) -> Snapshot:
         raise FileError("permission denied")
     try:
         with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+            data = handle.read(info.st_size + 1)  # a read of the limit would allocate the limit
+            if len(data) > info.st_size:  # it grew since the stat: on, up to the limit
+                data += handle.read(MAX_BYTES + 1 - len(data))
     except OSError as exc:
         raise FileError(_reason(exc)) from None
     return Snapshot(data, info.st_mtime_ns, info.st_size)

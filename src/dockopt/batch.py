@@ -88,9 +88,12 @@ class FileResult:
 
 
 def process(task: Task) -> FileResult:
-    """Fix one file; never raises."""
+    """Fix one file as part of a batch (`run_memory.one_run`); never raises."""
+    from dockopt.run_memory import one_run
+
     try:
-        return _process(task)
+        with one_run():
+            return _process(task)
     except Exception as exc:  # a bug must cost one file, not the batch, and never a traceback
         return FileResult(task.path, "error", error=f"internal error: {type(exc).__name__}: {exc}")
 
@@ -106,7 +109,7 @@ def _process(task: Task) -> FileResult:
 
 def _fix_one(task: Task) -> FileResult:
     from dockopt.context import BuildContext
-    from dockopt.engine import fix_in_run as fix
+    from dockopt.engine import fix
     from dockopt.errors import DockoptError
     from dockopt.writeback import FileError, read, write
 

@@ -20,7 +20,7 @@ from dockopt.ledger import Ledger, edits_on_the_user_s_text
 from dockopt.pragmas import Pragma, parse_pragmas, touched, unknown_selector
 from dockopt.registry import matching, needs_of, selected, unknown_selectors
 from dockopt.results import FileEdit, Fix, Safety
-from dockopt.run_memory import forget
+from dockopt.run_memory import forget_outside_a_run
 from dockopt.text import line_body, split_lines
 from dockopt.transform import Context, Transform
 
@@ -69,24 +69,11 @@ def fix(
 
     `select=[]` selects nothing and returns `source` unchanged, byte for byte. `cache` is the
     cache policy: "clean" deletes package-manager caches in the layer, "mount" puts them on
-    BuildKit cache mounts (`dockopt.cache_mounts`). Each call reads the files around the
-    Dockerfile (its repository, the other Dockerfiles of its folder) as they are now.
+    BuildKit cache mounts (`dockopt.cache_mounts`). A call reads the files around the Dockerfile
+    (its repository, the other Dockerfiles of its folder) as they are now; within a batch
+    (`run_memory.one_run`), once for the whole batch.
     """
-    forget()
-    return fix_in_run(source, select=select, ignore=ignore, unsafe_fixes=unsafe_fixes, context=context, cache=cache)
-
-
-def fix_in_run(
-    source: str | bytes,
-    *,
-    select: list[str] | None = None,
-    ignore: list[str] | None = None,
-    unsafe_fixes: bool = False,
-    context: str | Path | BuildContext | None = None,
-    cache: str = "clean",
-) -> FixResult:
-    """`fix` for one file of a run over many (a batch): what the run has read of the files
-    around it already (`run_memory`) is not read again."""
+    forget_outside_a_run()
     if cache not in ("clean", "mount"):
         raise ValueError(f"unknown cache policy {cache!r}: give \"clean\" or \"mount\"")
     for selectors in (select, ignore):

@@ -2,15 +2,17 @@
 
 A batch fixes many Dockerfiles of the same folders and repositories, and each reads its neighbours
 (the repository's other Dockerfiles, those sharing its `.dockerignore`): they are read once per
-run, not once per file. A long-lived process (the language server) calls `forget` before each
-analysis, since any of those files may have been edited in between.
+run, not once per file. A run is one call of `dockopt.fix`, or a whole batch: the batch forgets
+when it starts and fixes each file inside `one_run`. A long-lived process (the language server)
+calls `forget` before each analysis, since any of those files may have been edited in between.
 """
 
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from functools import _lru_cache_wrapper, lru_cache
-from typing import Callable, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
 
@@ -28,10 +30,29 @@ def per_run(maxsize: int) -> Callable[[Callable[..., T]], _lru_cache_wrapper[T]]
     return wrap
 
 
+_open_runs = [0]
+
+
 def forget() -> None:
     """Read the neighbours again on the next question."""
     for cache in _CACHES:
         cache.cache_clear()
+
+
+def forget_outside_a_run() -> None:
+    """`forget`, unless a batch has opened a run (`one_run`)."""
+    if not _open_runs[0]:
+        forget()
+
+
+@contextmanager
+def one_run() -> Iterator[None]:
+    """Fixes inside share what they read of the files around their Dockerfiles."""
+    _open_runs[0] += 1
+    try:
+        yield
+    finally:
+        _open_runs[0] -= 1
 
 
 @per_run(maxsize=8192)

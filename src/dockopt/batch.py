@@ -192,7 +192,7 @@ def _fix_one(task: Task) -> FileResult:
 
 def process_chunk(tasks: list[Task]) -> list[FileResult]:
     """A worker's share. Its garbage collector runs between files, not during them (see
-    `_warm_up`): at the end of a file, what the file built is garbage and is looked at once."""
+    `_start_worker`): at the end of a file, what the file built is garbage and is looked at once."""
     import gc
 
     results = []

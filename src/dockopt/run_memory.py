@@ -17,6 +17,7 @@ from typing import Callable, Iterator, TypeVar
 T = TypeVar("T")
 
 _CACHES: list[_lru_cache_wrapper[object]] = []
+_open_runs = [0]  # batches inside `one_run`
 
 
 def per_run(maxsize: int) -> Callable[[Callable[..., T]], _lru_cache_wrapper[T]]:
@@ -28,9 +29,6 @@ def per_run(maxsize: int) -> Callable[[Callable[..., T]], _lru_cache_wrapper[T]]
         return cached
 
     return wrap
-
-
-_open_runs = [0]
 
 
 def forget() -> None:

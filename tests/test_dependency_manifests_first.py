@@ -85,6 +85,18 @@ NO_OP = [
 ]
 
 FIX = [
+    pytest.param(PY + 'COPY "app/" ./\nRUN pip install -r requirements.txt\n',
+                 {"app/requirements.txt": "flask\n", "app/main.py": "print(1)\n"},
+                 PY + 'COPY app/requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY "app/" ./\n',
+                 id="a-quoted-source-is-read-as-buildkit-reads-it"),
+    pytest.param(PY + 'COPY ["my app/", "./"]\nRUN pip install -r requirements.txt\n',
+                 {"my app/requirements.txt": "flask\n", "my app/main.py": "print(1)\n"},
+                 PY + 'COPY ["my app/requirements.txt", "./"]\nRUN pip install -r requirements.txt\nCOPY ["my app/", "./"]\n',
+                 id="a-path-with-a-space-is-written-in-json-form"),
+    pytest.param(PY + 'COPY ["ünï/", "./"]\nRUN pip install -r requirements.txt\n',
+                 {"ünï/requirements.txt": "flask\n", "ünï/main.py": "print(1)\n"},
+                 PY + 'COPY ünï/requirements.txt ./\nRUN pip install -r requirements.txt\nCOPY ["ünï/", "./"]\n',
+                 id="a-path-with-letters-beyond-ascii-is-written-as-it-is"),
     pytest.param("FROM python:3.11\nENV PIP_INDEX_URL=https://pypi.org/simple PIP_NO_INDEX=0\nWORKDIR /app\nCOPY . .\n"
                  "RUN pip install -r requirements.txt\n", REQ,
                  "FROM python:3.11\nENV PIP_INDEX_URL=https://pypi.org/simple PIP_NO_INDEX=0\nWORKDIR /app\n"

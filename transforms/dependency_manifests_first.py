@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import posixpath
 from collections.abc import Iterator, Mapping
 
@@ -25,6 +24,7 @@ from dockopt.manifests import (
 from dockopt.pragmas import parse_pragmas
 from dockopt.results import Fix
 from dockopt.transform import Context, Safety, Severity, Transform
+from dockopt.words import copy_arguments
 
 # Instructions that only set config or build state: the source COPY may move below them.
 _CONFIG_ONLY = {"ENV", "ARG", "LABEL", "EXPOSE", "USER", "STOPSIGNAL", "HEALTHCHECK", "MAINTAINER", "CMD",
@@ -110,9 +110,9 @@ class DependencyManifestsFirst(Transform):
                 continue
             if instruction.heredocs or instruction.flag("parents") is not None:
                 continue
-            copy = source_copy(instruction.args, cwd, build)
+            copy = source_copy(doc.literal_args(instruction), cwd, build)
             if copy is None:
-                single_files.update(_single_files(instruction, cwd))
+                single_files.update(_single_files(doc.literal_args(instruction), cwd))
                 continue
             plan = _Plan(doc, stage, position, copy, cwds, build, deps_only, single_files)
             yield from plan.findings
@@ -396,10 +396,7 @@ class _Plan:
                 by_dest.setdefault(dest, []).append(source)
         lines = []
         for dest, sources in by_dest.items():
-            if any(" " in item or '"' in item for item in [*sources, dest]):
-                lines.append(f"{indent}{keyword} {flags}{json.dumps([*sources, dest])}\n")
-            else:
-                lines.append(f"{indent}{keyword} {flags}{' '.join(sources)} {dest}\n")
+            lines.append(f"{indent}{keyword} {flags}{copy_arguments([*sources, dest])}\n")
         return lines
 
     def _render(
@@ -506,9 +503,8 @@ def _dependencies_only(doc: Document, instruction: Instruction) -> set[str]:
 _NO_PROJECT_FLAGS = {spec.no_project_flag: spec.tool for spec in PROJECT_INSTALLERS.values() if spec.no_project_flag}
 
 
-def _single_files(instruction: Instruction, cwd: str) -> set[tuple[str, str]]:
-    """(in-image path, context path) of each file a single-file COPY puts in place."""
-    args = instruction.args
+def _single_files(args: tuple[str, ...], cwd: str) -> set[tuple[str, str]]:
+    """(in-image path, context path) of each file a single-file COPY (these arguments) puts in place."""
     if len(args) < 2 or "$" in args[-1]:
         return set()
     *sources, dest = args

@@ -249,6 +249,16 @@ class Document:
     def final_stage(self) -> Stage | None:
         return self.stages[-1] if self.stages else None
 
+    def literal_args(self, instruction: Instruction) -> tuple[str, ...]:
+        """The arguments as BuildKit reads them (`COPY my\\ app/ "a b" ./` gives `my app/`, `a b`,
+        `./`): quotes and escapes applied; a word with a `$` as written, since a variable may be
+        set at build time."""
+        if instruction.json:
+            return instruction.args
+        from dockopt.words import process_word
+
+        return tuple(arg if "$" in arg else process_word(arg, {}, self.escape) or arg for arg in instruction.args)
+
     def indent(self, line: int) -> str:
         body = self.lines[line]
         return body[: len(body) - len(body.lstrip(" \t"))]

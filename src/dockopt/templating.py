@@ -20,6 +20,8 @@ import shlex
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from dockopt.words import copy_arguments
+
 if TYPE_CHECKING:
     import jinja2
 
@@ -62,12 +64,8 @@ def _json_string(value: object) -> str:
 
 
 def _copy_arguments(values: list[object]) -> str:
-    """COPY's sources and destination as a person writes them: plain words, or the JSON form when
-    one of them holds a space, a quote, an escape character or starts like a JSON array."""
-    words = [safe_value(value) for value in values]
-    if all(word and not word.startswith("[") and not any(ch.isspace() or ch in "\"'\\`" for ch in word) for word in words):
-        return Verbatim(" ".join(words))
-    return Verbatim("[" + ", ".join(json.dumps(word, ensure_ascii=False) for word in words) + "]")
+    # checked before writing; see `words.copy_arguments`
+    return Verbatim(copy_arguments([safe_value(value) for value in values]))
 
 
 @lru_cache(maxsize=1)

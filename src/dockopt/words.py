@@ -7,6 +7,7 @@ text literal; the escape character (`\\` or the `# escape=` one) escapes the nex
 
 from __future__ import annotations
 
+import json
 from typing import Mapping
 
 Variables = Mapping[str, "str | None"]  # None: declared, but its value is not known statically
@@ -154,3 +155,12 @@ class _Lexer:
         if self.strict:
             raise _Unknown
         return written
+
+
+def copy_arguments(words: list[str]) -> str:
+    """COPY's sources and destination as a person writes them: plain words, or the JSON form when
+    one of them holds a space, a quote, an escape character or starts like a JSON array (or is
+    empty). Words as BuildKit reads them (`Document.literal_args`), written back unchanged."""
+    if all(word and not word.startswith("[") and not any(ch.isspace() or ch in "\"'\\`" for ch in word) for word in words):
+        return " ".join(words)
+    return "[" + ", ".join(json.dumps(word, ensure_ascii=False) for word in words) + "]"

@@ -22,6 +22,7 @@ FOUND = [
     pytest.param("FROM python\nVOLUME /srv\nCOPY src/ /srv/app/\n", [2], id="a-volume-above-the-code"),
     pytest.param("FROM python\nCOPY main.py /opt/tool/main.py\nVOLUME /opt/tool\n", [3], id="a-single-code-file"),
     pytest.param("FROM python\nCOPY app/ /srv/app/\nVOLUME /srv\n", [3], id="a-folder-named-like-code"),
+    pytest.param('FROM python\nCOPY "main.py" "/opt/tool/"\nVOLUME /opt/tool\n', [3], id="quoted-words-read-as-buildkit-reads-them"),
 ]
 
 

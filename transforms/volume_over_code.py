@@ -55,7 +55,7 @@ class VolumeOverCode(Transform):
             for instruction in stage.instructions:
                 cwd = cwds[instruction.index]
                 if instruction.cmd in ("COPY", "ADD") and not instruction.heredocs:
-                    folder = _code_folder(instruction, cwd, ctx.build)
+                    folder = _code_folder(instruction, doc.literal_args(instruction), cwd, ctx.build)
                     if folder is not None:
                         code_folders.append((folder, instruction))
             for instruction in stage.instructions:
@@ -75,14 +75,14 @@ class VolumeOverCode(Transform):
                             break
 
 
-def _code_folder(instruction: Instruction, cwd: str, build: BuildContext | None) -> str | None:
-    """The folder a COPY/ADD puts application code into, or None if it copies no code.
+def _code_folder(instruction: Instruction, args: tuple[str, ...], cwd: str, build: BuildContext | None) -> str | None:
+    """The folder a COPY/ADD (its arguments as BuildKit reads them) puts application code into, or
+    None if it copies no code.
 
     Code is the whole context (`COPY . /app`), a folder that holds source files (read from the
     context when known, else guessed from its name), or source files themselves. A folder of data
     copied into a VOLUME is a legitimate way to seed it, so it is not code.
     """
-    args = instruction.args
     if len(args) < 2 or "$" in args[-1]:
         return None
     *sources, dest = args

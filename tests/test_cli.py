@@ -546,28 +546,6 @@ def test_workers_are_forked_from_a_process_that_has_not_loaded_the_parser_and_sp
         assert (done.returncode, done.stdout, done.stderr) == (0, f"{method} True\n", "")
 
 
-WORKER_GC_SCRIPT = """
-import gc
-from dockopt import batch
-
-batch._start_worker()
-texts = [f"FROM debian:bookworm\\nRUN apt-get update\\nRUN apt-get install -y curl{index}\\n".encode() for index in range(5)]
-tasks = [batch.Task(path=f"svc{index}/Dockerfile", explicit=True, select=None, unsafe_fixes=False, context=None, data=text)
-         for index, text in enumerate(texts)]
-results = batch.process_chunk(tasks)
-print(gc.isenabled(), [r.status for r in results] == ["changed"] * 5, gc.collect())
-"""
-
-
-def test_a_worker_collects_garbage_between_files_not_during_them(tmp_path):
-    """The collector is off in a worker, and each file's cycles are collected once it is done:
-    nothing is left for a full collection to find."""
-    script = tmp_path / "worker.py"
-    script.write_text(WORKER_GC_SCRIPT)
-    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
-    assert (done.returncode, done.stdout, done.stderr) == (0, "False True 0\n", "")
-
-
 def test_a_message_names_a_line_another_fix_adds_as_that_fix_s(run, tmp_path):
     """The stage split adds `RUN npm prune` after the user's build RUN, and chain-run merges the
     two: its message names the user's line 9 and the line DO502 adds, not the user's blank line 10."""

@@ -191,20 +191,7 @@ def _fix_one(task: Task) -> FileResult:
 
 
 def process_chunk(tasks: list[Task]) -> list[FileResult]:
-    """A worker's share. Its garbage collector runs between files, not during them (see
-    `_start_worker`): at the end of a file, what the file built is garbage and is looked at once."""
-    import gc
-
-    results = []
-    for task in tasks:
-        results.append(process(task))
-        _done[0] += 1
-        gc.collect(2 if _done[0] % FULL_COLLECTION_EVERY == 0 else 1 if _done[0] % 16 == 0 else 0)
-    return results
-
-
-_done = [0]  # files this worker has processed
-FULL_COLLECTION_EVERY = 256
+    return [process(task) for task in tasks]
 
 
 def _warm_up() -> None:
@@ -216,17 +203,6 @@ def _warm_up() -> None:
 
     all_transforms()
     gc.freeze()  # what lives as long as the worker: no collection need look at it again
-
-
-def _start_worker() -> None:
-    import gc
-
-    _warm_up()
-    # Collections during a file walk the model it is still using, over and over, and promote it
-    # to older generations walked again later: 14% of a worker's CPU over the corpus. Collected
-    # after each file instead (`process_chunk`), its cycles are found once, when all are garbage.
-    # A file's garbage is bounded by the file (the engine stops after MAX_ROUNDS rounds).
-    gc.disable()
 
 
 def run(tasks: list[Task], jobs: int) -> Iterator[FileResult]:
@@ -269,7 +245,7 @@ def _run_pool(tasks: Iterable[Task], count: int, jobs: int) -> Iterator[FileResu
     # Chunks small enough to balance the load and show progress, large enough to amortise IPC.
     size = max(1, min(MAX_CHUNK, count // (jobs * 4)))
     workers = min(jobs, (count + size - 1) // size)
-    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_start_method(), initializer=_start_worker)
+    executor = ProcessPoolExecutor(max_workers=workers, mp_context=_start_method(), initializer=_warm_up)
     pending: deque[Future[list[FileResult]]] = deque()
     chunks = _chunks(tasks, size, count, workers)
     try:

@@ -250,9 +250,10 @@ class Document:
         return self.stages[-1] if self.stages else None
 
     def literal_args(self, instruction: Instruction) -> tuple[str, ...]:
-        """The arguments as BuildKit reads them (`COPY my\\ app/ "a b" ./` gives `my app/`, `a b`,
-        `./`): quotes and escapes applied; a word with a `$` as written, since a variable may be
-        set at build time."""
+        """The arguments as BuildKit reads them (`COPY "app/" ./` gives `app/` and `./`): quotes and
+        escapes applied; a word with a `$` as written, since a variable may be set at build time.
+        BuildKit splits a plain-form line on whitespace first, so a path with a space needs the
+        JSON form (`COPY my\\ app/ ./` copies `my` and `app/`, and fails)."""
         if instruction.json:
             return instruction.args
         from dockopt.words import process_word

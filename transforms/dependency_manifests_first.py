@@ -110,9 +110,10 @@ class DependencyManifestsFirst(Transform):
                 continue
             if instruction.heredocs or instruction.flag("parents") is not None:
                 continue
-            copy = source_copy(doc.literal_args(instruction), cwd, build)
+            args = doc.literal_args(instruction)
+            copy = source_copy(args, cwd, build)
             if copy is None:
-                single_files.update(_single_files(doc.literal_args(instruction), cwd))
+                single_files.update(_single_files(args, cwd))
                 continue
             plan = _Plan(doc, stage, position, copy, cwds, build, deps_only, single_files)
             yield from plan.findings

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Sequence
 from dockopt.errors import DockerfileParseError, InputError
 # line_body and same_case are part of what rules import from here (transforms/ do).
 from dockopt.text import line_body as line_body, same_case as same_case, split_lines
+from dockopt.words import process_word
 
 if TYPE_CHECKING:
     from dockerfile import Command
@@ -256,8 +257,6 @@ class Document:
         JSON form (`COPY my\\ app/ ./` copies `my` and `app/`, and fails)."""
         if instruction.json:
             return instruction.args
-        from dockopt.words import process_word
-
         return tuple(arg if "$" in arg else process_word(arg, {}, self.escape) or arg for arg in instruction.args)
 
     def indent(self, line: int) -> str:

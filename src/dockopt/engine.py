@@ -174,7 +174,7 @@ def _run(
                 # passes and rounds read them as changed through `ctx.files`.
                 for item in accepted:
                     ctx.files.update((change.path, change.after) for change in item.files)
-                applied.extend(ledger.place(item, doc, applied).replace(applied=True) for item in accepted if not item.edits)
+                applied.extend([ledger.place(item, doc, applied).replace(applied=True) for item in accepted if not item.edits])
                 accepted = [item for item in accepted if item.edits]
                 edits = [edit for item in accepted for edit in item.edits]
             if not accepted:

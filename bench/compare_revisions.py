@@ -100,6 +100,7 @@ def environment(tree: Path) -> dict[str, str]:
     site = sysconfig.get_paths()["purelib"]
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPATH"] = os.pathsep.join([str(tree / "src"), site])
+    env["DOCKOPT_NO_RESULT_CACHE"] = "1"  # each run fixes every file (older revisions have no cache)
     return env
 
 

@@ -5,7 +5,8 @@
     python bench/run.py --limit 200 --runs 1 # quicker
     python bench/run.py --json               # the figures as one JSON object
 
-Prints: files per second of `dockopt fix --check` (the CLI, as a subprocess) and of
+Prints: files per second of `dockopt fix --check` (the CLI, as a subprocess, fixing every file;
+then again over the same files with its result cache filled, as a second run finds it) and of
 `dockopt.fix` in-process; the CLI's latency on one typical file (median of N runs); peak memory
 (max RSS of each child, from wait4's rusage, and of this process for the API run); where one
 round of checks spends its time (parsing, and the slowest transforms); and
@@ -59,14 +60,27 @@ def main() -> int:
         say(f"CLI: skipped ({cli_problem})")
         figures["cli_error"] = cli_problem
     else:
-        runs = [run_child([*cli, "fix", "--check", "--quiet", *map(str, files)], ok=(0, 1, 2)) for _ in range(args.runs)]
+        check = [*cli, "fix", "--check", "--quiet", *map(str, files)]
+        # Every file fixed: the result cache left out (a first run, or every file changed).
+        runs = [run_child([*check, "--no-result-cache"], ok=(0, 1, 2)) for _ in range(args.runs)]
         seconds = statistics.median(r["seconds"] for r in runs)
         cpu = statistics.median(r["cpu_seconds"] for r in runs)
         figures["cli_check"] = {"seconds": seconds, "cpu_seconds": cpu, "files_per_second": len(files) / seconds,
                                 "peak_rss_mb": max(r["peak_rss_mb"] for r in runs), "exit": runs[-1]["exit"]}
         say(f"dockopt fix --check (CLI):  {seconds:6.2f} s  {len(files) / seconds:8.1f} files/s  CPU {cpu:.2f} s"
             f"  peak RSS {figures['cli_check']['peak_rss_mb']:.0f} MB  (exit {runs[-1]['exit']})")
-        latency = [run_child([*cli, "fix", str(typical)], ok=(0,)) for _ in range(args.latency_runs)]
+        with tempfile.TemporaryDirectory() as cache:
+            env = {**os.environ, "DOCKOPT_CACHE_DIR": cache}
+            env.pop("DOCKOPT_NO_RESULT_CACHE", None)
+            filled = run_child(check, ok=(0, 1, 2), env=env)
+            runs = [run_child(check, ok=(0, 1, 2), env=env) for _ in range(args.runs)]
+        seconds = statistics.median(r["seconds"] for r in runs)
+        cpu = statistics.median(r["cpu_seconds"] for r in runs)
+        figures["cli_check_cached"] = {"seconds": seconds, "cpu_seconds": cpu, "files_per_second": len(files) / seconds,
+                                       "filling_seconds": filled["seconds"]}
+        say(f"  again, nothing changed:   {seconds:6.2f} s  {len(files) / seconds:8.1f} files/s  CPU {cpu:.2f} s"
+            f"  (result cache; the run that filled it: {filled['seconds']:.2f} s)")
+        latency = [run_child([*cli, "fix", "--no-result-cache", str(typical)], ok=(0,)) for _ in range(args.latency_runs)]
         wall = [r["seconds"] for r in latency]
         cpu = statistics.median(r["cpu_seconds"] for r in latency)
         figures["cli_latency"] = {"median_seconds": statistics.median(wall), "min_seconds": min(wall), "cpu_seconds": cpu}
@@ -142,11 +156,11 @@ def check_cli(cli: list[str], sample: Path) -> str | None:
     return None
 
 
-def run_child(command: list[str], ok: tuple[int, ...]) -> dict:
+def run_child(command: list[str], ok: tuple[int, ...], env: dict[str, str] | None = None) -> dict:
     """Wall time and peak RSS (this child and its own children) of one process."""
     with tempfile.TemporaryFile() as errors:
         start = time.perf_counter()
-        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors, env=env)
         _, status, usage = os.wait4(child.pid, 0)
         seconds = time.perf_counter() - start
         child.returncode = os.waitstatus_to_exitcode(status)

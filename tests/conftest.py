@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import io
+import os
 import sys
 
 import pytest
+
+# Tests never read or fill the user's result cache: a stored result would hide a change a test
+# makes (a patched transform keeps the code's fingerprint). tests/test_result_cache.py turns it on.
+os.environ["DOCKOPT_NO_RESULT_CACHE"] = "1"
 
 
 # Modules whose every test is marked slow or docker: not even imported when the run leaves those

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from dockopt.app_facts import AppFacts, analyse
 from dockopt.base_images import base_config, family, split_reference
 from dockopt.commands import server_ports, unwrap_shell
+from dockopt.context import in_context
 from dockopt.document import Document, Instruction, Stage
 from dockopt.edits import Edit
 from dockopt.image import Copy, Runtime, is_root_user, is_under
@@ -730,7 +731,7 @@ def _is_folder_copy(copy: Copy, ctx: Context) -> bool:
         return True
     if any(ch in source for ch in "*?["):
         return False
-    return ctx.build is not None and (ctx.build.root / source.strip("/")).is_dir()
+    return ctx.build is not None and (ctx.build.root / in_context(source)).is_dir()
 
 
 # -- edits ---------------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
     from dockopt.engine import FixResult
+    from dockopt.result_cache import ResultCache
+    from dockopt.writeback import Snapshot
 
 IN_PROCESS_LIMIT = 8  # fewer files than this: no worker processes
 # Starting a worker (interpreter, imports, registry) costs about as much CPU as fixing 100 KiB
@@ -51,6 +53,7 @@ class Task:
     # With `data`: may the fixes change companion files beside the Dockerfile (`migrate` commits
     # them with it)? Text from stdin has no folder to write them in.
     companions: bool = False
+    digest: bool = False  # return the sha256 of the bytes fixed (`result_cache` checks them)
 
 
 class CompanionChange(TypedDict):
@@ -81,6 +84,7 @@ class FileResult:
     # Companion files the fixes change (`.dockerignore`): path, before (None: created), after.
     # The main process writes them, so Dockerfiles sharing one never race (see `write_companions`).
     files: list[CompanionChange] = field(default_factory=list)
+    digest: str | None = None  # sha256 of the file's bytes, when the task asks for it
 
     @property
     def changed(self) -> bool:
@@ -108,10 +112,7 @@ def _process(task: Task) -> FileResult:
 
 
 def _fix_one(task: Task) -> FileResult:
-    from dockopt.context import BuildContext
-    from dockopt.engine import fix
-    from dockopt.errors import DockoptError
-    from dockopt.writeback import FileError, read, write
+    from dockopt.writeback import FileError, read
 
     snapshot = None
     if task.data is not None:
@@ -122,6 +123,20 @@ def _fix_one(task: Task) -> FileResult:
         except FileError as exc:
             return FileResult(task.path, "error", error=str(exc))
         data = snapshot.data
+    outcome = _fix_bytes(task, data, snapshot)
+    if task.digest and task.data is None:
+        import hashlib
+
+        outcome.digest = hashlib.sha256(data).hexdigest()
+    return outcome
+
+
+def _fix_bytes(task: Task, data: bytes, snapshot: Snapshot | None) -> FileResult:
+    from dockopt.context import BuildContext
+    from dockopt.engine import fix
+    from dockopt.errors import DockoptError
+    from dockopt.writeback import FileError, write
+
     if not task.explicit and data.startswith(b"#!"):
         return FileResult(task.path, "skipped", skipped="not a Dockerfile (a script: starts with #!)")
     if task.data is not None:
@@ -205,13 +220,20 @@ def _warm_up() -> None:
     gc.freeze()  # what lives as long as the worker: no collection need look at it again
 
 
-def run(tasks: list[Task], jobs: int) -> Iterator[FileResult]:
+def run(tasks: list[Task], jobs: int, results: ResultCache | None = None) -> Iterator[FileResult]:
     """Results in the order of `tasks`. Worker processes start in this call, not at the first
     result: a caller may then start threads (a progress bar's) without stopping the fork.
-    The run reads the files around the Dockerfiles afresh, and each of them once (`run_memory`)."""
+    The run reads the files around the Dockerfiles afresh, and each of them once (`run_memory`).
+    With `results`, a file whose stored result is still valid is not fixed again."""
     from dockopt.run_memory import forget
 
     forget()  # before the fork: the workers start from what the files are now
+    if results is not None:
+        return results.around(tasks, lambda missing: _fixed(missing, jobs))
+    return _fixed(tasks, jobs)
+
+
+def _fixed(tasks: list[Task], jobs: int) -> Iterator[FileResult]:
     if jobs <= 1 or len(tasks) < IN_PROCESS_LIMIT or _input_bytes(tasks) < IN_PROCESS_BYTES:
         return (process(task) for task in tasks)
     return _run_pool(tasks, len(tasks), jobs)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # annotations naming these are strings: typer and the engine 
     from dockopt.discovery import Found, NotFound
     from dockopt.report import FileReport
     from dockopt.reporting import Reporter, Streams, Summary
+    from dockopt.result_cache import ResultCache
     from dockopt.results import FileEdit
     from dockopt.transform import Transform
     from dockopt.verify import Smoke, Verdict
@@ -94,6 +95,7 @@ class FixOptions:
     stdin_filename: str | None = None  # stdin is this file: its config, build context and name
     output_file: str | None = None  # what goes to stdout goes to this file instead
     cache: str | None = None  # --cache: "clean" or "mount", instead of the config's (default clean)
+    result_cache: bool = True  # reuse the stored results of unchanged files (`result_cache`)
 
 
 @dataclass
@@ -230,6 +232,13 @@ def build_app() -> "typer.Typer":
             show_default=False,
         ),
     ]
+    NoResultCache = Annotated[
+        bool,
+        typer.Option(
+            "--no-result-cache",
+            help="Fix every file again instead of reusing the results of files, contexts and options unchanged since an earlier run (also DOCKOPT_NO_RESULT_CACHE=1; the cache is in DOCKOPT_CACHE_DIR, else ~/.cache/dockopt).",
+        ),
+    ]
     OutputFile = Annotated[
         Optional[str], typer.Option("--output-file", "-o", help="Write the output (not the messages) to this file.", show_default=False)
     ]
@@ -258,6 +267,7 @@ def build_app() -> "typer.Typer":
         stdin_filename: StdinFilename = None,
         output_file: OutputFile = None,
         cache: Cache = None,
+        no_result_cache: NoResultCache = False,
         report: Annotated[
             Optional[str],
             typer.Option("--report", help="Write a report for reviewers: FILE.md (markdown) or FILE.json.", show_default=False),
@@ -295,6 +305,7 @@ def build_app() -> "typer.Typer":
             stdin_filename=stdin_filename,
             output_file=output_file,
             cache=cache.value if cache is not None else None,
+            result_cache=not no_result_cache,
         )
         raise typer.Exit(run_fix(options))
 
@@ -325,6 +336,7 @@ def build_app() -> "typer.Typer":
         force_exclude: ForceExclude = False,
         stdin_filename: StdinFilename = None,
         cache: Cache = None,
+        no_result_cache: NoResultCache = False,
     ) -> None:
         """Lint Dockerfiles: report findings and the fixes `fix` would make; write nothing."""
         options = CheckOptions(
@@ -347,6 +359,7 @@ def build_app() -> "typer.Typer":
             exit_zero=exit_zero,
             statistics=statistics,
             cache=cache.value if cache is not None else None,
+            result_cache=not no_result_cache,
         )
         raise typer.Exit(run_check(options))
 
@@ -684,7 +697,7 @@ def _run_fix(options: FixOptions, streams: "Streams") -> int:
     summary = Summary()
     reporter.start()
     _missing(plan, reporter, summary)
-    results = run(plan.tasks, _jobs(options))  # the workers start before the progress bar's thread
+    results = run(plan.tasks, _jobs(options), _result_cache(options, plan))  # the workers start before the progress bar's thread
     progress = _progress(streams, options, len(plan.tasks), IN_PROCESS_LIMIT)
     companions: dict[str, str] = {}  # companion files written so far: Dockerfiles may share one
     shown: dict[str, str] = {}  # companion files as the diffs printed so far leave them
@@ -722,6 +735,17 @@ def _run_fix(options: FixOptions, streams: "Streams") -> int:
     if options.check and summary.changed:
         return EXIT_CHANGES
     return EXIT_OK
+
+
+def _result_cache(options: FixOptions, plan: _Plan) -> "ResultCache | None":
+    """The stored results, for a batch (a folder, several files). One file named alone (an
+    editor, a pre-commit hook on the file just edited) is fixed: the fingerprint of its trees
+    would cost about what the fix does."""
+    from dockopt.result_cache import ResultCache, disabled_by_environment
+
+    if not options.result_cache or disabled_by_environment() or not plan.batch:
+        return None
+    return ResultCache()
 
 
 def _chained_companion_diffs(result: "FileResult", shown: dict[str, str]) -> str:
@@ -774,7 +798,7 @@ def _run_check(options: CheckOptions, streams: "Streams") -> int:
     reporter.start()
     _missing(plan, reporter, summary)
     failing = 0
-    results = run(plan.tasks, _jobs(options))  # the workers start before the progress bar's thread
+    results = run(plan.tasks, _jobs(options), _result_cache(options, plan))  # the workers start before the progress bar's thread
     progress = _progress(streams, options, len(plan.tasks), IN_PROCESS_LIMIT)
     try:
         for settings, result in zip(plan.settings, results):

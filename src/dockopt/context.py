@@ -6,8 +6,15 @@ the context is ever executed.
 
 from __future__ import annotations
 
+import posixpath
 from functools import cached_property
 from pathlib import Path
+
+
+def in_context(path: str) -> str:
+    """A path of the context as BuildKit resolves a COPY source: `/` is the context's root and
+    `..` never leaves it (`../x` and `/x` are `x`); "" for the root itself."""
+    return posixpath.normpath("/" + path.strip()).lstrip("/")
 
 
 class BuildContext:
@@ -36,20 +43,18 @@ class BuildContext:
     def ignored(self, relative: str) -> bool:
         """Would `.dockerignore` keep this path out of the build?"""
         spec = self._ignore_spec
-        return bool(spec and spec.ignored(relative))
+        return bool(spec and spec.ignored(in_context(relative)))
 
     def exists(self, relative: str) -> bool:
         """Is the file in the context and not excluded by `.dockerignore`?"""
-        while relative.startswith("./"):
-            relative = relative[2:]
-        path = self.root / relative
-        return path.is_file() and not self.ignored(relative)
+        relative = in_context(relative)
+        return bool(relative) and (self.root / relative).is_file() and not self.ignored(relative)
 
     def read_text(self, relative: str) -> str | None:
         if not self.exists(relative):
             return None
         try:
-            return (self.root / relative).read_text(encoding="utf-8", errors="replace")
+            return (self.root / in_context(relative)).read_text(encoding="utf-8", errors="replace")
         except OSError:
             return None
 

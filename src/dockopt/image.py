@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from dockopt.base_images import base_config
 from dockopt.commands import unwrap, unwrap_shell
+from dockopt.context import in_context
 from dockopt.run_memory import is_folder
 from dockopt.text import unquote
 from dockopt.words import expand, process_word
@@ -75,11 +76,7 @@ def is_glob(text: str) -> bool:
 
 def clean_source(source: str) -> str:
     """A context source as a normalised relative path ("." for the context root)."""
-    clean = source.strip()
-    while clean.startswith("./"):
-        clean = clean[2:]
-    clean = clean.strip("/")
-    return posixpath.normpath(clean) if clean else "."
+    return in_context(source) or "."  # as BuildKit reads it: `..` never leaves the context
 
 
 # -- the model -------------------------------------------------------------------------------------

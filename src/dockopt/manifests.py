@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING
 
+from dockopt.context import in_context
 from dockopt.image import is_under, join
 from dockopt.run_memory import is_folder
 from dockopt.package_managers import (
@@ -139,7 +140,7 @@ def _is_folder(build: BuildContext | None, path: str) -> bool:
 
 def present(build: BuildContext, relative: str) -> bool:
     """Does the build send this file or folder (exists and not `.dockerignore`d)?"""
-    relative = relative.strip("/")
+    relative = in_context(relative)
     if not relative:
         return True
     return (build.root / relative).exists() and not build.ignored(relative)

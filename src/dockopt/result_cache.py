@@ -1,0 +1,283 @@
+"""Results kept between runs, so a run over files that did not change does not fix them again.
+
+Ruff's way: one entry per file and set of options, valid while everything the fix could read is
+as it was. A Dockerfile's result depends on more than its bytes: its rules read the build context
+(manifests, sources, `.dockerignore`), the other Dockerfiles of its folder and the pragmas of its
+repository. So an entry is used only when its fingerprint matches one taken now, of
+
+- dockopt's own code and data, Python, and the libraries that decide results;
+- the task: the path, the options, the config's settings;
+- the Dockerfile's bytes;
+- every file and folder below the build context and the repository root (its path, kind, mode,
+  size, modification and change times, where a link points).
+
+A tree of more than `MAX_TREE_ENTRIES` entries, or one holding a link to a folder (a rule may
+follow it out of the tree), is not fingerprinted: its Dockerfiles are fixed every time. A VCS
+folder (`.git`) counts for its presence alone: no rule reads inside it, and git rewrites it on
+every command. The fingerprint is taken before the file is fixed, so a file edited meanwhile
+leaves an entry the next run does not match (and the worker's own digest of the bytes it fixed
+must match the one taken here, or nothing is stored).
+
+Only the CLI's batches use it (`fix`, `check` over a folder or several files); one file named alone,
+`dockopt.fix`, the language server and `migrate` never do. A result that writes the file is never stored, and a stored one serves a `--write` run
+only when it changes nothing. The folder is `$DOCKOPT_CACHE_DIR`, else `$XDG_CACHE_HOME/dockopt`,
+else `~/.cache/dockopt` (one SQLite file; results as JSON, never executed). Any failure to read
+or write it costs the speed, never the result.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import hashlib
+import importlib
+import importlib.util
+import json
+import os
+import sqlite3
+import stat
+import sys
+from contextlib import closing
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+from dockopt.repository import root_of_folder
+from dockopt.run_memory import per_run
+
+if TYPE_CHECKING:
+    from dockopt.batch import FileResult, Task
+
+FORMAT = 1  # of the entries: a new one makes the old ones stale
+MAX_TREE_ENTRIES = 10_000  # about 0.1 s to fingerprint here
+_OPAQUE_FOLDERS = frozenset({".git", ".hg", ".svn"})
+_PACKAGES = ("dockopt", "dockopt.transforms", "dockopt.templates")
+# The libraries whose versions can change a result (found without importing them: the main
+# process must not load BuildKit's Go parser before it forks its workers).
+_LIBRARIES = ("dockerfile", "dockerfile_parse", "tree_sitter", "tree_sitter_bash", "libcst", "jinja2", "yaml", "pathspec")
+# What a stored result holds; the rest comes from the task it answers.
+_STORED = ("status", "fixes", "error", "skipped", "warnings", "diff", "output", "base_before", "base_after", "files")
+
+
+def default_folder() -> Path:
+    explicit = os.environ.get("DOCKOPT_CACHE_DIR")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "dockopt"
+
+
+def disabled_by_environment() -> bool:
+    return os.environ.get("DOCKOPT_NO_RESULT_CACHE", "") not in ("", "0")
+
+
+@dataclass(frozen=True)
+class Entry:
+    slot: str  # the file and options it answers for
+    fingerprint: str
+    digest: str  # sha256 of the Dockerfile's bytes as read when the fingerprint was taken
+
+
+class ResultCache:
+    """The entries live in one SQLite file (a run stores hundreds in one transaction; a file per
+    entry cost half a millisecond each here). It is opened twice per run: for the lookups, closed
+    before the workers fork (a connection must not cross a fork), and for the writes."""
+
+    def __init__(self, folder: Path | None = None):
+        self.base = folder if folder is not None else default_folder()
+        self.version = f"{FORMAT}-{code_fingerprint()}"
+
+    def around(self, tasks: list[Task], fix: Callable[[list[Task]], Iterator[FileResult]]) -> Iterator[FileResult]:
+        """The results of `tasks` in their order: stored ones where they are still valid, the others
+        from `fix` (called now, with the tasks to fix, in order), which are stored as they come."""
+        entries = [self.entry(task) for task in tasks]
+        found = self._lookup(tasks, entries)
+        missing = [dataclasses.replace(task, digest=True) if entry is not None else task for task, entry, hit in zip(tasks, entries, found) if hit is None]
+        fixed = fix(missing)
+        return self._merged(tasks, entries, found, fixed)
+
+    def _merged(self, tasks: list[Task], entries: list[Entry | None], found: list[FileResult | None], fixed: Iterator[FileResult]) -> Iterator[FileResult]:
+        rows: list[tuple[str, str, str, str]] = []
+        try:
+            for task, entry, hit in zip(tasks, entries, found):
+                if hit is not None:
+                    yield hit
+                    continue
+                result = next(fixed)
+                if entry is not None:
+                    row = _row(entry, task, result, self.version)  # before the caller sees it (and may change it)
+                    if row is not None:
+                        rows.append(row)
+                yield result
+        finally:
+            self._store(rows)
+
+    def entry(self, task: Task) -> Entry | None:
+        """The task's slot and the fingerprint its result must have; None when the task cannot be
+        fingerprinted (stdin, an unreadable file, a tree too big or with folder links)."""
+        if task.data is not None:
+            return None
+        try:
+            with open(task.path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        folder = os.path.abspath(task.context or os.path.dirname(task.path) or ".")
+        roots = _outermost({root_of_folder(folder), root_of_folder(os.path.dirname(os.path.abspath(task.path))), folder})
+        trees = [(root, tree_fingerprint(root, os.path.abspath(self.base))) for root in roots]
+        if any(tree is None for _, tree in trees):
+            return None
+        options = {field.name: getattr(task, field.name) for field in dataclasses.fields(task) if field.name not in ("data", "write", "group", "digest")}
+        where = json.dumps([os.path.abspath(task.path), folder, options], sort_keys=True)
+        slot = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()
+        digest = hashlib.sha256(data).hexdigest()
+        fingerprint = hashlib.sha256(repr((self.version, where, digest, trees)).encode("utf-8", "surrogateescape")).hexdigest()
+        return Entry(slot, fingerprint, digest)
+
+    def _lookup(self, tasks: list[Task], entries: list[Entry | None]) -> list[FileResult | None]:
+        wanted = [entry.slot for entry in entries if entry is not None]
+        stored: dict[str, tuple[str, str]] = {}
+        if wanted and (self.base / _DATABASE).is_file():
+            try:
+                with closing(self._connect()) as database:
+                    for at in range(0, len(wanted), 500):  # SQLite's limit of parameters per statement
+                        part = wanted[at : at + 500]
+                        query = f"SELECT slot, fingerprint, result FROM results WHERE slot IN ({','.join('?' * len(part))})"
+                        stored.update((slot, (fingerprint, result)) for slot, fingerprint, result in database.execute(query, part))
+            except sqlite3.Error:
+                return [None] * len(tasks)
+        return [_result(stored.get(entry.slot), entry, task) if entry is not None else None for task, entry in zip(tasks, entries)]
+
+    def _store(self, rows: list[tuple[str, str, str, str]]) -> None:
+        if not rows:
+            return
+        try:
+            self.base.mkdir(parents=True, exist_ok=True)
+            tag = self.base / "CACHEDIR.TAG"  # backup tools skip a folder with this file
+            if not tag.exists():
+                tag.write_text("Signature: 8a477f597d28d172789f06886806bc55\n# dockopt's result cache (safe to delete)\n")
+            with closing(self._connect()) as database, database:
+                database.execute("CREATE TABLE IF NOT EXISTS results (slot TEXT PRIMARY KEY, version TEXT, fingerprint TEXT, result TEXT)")
+                # Entries of another version of dockopt never match again: drop them.
+                database.execute("DELETE FROM results WHERE version != ?", (self.version,))
+                database.executemany("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?)", rows)
+        except (OSError, sqlite3.Error):
+            pass  # the speed is lost, never the result
+
+    def _connect(self) -> sqlite3.Connection:
+        # A run that finds the file locked by another waits a little, then goes on without it.
+        return sqlite3.connect(self.base / _DATABASE, timeout=2)
+
+
+_DATABASE = "results.sqlite3"
+
+
+def _result(stored: tuple[str, str] | None, entry: Entry, task: Task) -> FileResult | None:
+    """The stored result, if it answers this task with this fingerprint."""
+    from dockopt.batch import FileResult
+
+    if stored is None or stored[0] != entry.fingerprint:
+        return None
+    try:
+        values: dict[str, Any] = json.loads(stored[1])
+        if task.write and values["status"] != "ok":
+            return None  # a --write run must write: only a result that changes nothing serves it
+        if values["output"] is not None:
+            values["output"] = base64.b64decode(values["output"])
+        values["warnings"] = [tuple(warning) for warning in values["warnings"]]
+        return FileResult(path=task.path, group=task.group, **{name: values[name] for name in _STORED})
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _row(entry: Entry, task: Task, result: FileResult, version: str) -> tuple[str, str, str, str] | None:
+    """What to store of a fresh result; None when it is not this entry's to keep."""
+    if result.digest != entry.digest or result.written or result.stdin:
+        return None  # fixed other bytes than were fingerprinted, or wrote them
+    if result.status not in ("ok", "changed", "error", "skipped") or (task.write and result.status != "ok"):
+        return None
+    values = {name: getattr(result, name) for name in _STORED}
+    if values["output"] is not None:
+        values["output"] = base64.b64encode(values["output"]).decode("ascii")
+    return (entry.slot, version, entry.fingerprint, json.dumps(values))
+
+
+def _outermost(folders: set[str]) -> list[str]:
+    """The folders not inside another one of them, sorted."""
+    ordered = sorted(folders)
+    return [folder for folder in ordered if not any(folder != other and folder.startswith(other.rstrip(os.sep) + os.sep) for other in ordered)]
+
+
+@per_run(maxsize=256)
+def tree_fingerprint(root: str, cache: str) -> str | None:
+    """A digest of every entry below `root` (see the module's docstring); None when there are more
+    than `MAX_TREE_ENTRIES`, a link to a folder, or a folder that cannot be read. The cache's own
+    folder, if it is in the tree, is left out: each run writes to it."""
+    digest = hashlib.sha256()
+    seen = 0
+    pending = [""]
+    while pending:
+        relative = pending.pop()
+        try:
+            with os.scandir(os.path.join(root, relative) if relative else root) as listing:
+                entries = sorted(listing, key=lambda item: item.name)
+        except OSError:
+            return None
+        for item in entries:
+            if item.path == cache:
+                continue
+            seen += 1
+            if seen > MAX_TREE_ENTRIES:
+                return None
+            name = f"{relative}/{item.name}" if relative else item.name
+            try:
+                info = item.stat(follow_symlinks=False)
+                if stat.S_ISLNK(info.st_mode):
+                    target = os.readlink(item.path)
+                    followed = _stat_or_none(item.path)
+                    if followed is not None and stat.S_ISDIR(followed.st_mode):
+                        return None
+                    record: tuple[object, ...] = (name, "link", target, _file_facts(followed) if followed is not None else None)
+                elif stat.S_ISDIR(info.st_mode):
+                    record = (name, "folder", info.st_mode)
+                    if item.name not in _OPAQUE_FOLDERS:
+                        pending.append(name)
+                else:
+                    record = (name, "file", *_file_facts(info))
+            except OSError:
+                return None
+            digest.update(repr(record).encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _stat_or_none(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
+
+
+def _file_facts(info: os.stat_result) -> tuple[int, int, int, int]:
+    return (info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """dockopt's code and data (each file's size and times: an edit or a new install changes
+    them), Python's version and the files of the libraries that decide results."""
+    digest = hashlib.sha256(sys.version.encode())
+    for package in _PACKAGES:
+        for folder in importlib.import_module(package).__path__:
+            for where, folders, names in os.walk(folder):
+                folders[:] = sorted(name for name in folders if name != "__pycache__")
+                for name in sorted(names):
+                    if not name.endswith(".pyc"):
+                        path = os.path.join(where, name)
+                        digest.update(repr((package, os.path.relpath(path, folder), _file_facts(os.stat(path)))).encode())
+    for library in _LIBRARIES:
+        spec = importlib.util.find_spec(library)
+        origin = spec.origin if spec is not None else None
+        facts = _file_facts(os.stat(origin)) if origin and os.path.exists(origin) else None
+        digest.update(repr((library, origin, facts)).encode())
+    return digest.hexdigest()

@@ -220,7 +220,7 @@ def test_a_cache_that_cannot_be_used_costs_the_speed_never_the_result(cli, cache
 
 def test_a_tree_too_big_or_with_a_folder_link_is_not_stored(cli, cached, project, monkeypatch, tmp_path):
     folder, _ = cached
-    monkeypatch.setattr(result_cache, "MAX_TREE_ENTRIES", 5)
+    monkeypatch.setattr(result_cache, "MAX_TREE_ENTRIES", 2)  # the context holds three files
     cli("fix", "--check", str(project / "api"))
     assert entries(folder) == []
     monkeypatch.setattr(result_cache, "MAX_TREE_ENTRIES", 20_000)
@@ -236,11 +236,35 @@ def test_a_tree_too_big_or_with_a_folder_link_is_not_stored(cli, cached, project
 
 def test_vcs_folders_count_for_their_presence_only(cli, cached, project):
     _, fixed = cached
-    cli("fix", "--check", str(project / "api"))
+    whole = ("fix", "--check", "--context", str(project), str(project / "api"))  # .git is in the context
+    cli(*whole)
     (project / ".git" / "index").write_text("git rewrites this on every command\n")
     fixed.clear()
-    cli("fix", "--check", str(project / "api"))
+    cli(*whole)
     assert fixed == []
+
+
+def test_an_edit_elsewhere_in_the_repository_keeps_the_entries_of_other_contexts(cli, cached, project):
+    _, fixed = cached
+    cli("fix", "--check", str(project))
+    (project / "worker" / "Dockerfile").write_text(PYTHON_APP.replace("curl", "curl git"))  # silences nothing
+    (project / "README.md").write_text("# the project\n")
+    fixed.clear()
+    cli("fix", "--check", str(project))
+    assert fixed == ["worker/Dockerfile"]
+
+
+def test_a_dockerfile_outside_its_context_keys_on_its_own_ignore_file(cli, cached, project):
+    _, fixed = cached
+    dockerfile = project / "worker" / "Dockerfile"
+    run = ("fix", "--check", "--context", str(project / "api"), str(dockerfile), str(project / "api" / "Dockerfile"))
+    cli(*run)
+    fixed.clear()
+    cli(*run)
+    assert fixed == []
+    (project / "worker" / "Dockerfile.dockerignore").write_text(".git\n")  # BuildKit reads it for this Dockerfile
+    cli(*run)
+    assert fixed == ["worker/Dockerfile"]
 
 
 def test_a_file_edited_between_the_fingerprint_and_the_fix_is_not_stored(cli, cached, project, monkeypatch):
@@ -297,19 +321,24 @@ def test_a_cache_folder_inside_the_project_does_not_invalidate_itself(cli, cache
     assert fixed == ["api/Dockerfile"]
 
 
-def test_a_fix_reads_nothing_outside_the_trees_the_cache_fingerprints(tmp_path):
-    """Sources that would leave the context (`../`, `/etc/...`) are read as BuildKit reads them,
-    inside it; nothing else is read outside the repository (its root is looked for upwards)."""
+def test_a_fix_reads_nothing_beyond_what_the_cache_fingerprints(tmp_path):
+    """Beyond the build context, a fix reads only what `repository.silencing` reads (the
+    repository's Dockerfiles and hadolint configs, and the folders it walks to find them), and
+    looks for `.git` upwards. Sources that would leave the context (`../`, `/etc/...`) are read
+    as BuildKit reads them, inside it."""
     import sys
 
     import dockopt
     from dockopt.context import BuildContext
+    from dockopt.discovery import is_dockerfile_name
 
-    context = tmp_path / "app"  # no .git: the context is the repository
-    outside = tmp_path / "outside"
-    for folder in (context, outside):
-        folder.mkdir()
+    repository = tmp_path / "repo"
+    context, outside, other = repository / "app", repository / "outside", repository / "other"
+    for folder in (repository / ".git", context, outside, other):
+        folder.mkdir(parents=True)
     (outside / "requirements.txt").write_text("flask\n")
+    (other / "Dockerfile").write_text("FROM debian\n# hadolint ignore=DL3059\nRUN true\n")
+    (other / "notes.txt").write_text("not read\n")
     (context / "app.py").write_text("print('hi')\n")
     (context / "Dockerfile").write_text(
         "FROM python:3.11\nWORKDIR /app\nCOPY ../outside/requirements.txt ./\nADD /etc/os-release /tmp/\n"
@@ -336,12 +365,14 @@ def test_a_fix_reads_nothing_outside_the_trees_the_cache_fingerprints(tmp_path):
     finally:
         os.stat = real_stat
         recording[0] = False
-    watched = read
-    repository = str(context)
-    outside_reads = {path for path in watched if not path.startswith(repository + os.sep) and path != repository}
-    searched_upwards = {path for path in outside_reads if os.path.basename(path) == ".git"}
-    assert str(outside / "requirements.txt") not in outside_reads
-    assert {path for path in outside_reads - searched_upwards if path.startswith((str(tmp_path), "/etc"))} == set()
+    beyond = {path for path in read if path.startswith(str(tmp_path)) and not path.startswith(str(context) + os.sep) and path != str(context)}
+    allowed = {
+        path
+        for path in beyond
+        if os.path.basename(path) in (".git", ".hadolint.yaml", ".hadolint.yml") or os.path.isdir(path) or is_dockerfile_name(os.path.basename(path))
+    }
+    assert str(other / "Dockerfile") in beyond  # the repository's pragmas were read
+    assert beyond - allowed == set()  # `outside/requirements.txt`, `other/notes.txt`: never
 
 
 @pytest.mark.parametrize(

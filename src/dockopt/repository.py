@@ -68,6 +68,13 @@ def ignored_rules(start: str | Path, *, besides: str | Path | None = None) -> di
     return {rule: where for (_, _, _, where), rule in sorted(chosen)}
 
 
+def silencing(start: str | Path) -> tuple[str, tuple[tuple[str, str, tuple[tuple[str, int], ...]], ...]]:
+    """All that `ignored_rules(start)` answers from: the repository's root and what each of its
+    files silences (the result cache keys on it instead of on every file of the repository)."""
+    root = str(root_of(start))
+    return root, _silenced(root)
+
+
 @per_run(maxsize=64)
 def _places(root: str) -> dict[str, tuple[tuple[int, int, str, str], ...]]:
     """Each rule's first place (file, entry, path, `where:line`) in each of the first two files

@@ -8,21 +8,28 @@ repository. So an entry is used only when its fingerprint matches one taken now,
 - dockopt's own code and data, Python, and the libraries that decide results;
 - the task: the path, the options, the config's settings;
 - the Dockerfile's bytes;
-- every file and folder below the build context and the repository root (its path, kind, mode,
-  size, modification and change times, where a link points).
+- every file and folder below the build context (its path, kind, mode, size, modification and
+  change times, where a link points), and BuildKit's `<Dockerfile>.dockerignore` beside a
+  Dockerfile outside its context;
+- what the repository's files silence (`repository.silencing`: the one thing a fix reads of the
+  repository beyond the context), so an edit elsewhere in the repository keeps the entries of
+  other contexts valid.
 
 A tree of more than `MAX_TREE_ENTRIES` entries, or one holding a link to a folder (a rule may
 follow it out of the tree), is not fingerprinted: its Dockerfiles are fixed every time. A VCS
 folder (`.git`) counts for its presence alone: no rule reads inside it, and git rewrites it on
-every command. The fingerprint is taken before the file is fixed, so a file edited meanwhile
-leaves an entry the next run does not match (and the worker's own digest of the bytes it fixed
-must match the one taken here, or nothing is stored).
+every command. Nothing else is read by a rule: a COPY source that would leave the context
+resolves inside it, as in BuildKit (`context.in_context`). The fingerprint is taken
+before the file is fixed, so a file edited meanwhile leaves an entry the next run does not match
+(and the worker's digest of the bytes it fixed must match the one taken here, or nothing is
+stored).
 
-Only the CLI's batches use it (`fix`, `check` over a folder or several files); one file named alone,
-`dockopt.fix`, the language server and `migrate` never do. A result that writes the file is never stored, and a stored one serves a `--write` run
-only when it changes nothing. The folder is `$DOCKOPT_CACHE_DIR`, else `$XDG_CACHE_HOME/dockopt`,
-else `~/.cache/dockopt` (one SQLite file; results as JSON, never executed). Any failure to read
-or write it costs the speed, never the result.
+Only the CLI's batches use it (`fix`, `check` over a folder or several files); one file named
+alone, `dockopt.fix`, the language server and `migrate` never do. A result that writes the file
+is never stored, and a stored one serves a `--write` run only when it changes nothing. The folder
+is `$DOCKOPT_CACHE_DIR`, else `$XDG_CACHE_HOME/dockopt`, else `~/.cache/dockopt` (one SQLite file;
+results as JSON, never executed). Any failure to read or write it costs the speed, never the
+result.
 """
 
 from __future__ import annotations
@@ -43,7 +50,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
-from dockopt.repository import root_of_folder
+from dockopt.repository import silencing
 from dockopt.run_memory import per_run
 
 if TYPE_CHECKING:
@@ -124,15 +131,20 @@ class ResultCache:
         except OSError:
             return None
         folder = os.path.abspath(task.context or os.path.dirname(task.path) or ".")
-        roots = _outermost({root_of_folder(folder), root_of_folder(os.path.dirname(os.path.abspath(task.path))), folder})
-        trees = [(root, tree_fingerprint(root, os.path.abspath(self.base))) for root in roots]
-        if any(tree is None for _, tree in trees):
+        tree = tree_fingerprint(folder, os.path.abspath(self.base))
+        if tree is None:
             return None
+        path = os.path.abspath(task.path)
+        beside = path + ".dockerignore"  # BuildKit's Dockerfile-specific ignore file
+        if not path.startswith(folder.rstrip(os.sep) + os.sep):  # a Dockerfile outside its context
+            facts = _stat_or_none(beside)
+            tree += repr((beside, _file_facts(facts) if facts is not None else None))
+        repository = silencing(path)  # the only reading of the repository beyond the context
         options = {field.name: getattr(task, field.name) for field in dataclasses.fields(task) if field.name not in ("data", "write", "group", "digest")}
         where = json.dumps([os.path.abspath(task.path), folder, options], sort_keys=True)
         slot = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()
         digest = hashlib.sha256(data).hexdigest()
-        fingerprint = hashlib.sha256(repr((self.version, where, digest, trees)).encode("utf-8", "surrogateescape")).hexdigest()
+        fingerprint = hashlib.sha256(repr((self.version, where, digest, tree, repository)).encode("utf-8", "surrogateescape")).hexdigest()
         return Entry(slot, fingerprint, digest)
 
     def _lookup(self, tasks: list[Task], entries: list[Entry | None]) -> list[FileResult | None]:
@@ -201,12 +213,6 @@ def _row(entry: Entry, task: Task, result: FileResult, version: str) -> tuple[st
     if values["output"] is not None:
         values["output"] = base64.b64encode(values["output"]).decode("ascii")
     return (entry.slot, version, entry.fingerprint, json.dumps(values))
-
-
-def _outermost(folders: set[str]) -> list[str]:
-    """The folders not inside another one of them, sorted."""
-    ordered = sorted(folders)
-    return [folder for folder in ordered if not any(folder != other and folder.startswith(other.rstrip(os.sep) + os.sep) for other in ordered)]
 
 
 @per_run(maxsize=256)

@@ -68,11 +68,18 @@ def ignored_rules(start: str | Path, *, besides: str | Path | None = None) -> di
     return {rule: where for (_, _, _, where), rule in sorted(chosen)}
 
 
-def silencing(start: str | Path) -> tuple[str, tuple[tuple[str, str, tuple[tuple[str, int], ...]], ...]]:
-    """All that `ignored_rules(start)` answers from: the repository's root and what each of its
-    files silences (the result cache keys on it instead of on every file of the repository)."""
-    root = str(root_of(start))
-    return root, _silenced(root)
+def silencing(start: str | Path) -> str:
+    """A digest of all that `ignored_rules(start)` answers from: the repository's root and what
+    each of its files silences (the result cache keys on it instead of on every file of the
+    repository)."""
+    return _silencing(str(root_of(start)))
+
+
+@per_run(maxsize=64)
+def _silencing(root: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(repr((root, _silenced(root))).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 @per_run(maxsize=64)

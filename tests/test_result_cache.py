@@ -112,6 +112,17 @@ def test_one_file_named_alone_is_fixed_every_time(cli, cached, project):
     assert len(entries(folder)) == 2  # two files named: a batch
 
 
+def test_without_a_home_there_is_no_cache_and_no_tilde_folder(cli, cached, project, monkeypatch, tmp_path):
+    folder, fixed = cached
+    monkeypatch.delenv("DOCKOPT_CACHE_DIR")
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)  # no HOME, no passwd entry
+    for _ in range(2):
+        cli("fix", "--check", str(project))
+    assert len(fixed) == 4 and not folder.exists()
+    assert not (tmp_path / "~").exists()  # the folder the runs ran in
+
+
 def test_the_environment_turns_it_off(cli, cached, project):
     folder, fixed = cached
     for _ in range(2):

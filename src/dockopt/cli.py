@@ -741,11 +741,12 @@ def _result_cache(options: FixOptions, plan: _Plan) -> "ResultCache | None":
     """The stored results, for a batch (a folder, several files). One file named alone (an
     editor, a pre-commit hook on the file just edited) is fixed: the fingerprint of its trees
     would cost about what the fix does."""
-    from dockopt.result_cache import ResultCache, disabled_by_environment
+    from dockopt.result_cache import ResultCache, default_folder, disabled_by_environment
 
-    if not options.result_cache or disabled_by_environment() or not plan.batch:
+    folder = default_folder()
+    if not options.result_cache or disabled_by_environment() or not plan.batch or folder is None:
         return None
-    return ResultCache()
+    return ResultCache(folder)
 
 
 def _chained_companion_diffs(result: "FileResult", shown: dict[str, str]) -> str:

@@ -67,12 +67,16 @@ _LIBRARIES = ("dockerfile", "dockerfile_parse", "tree_sitter", "tree_sitter_bash
 _STORED = ("status", "fixes", "error", "skipped", "warnings", "diff", "output", "base_before", "base_after", "files")
 
 
-def default_folder() -> Path:
-    explicit = os.environ.get("DOCKOPT_CACHE_DIR")
+def default_folder() -> Path | None:
+    """Where the cache lives; None without a home to put it in (never a `~` folder in the
+    current one)."""
+    explicit = os.environ.get("DOCKOPT_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
     if explicit:
-        return Path(explicit)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "dockopt"
+        return Path(explicit) if os.environ.get("DOCKOPT_CACHE_DIR") else Path(explicit) / "dockopt"
+    home = os.path.expanduser("~")
+    if home.startswith("~") or not os.path.isabs(home):
+        return None
+    return Path(home) / ".cache" / "dockopt"
 
 
 def disabled_by_environment() -> bool:
@@ -91,8 +95,8 @@ class ResultCache:
     entry cost half a millisecond each here). It is opened twice per run: for the lookups, closed
     before the workers fork (a connection must not cross a fork), and for the writes."""
 
-    def __init__(self, folder: Path | None = None):
-        self.base = folder if folder is not None else default_folder()
+    def __init__(self, folder: Path):
+        self.base = folder
         self.version = f"{FORMAT}-{code_fingerprint()}"
 
     def around(self, tasks: list[Task], fix: Callable[[list[Task]], Iterator[FileResult]]) -> Iterator[FileResult]:

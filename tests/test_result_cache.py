@@ -173,7 +173,30 @@ def test_a_change_of_the_context_changes_the_result_it_gives(cli, cached, projec
     (project / "api" / "requirements.txt").write_text("flask\n")
     fixed.clear()
     assert cli("fix", api) == with_manifest
-    assert fixed == ["api/Dockerfile"]  # the file came back with other times: fixed again
+    assert fixed == ["api/Dockerfile"]  # a file keeps its latest result only: the one without the manifest
+
+
+def test_a_fresh_checkout_of_the_same_files_keeps_the_entries(cli, cached, project, tmp_path):
+    _, fixed = cached
+    first = cli("fix", "--check", str(project))
+    copy = tmp_path / "copy"
+    shutil.copytree(project, copy)  # new inodes and times, the same contents
+    shutil.rmtree(project)
+    copy.rename(project)
+    (project / "api" / "app.py").touch()
+    fixed.clear()
+    assert cli("fix", "--check", str(project)) == first
+    assert fixed == []
+
+
+def test_a_large_file_counts_by_its_times(cli, cached, project, monkeypatch):
+    _, fixed = cached
+    monkeypatch.setattr(result_cache, "_HASHED_UP_TO", 8)  # app.py is larger
+    cli("fix", "--check", str(project / "api"))
+    os.utime(project / "api" / "app.py", ns=(1, 1))
+    fixed.clear()
+    cli("fix", "--check", str(project / "api"))
+    assert fixed == ["api/Dockerfile"]
 
 
 def test_other_options_are_other_entries(cli, cached, project):
@@ -235,6 +258,10 @@ def test_a_tree_too_big_or_with_a_folder_link_is_not_stored(cli, cached, project
     cli("fix", "--check", str(project / "api"))
     assert entries(folder) == []
     monkeypatch.setattr(result_cache, "MAX_TREE_ENTRIES", 20_000)
+    monkeypatch.setattr(result_cache, "MAX_TREE_BYTES", 100)  # the Dockerfile alone is more
+    cli("fix", "--check", str(project / "api"))
+    assert entries(folder) == []
+    monkeypatch.setattr(result_cache, "MAX_TREE_BYTES", 1 << 20)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (project / "api" / "vendor").symlink_to(elsewhere)  # a rule may read through it: not fingerprinted

@@ -5,24 +5,28 @@ as it was. A Dockerfile's result depends on more than its bytes: its rules read 
 (manifests, sources, `.dockerignore`), the other Dockerfiles of its folder and the pragmas of its
 repository. So an entry is used only when its fingerprint matches one taken now, of
 
-- dockopt's own code and data, Python, and the libraries that decide results;
+- dockopt's own code and data (their contents), Python, and the versions of the libraries that
+  decide results;
 - the task: the path, the options, the config's settings;
 - the Dockerfile's bytes;
-- every file and folder below the build context (its path, kind, mode, size, modification and
-  change times, where a link points), and BuildKit's `<Dockerfile>.dockerignore` beside a
-  Dockerfile outside its context;
+- every file and folder below the build context: its path, kind and mode, where a link points,
+  and a file's content (a file over 1 MiB: its size, modification and change times), so a fresh
+  clone of the same commit, or a file touched but not changed, keeps the entries; and BuildKit's
+  `<Dockerfile>.dockerignore` beside a Dockerfile outside its context;
 - what the repository's files silence (`repository.silencing`: the one thing a fix reads of the
   repository beyond the context), so an edit elsewhere in the repository keeps the entries of
   other contexts valid.
 
-A tree of more than `MAX_TREE_ENTRIES` entries, or one holding a link to a folder (a rule may
-follow it out of the tree), is not fingerprinted: its Dockerfiles are fixed every time. A VCS
-folder (`.git`) counts for its presence alone: no rule reads inside it, and git rewrites it on
-every command. Nothing else is read by a rule: a COPY source that would leave the context
-resolves inside it, as in BuildKit (`context.in_context`). The fingerprint is taken
-before the file is fixed, so a file edited meanwhile leaves an entry the next run does not match
-(and the worker's digest of the bytes it fixed must match the one taken here, or nothing is
-stored).
+A tree of more than `MAX_TREE_ENTRIES` entries or `MAX_TREE_BYTES` of small files, or one holding
+a link to a folder (a rule may follow it out of the tree), is not fingerprinted: its Dockerfiles
+are fixed every time. A VCS folder (`.git`) counts for its presence alone: no rule reads inside
+it, and git rewrites it on every command. Nothing else is read by a rule: a COPY source that
+would leave the context resolves inside it, as in BuildKit (`context.in_context`).
+
+The fingerprint is taken before the file is fixed. A Dockerfile edited in between is caught (the
+worker's digest of the bytes it fixed must match the one taken here, or nothing is stored); a
+context file edited in that moment leaves a result stored under the fingerprint of its former
+content, found again only if the file returns to exactly that content.
 
 Only the CLI's batches use it (`fix`, `check` over a folder or several files); one file named
 alone, `dockopt.fix`, the language server and `migrate` never do. A result that writes the file
@@ -38,7 +42,6 @@ import base64
 import dataclasses
 import hashlib
 import importlib
-import importlib.util
 import json
 import os
 import sqlite3
@@ -58,11 +61,13 @@ if TYPE_CHECKING:
 
 FORMAT = 1  # of the entries: a new one makes the old ones stale
 MAX_TREE_ENTRIES = 10_000  # about 0.1 s to fingerprint here
+MAX_TREE_BYTES = 64 << 20  # read to fingerprint a tree by its files' contents
+_HASHED_UP_TO = 1 << 20  # a file up to this size counts by its content, a larger one by its times
 _OPAQUE_FOLDERS = frozenset({".git", ".hg", ".svn"})
 _PACKAGES = ("dockopt", "dockopt.transforms", "dockopt.templates")
-# The libraries whose versions can change a result (found without importing them: the main
-# process must not load BuildKit's Go parser before it forks its workers).
-_LIBRARIES = ("dockerfile", "dockerfile_parse", "tree_sitter", "tree_sitter_bash", "libcst", "jinja2", "yaml", "pathspec")
+# The distributions whose versions can change a result (read from their metadata, not imported:
+# the main process must not load BuildKit's Go parser before it forks its workers).
+_LIBRARIES = ("dockerfile", "dockerfile-parse", "tree-sitter", "tree-sitter-bash", "libcst", "jinja2", "pyyaml", "pathspec")
 # What a stored result holds; the rest comes from the task it answers.
 _STORED = ("status", "fixes", "error", "skipped", "warnings", "diff", "output", "base_before", "base_after", "files")
 
@@ -129,25 +134,24 @@ class ResultCache:
         fingerprinted (stdin, an unreadable file, a tree too big or with folder links)."""
         if task.data is not None:
             return None
+        path = os.path.abspath(task.path)
         try:
-            with open(task.path, "rb") as handle:
-                data = handle.read()
+            info = os.stat(path)
+            digest = _content_digest(path, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
         except OSError:
             return None
         folder = os.path.abspath(task.context or os.path.dirname(task.path) or ".")
         tree = tree_fingerprint(folder, os.path.abspath(self.base))
         if tree is None:
             return None
-        path = os.path.abspath(task.path)
         beside = path + ".dockerignore"  # BuildKit's Dockerfile-specific ignore file
         if not path.startswith(folder.rstrip(os.sep) + os.sep):  # a Dockerfile outside its context
             facts = _stat_or_none(beside)
-            tree += repr((beside, _file_facts(facts) if facts is not None else None))
+            tree += repr((beside, _file_facts(beside, facts, [MAX_TREE_BYTES]) if facts is not None else None))
         repository = silencing(path)  # the only reading of the repository beyond the context
         options = {field.name: getattr(task, field.name) for field in dataclasses.fields(task) if field.name not in ("data", "write", "group", "digest")}
-        where = json.dumps([os.path.abspath(task.path), folder, options], sort_keys=True)
+        where = json.dumps([path, folder, options], sort_keys=True)
         slot = hashlib.sha256(where.encode("utf-8", "surrogateescape")).hexdigest()
-        digest = hashlib.sha256(data).hexdigest()
         fingerprint = hashlib.sha256(repr((self.version, where, digest, tree, repository)).encode("utf-8", "surrogateescape")).hexdigest()
         return Entry(slot, fingerprint, digest)
 
@@ -222,10 +226,12 @@ def _row(entry: Entry, task: Task, result: FileResult, version: str) -> tuple[st
 @per_run(maxsize=256)
 def tree_fingerprint(root: str, cache: str) -> str | None:
     """A digest of every entry below `root` (see the module's docstring); None when there are more
-    than `MAX_TREE_ENTRIES`, a link to a folder, or a folder that cannot be read. The cache's own
-    folder, if it is in the tree, is left out: each run writes to it."""
+    than `MAX_TREE_ENTRIES` or `MAX_TREE_BYTES` to read, a link to a folder, or something that
+    cannot be read. The cache's own folder, if it is in the tree, is left out: each run writes to
+    it."""
     digest = hashlib.sha256()
     seen = 0
+    budget = [MAX_TREE_BYTES]
     pending = [""]
     while pending:
         relative = pending.pop()
@@ -244,18 +250,20 @@ def tree_fingerprint(root: str, cache: str) -> str | None:
             try:
                 info = item.stat(follow_symlinks=False)
                 if stat.S_ISLNK(info.st_mode):
-                    target = os.readlink(item.path)
                     followed = _stat_or_none(item.path)
                     if followed is not None and stat.S_ISDIR(followed.st_mode):
                         return None
-                    record: tuple[object, ...] = (name, "link", target, _file_facts(followed) if followed is not None else None)
+                    facts = _file_facts(item.path, followed, budget) if followed is not None else None
+                    record: tuple[object, ...] = (name, "link", os.readlink(item.path), facts)
                 elif stat.S_ISDIR(info.st_mode):
                     record = (name, "folder", info.st_mode)
                     if item.name not in _OPAQUE_FOLDERS:
                         pending.append(name)
                 else:
-                    record = (name, "file", *_file_facts(info))
+                    record = (name, "file", _file_facts(item.path, info, budget))
             except OSError:
+                return None
+            if budget[0] < 0:
                 return None
             digest.update(repr(record).encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
@@ -268,14 +276,31 @@ def _stat_or_none(path: str) -> os.stat_result | None:
         return None
 
 
-def _file_facts(info: os.stat_result) -> tuple[int, int, int, int]:
+def _file_facts(path: str, info: os.stat_result, budget: list[int]) -> tuple[object, ...]:
+    """A small regular file by its content (a fresh clone or a touch keeps its entries); a large
+    one, or anything else, by its size and times; its mode either way."""
+    if stat.S_ISREG(info.st_mode) and info.st_size <= _HASHED_UP_TO:
+        budget[0] -= info.st_size
+        if budget[0] < 0:
+            return ()
+        return (info.st_mode, _content_digest(path, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
     return (info.st_mode, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+@per_run(maxsize=65536)
+def _content_digest(path: str, *identity: int) -> str:
+    """sha256 of a file's bytes, read once per run for the same file unchanged (`identity`: its
+    inode, size and times): the Dockerfile's own digest reuses its context's walk."""
+    with open(path, "rb") as handle:
+        return hashlib.sha256(handle.read()).hexdigest()
 
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """dockopt's code and data (each file's size and times: an edit or a new install changes
-    them), Python's version and the files of the libraries that decide results."""
+    """dockopt's code and data (their contents: a new install of the same code keeps the
+    entries), Python's version and the versions of the libraries that decide results."""
+    from importlib.metadata import PackageNotFoundError, version
+
     digest = hashlib.sha256(sys.version.encode())
     for package in _PACKAGES:
         for folder in importlib.import_module(package).__path__:
@@ -284,10 +309,11 @@ def code_fingerprint() -> str:
                 for name in sorted(names):
                     if not name.endswith(".pyc"):
                         path = os.path.join(where, name)
-                        digest.update(repr((package, os.path.relpath(path, folder), _file_facts(os.stat(path)))).encode())
+                        with open(path, "rb") as handle:
+                            digest.update(repr((package, os.path.relpath(path, folder))).encode() + hashlib.sha256(handle.read()).digest())
     for library in _LIBRARIES:
-        spec = importlib.util.find_spec(library)
-        origin = spec.origin if spec is not None else None
-        facts = _file_facts(os.stat(origin)) if origin and os.path.exists(origin) else None
-        digest.update(repr((library, origin, facts)).encode())
+        try:
+            digest.update(f"{library}=={version(library)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"{library} missing".encode())
     return digest.hexdigest()

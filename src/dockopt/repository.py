@@ -38,13 +38,12 @@ def root_of(start: str | Path) -> Path:
     folder = os.path.abspath(start)
     if os.path.isfile(folder):
         folder = os.path.dirname(folder)
-    return Path(root_of_folder(folder))
+    return Path(_root_of_folder(folder))
 
 
 @per_run(maxsize=1024)
-def root_of_folder(folder: str) -> str:
-    """`root_of` an absolute folder path; looked for once per folder and run (`run_memory.forget`
-    starts over)."""
+def _root_of_folder(folder: str) -> str:
+    """Looked for once per folder and run (`run_memory.forget` starts over)."""
     candidate = folder
     for _ in range(MAX_LEVELS_UP + 1):
         if os.path.exists(os.path.join(candidate, ".git")):

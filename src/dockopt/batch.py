@@ -124,7 +124,7 @@ def _fix_one(task: Task) -> FileResult:
             return FileResult(task.path, "error", error=str(exc))
         data = snapshot.data
     outcome = _fix_bytes(task, data, snapshot)
-    if task.digest and task.data is None:
+    if task.digest:
         import hashlib
 
         outcome.digest = hashlib.sha256(data).hexdigest()

@@ -14,6 +14,7 @@ answer is cached per root for the run.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -76,8 +77,6 @@ def silencing(start: str | Path) -> str:
 
 @per_run(maxsize=64)
 def _silencing(root: str) -> str:
-    import hashlib
-
     return hashlib.sha256(repr((root, _silenced(root))).encode("utf-8", "surrogateescape")).hexdigest()
 
 

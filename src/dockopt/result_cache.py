@@ -213,7 +213,7 @@ def _result(stored: tuple[str, str] | None, entry: Entry, task: Task) -> FileRes
 
 def _row(entry: Entry, task: Task, result: FileResult, version: str) -> tuple[str, str, str, str] | None:
     """What to store of a fresh result; None when it is not this entry's to keep."""
-    if result.digest != entry.digest or result.written or result.stdin:
+    if result.digest != entry.digest or result.written:
         return None  # fixed other bytes than were fingerprinted, or wrote them
     if result.status not in ("ok", "changed", "error", "skipped") or (task.write and result.status != "ok"):
         return None
